@@ -1,0 +1,99 @@
+// loadConfig(env): the only way settings enter the process. Validates with zod and fails naming each bad variable.
+
+import { EnvSchema } from './schema';
+import { DEFAULT_ALLOWED_ORIGINS, DEVELOPMENT_JWT_SECRET } from './cable';
+
+/** Raised at boot when environment variables are invalid; `issues` names each variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly issues: ReadonlyArray<{ variable: string; message: string }>) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** JWT verification settings. */
+export interface JwtConfig {
+  algorithm: 'HS256' | 'RS256';
+  secret: string;
+  publicKey?: string;
+  privateKey?: string;
+  issuer: string;
+  audience: string;
+}
+
+/** The whole, immutable server configuration. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  database: { url: string; autoMigrate: boolean; seed: boolean };
+  jwt: JwtConfig;
+  cable: {
+    path: string;
+    allowedOrigins: ReadonlyArray<string | RegExp>;
+    pingIntervalMs: number;
+    maxFrameBytes: number;
+    maxBufferedBytes: number;
+    shutdownTimeoutMs: number;
+    authRecheckMs: number;
+    benchmarkChannel: boolean;
+    globalIdApp: string;
+  };
+  broadcastKey?: string;
+  pubsub: {
+    adapter: 'memory' | 'redis' | 'solid_cable';
+    redisUrl?: string;
+    channelPrefix: string;
+    solidCableUrl?: string;
+    solidCablePollMs: number;
+  };
+  history: { limit: number; ttlSeconds: number; sessionTtlSeconds: number };
+}
+
+/** Parse `env` into a Config; throws ConfigError naming every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(env)'), message: i.message })));
+  }
+  const e = parsed.data;
+  const isFileDb = e.DATABASE_URL.startsWith('file:');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? isFileDb },
+    jwt: {
+      algorithm: e.JWT_ALGORITHM,
+      secret: e.JWT_SECRET_KEY ?? DEVELOPMENT_JWT_SECRET,
+      publicKey: e.JWT_PUBLIC_KEY,
+      privateKey: e.JWT_PRIVATE_KEY,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
+    cable: {
+      path: e.CABLE_PATH,
+      allowedOrigins: e.ALLOWED_ORIGINS ?? DEFAULT_ALLOWED_ORIGINS,
+      pingIntervalMs: e.CABLE_PING_INTERVAL_MS,
+      maxFrameBytes: e.CABLE_MAX_FRAME_BYTES,
+      maxBufferedBytes: e.CABLE_MAX_BUFFERED_BYTES,
+      shutdownTimeoutMs: e.CABLE_SHUTDOWN_TIMEOUT_MS,
+      authRecheckMs: e.CABLE_AUTH_RECHECK_MS,
+      benchmarkChannel: e.CABLE_BENCHMARK_CHANNEL,
+      globalIdApp: e.GLOBALID_APP,
+    },
+    broadcastKey: e.BROADCAST_KEY,
+    pubsub: {
+      adapter: e.PUBSUB_ADAPTER,
+      redisUrl: e.REDIS_URL,
+      channelPrefix: e.CABLE_CHANNEL_PREFIX,
+      solidCableUrl: e.SOLID_CABLE_DATABASE_URL ?? (e.PUBSUB_ADAPTER === 'solid_cable' ? e.DATABASE_URL : undefined),
+      solidCablePollMs: e.SOLID_CABLE_POLL_MS,
+    },
+    history: { limit: e.CABLE_HISTORY_LIMIT, ttlSeconds: e.CABLE_HISTORY_TTL_SECONDS, sessionTtlSeconds: e.CABLE_SESSION_TTL_SECONDS },
+  });
+}

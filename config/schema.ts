@@ -1,0 +1,62 @@
+// The zod schema of every environment variable the server reads. Leaf module: imports only zod and node built-ins.
+
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Raw environment variables, validated and defaulted. Names are the public settings documented in README. */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    CABLE_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path like /cable').default('/cable'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')
+      .default('file:./data/cable.db'),
+    DATABASE_AUTO_MIGRATE: bool.optional(),
+    DATABASE_SEED: bool.optional(),
+    JWT_ALGORITHM: z.enum(['HS256', 'RS256']).default('HS256'),
+    JWT_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    JWT_PUBLIC_KEY: z.string().includes('BEGIN', { message: 'must be a PEM public key' }).optional(),
+    JWT_PRIVATE_KEY: z.string().includes('BEGIN', { message: 'must be a PEM private key' }).optional(),
+    JWT_ISSUER: z.string().min(1).default('powernode-platform'),
+    JWT_AUDIENCE: z.string().min(1).default('powernode-api'),
+    ALLOWED_ORIGINS: csv.optional(),
+    BROADCAST_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+    GLOBALID_APP: z.string().regex(/^[a-z0-9-]+$/, 'must be a dasherized app name').default('server'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    CABLE_BENCHMARK_CHANNEL: bool.default(false),
+    CABLE_PING_INTERVAL_MS: int(100, 60_000).default(3000),
+    CABLE_MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    CABLE_MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+    CABLE_SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(5000),
+    CABLE_AUTH_RECHECK_MS: int(500, 3_600_000).default(5000),
+    PUBSUB_ADAPTER: z.enum(['memory', 'redis', 'solid_cable']).default('memory'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    CABLE_CHANNEL_PREFIX: z.string().default(''),
+    SOLID_CABLE_DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://').optional(),
+    SOLID_CABLE_POLL_MS: int(10, 60_000).default(100),
+    CABLE_HISTORY_LIMIT: int(0, 100_000).default(100),
+    CABLE_HISTORY_TTL_SECONDS: int(1, 86_400 * 7).default(300),
+    CABLE_SESSION_TTL_SECONDS: int(1, 86_400).default(300),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JWT_ALGORITHM === 'RS256' && !env.JWT_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'is required when JWT_ALGORITHM=RS256' });
+    }
+    if (env.NODE_ENV === 'production' && env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'is required in production with HS256' });
+    }
+    if (env.PUBSUB_ADAPTER === 'redis' && !env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when PUBSUB_ADAPTER=redis' });
+    }
+  });
+
+/** The validated environment. */
+export type Env = z.infer<typeof EnvSchema>;

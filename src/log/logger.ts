@@ -1,0 +1,55 @@
+// Structured JSON logging, one line per event. Owns secret filtering: keys that look like credentials are
+// replaced before anything is written, so tokens never reach the log.
+
+/** Log levels in increasing severity. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** Fields attached to a log line. */
+export type LogFields = Record<string, unknown>;
+
+/** The logging surface every module receives. */
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const SECRET_KEY = /token|secret|password|authorization|jwt|key$|^key|cookie/i;
+const TOKEN_IN_TEXT = /([?&](?:token|jid|sid)=)[^&\s"]+|(Bearer\s+)[^\s"]+|(eyJ[\w-]+\.[\w-]+\.)[\w-]+/g;
+
+/** Replace secret-looking values (by key) and token-looking substrings (by shape). */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(TOKEN_IN_TEXT, (_m, q, b, j) => `${q ?? b ?? j ?? ''}[FILTERED]`);
+  if (value === null || typeof value !== 'object' || depth > 4) return value;
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), stack: redact(value.stack, depth + 1) };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[FILTERED]' : redact(v, depth + 1);
+  return out;
+}
+
+/** A sink receives each finished line (stdout by default; tests capture). */
+export type LogSink = (line: string) => void;
+
+/** Create a JSON logger writing at or above `level`. */
+export function createLogger(level: LogLevel = 'info', sink: LogSink = (l) => process.stdout.write(l + '\n'), base: LogFields = {}): Logger {
+  const min = LEVELS[level];
+  const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
+    if (LEVELS[lvl] < min) return;
+    const entry = { time: new Date().toISOString(), level: lvl, msg: redact(msg), ...(redact({ ...base, ...fields }) as LogFields) };
+    sink(JSON.stringify(entry));
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    child: (fields) => createLogger(level, sink, { ...base, ...fields }),
+  };
+}
+
+/** A logger that drops everything (for tests and benches). */
+export const silentLogger: Logger = createLogger('silent');

@@ -1,0 +1,27 @@
+// The pub/sub contract every backend implements (memory, redis, solid_cable). Payloads are already-encoded
+// JSON strings, exactly what Rails' adapters carry (ActionCable::SubscriptionAdapter::Base).
+
+/** Called with the raw JSON payload of each message published to a stream. */
+export type MessageHandler = (payload: string) => void;
+
+/** Health of the backend, reported on /health. */
+export interface AdapterStatus {
+  healthy: boolean;
+  detail?: string;
+}
+
+/** A pub/sub backend. One handler set per stream; the backend subscribes upstream once per stream. */
+export interface PubSubAdapter {
+  /** Backend name for logs and /health. */
+  readonly name: string;
+  /** Publish `payload` (JSON text) to `stream`; rejects with BroadcastFailedError when it cannot be accepted. */
+  broadcast(stream: string, payload: string): Promise<void>;
+  /** Add `handler` for `stream`; resolves once messages published afterwards are guaranteed to arrive. */
+  subscribe(stream: string, handler: MessageHandler): Promise<void>;
+  /** Remove `handler`; the upstream subscription ends when the last handler of the stream leaves. */
+  unsubscribe(stream: string, handler: MessageHandler): Promise<void>;
+  /** Current health. */
+  status(): AdapterStatus;
+  /** Release connections and timers. */
+  shutdown(): Promise<void>;
+}
