@@ -1,0 +1,94 @@
+// Connect-time authentication (powernode-channels.md §1.2–1.4, secure by default): token from `?token=` or
+// `Authorization: Bearer`; JWT `access` → active user in an active account, `worker` → active worker; revoked
+// jti or user-wide revocation → rejected (fails closed); legacy opaque tokens only when live and account active.
+
+import type { JwtConfig } from '../../config';
+import { UnauthorizedError } from '../errors';
+import { connectionIdentifierFor, type Identity } from './identity';
+import { TokenError, tokenDigest, verifyToken, type CableClaims } from './jwt';
+import type { IdentityStore } from './store';
+
+/** Request facts used for authentication. */
+export interface ConnectRequest {
+  token: string | undefined;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Authenticates connect requests against the store. */
+export class Authenticator {
+  constructor(private readonly store: IdentityStore, private readonly jwt: JwtConfig, private readonly gidApp: string) {}
+
+  /** Resolve the identity for a request; throws UnauthorizedError (TokenError) with the failure reason. */
+  async authenticate(req: ConnectRequest): Promise<Identity> {
+    const token = req.token?.trim();
+    if (!token) throw new TokenError('missing');
+    if (!token.includes('.')) return this.legacy(token, req);
+    const claims = verifyToken(token, this.jwt);
+    await this.checkRevoked(claims);
+    return claims.type === 'access' ? this.user(claims) : this.worker(claims);
+  }
+
+  private async checkRevoked(claims: CableClaims): Promise<void> {
+    try {
+      if (claims.jti && (await this.store.isJtiRevoked(claims.jti))) throw new TokenError('revoked');
+      if (claims.type === 'access') {
+        const revokedAt = await this.store.userRevokedAt(claims.sub);
+        if (revokedAt && (claims.iat ?? 0) * 1000 <= revokedAt.getTime()) throw new TokenError('revoked');
+      }
+    } catch (err) {
+      if (err instanceof UnauthorizedError) throw err;
+      throw new TokenError('revoked'); // the blacklist could not be read: fail closed, unlike the original
+    }
+  }
+
+  private async user(claims: CableClaims, legacy = false): Promise<Identity> {
+    const user = await this.store.findUser(claims.sub).catch(() => null);
+    if (!user) throw new TokenError('not_found');
+    if (user.status !== 'active' || user.accountStatus !== 'active') throw new TokenError('inactive');
+    return {
+      kind: 'user',
+      userId: user.id,
+      accountId: user.accountId,
+      email: user.email,
+      name: user.name,
+      roles: user.roles,
+      permissions: new Set(user.permissions),
+      connectionIdentifier: connectionIdentifierFor(this.gidApp, 'user', user.id),
+      tokenExp: legacy ? undefined : claims.exp,
+      tokenIat: claims.iat,
+      jti: claims.jti,
+    };
+  }
+
+  private async worker(claims: CableClaims): Promise<Identity> {
+    const worker = await this.store.findWorker(claims.sub).catch(() => null);
+    if (!worker) throw new TokenError('not_found');
+    if (worker.status !== 'active') throw new TokenError('inactive');
+    if (!worker.isSystem && worker.accountStatus !== 'active') throw new TokenError('inactive');
+    return {
+      kind: 'worker',
+      workerId: worker.id,
+      accountId: worker.accountId,
+      name: worker.name,
+      isSystem: worker.isSystem,
+      permissions: new Set(worker.permissions),
+      connectionIdentifier: connectionIdentifierFor(this.gidApp, 'worker', worker.id),
+      tokenExp: claims.exp,
+      tokenIat: claims.iat,
+      jti: claims.jti,
+    };
+  }
+
+  private async legacy(token: string, req: ConnectRequest): Promise<Identity> {
+    const digest = tokenDigest(token);
+    const row = await this.store.findLegacyToken(digest).catch(() => null);
+    if (!row) throw new TokenError('not_found');
+    if (row.revokedAt) throw new TokenError('revoked');
+    if (!row.expiresAt || row.expiresAt.getTime() <= Date.now()) throw new TokenError('expired');
+    if (row.tokenType === 'refresh') throw new TokenError('wrong_type');
+    const identity = await this.user({ type: 'access', sub: row.userId, exp: Math.floor(row.expiresAt.getTime() / 1000) }, true);
+    await this.store.touchLegacyToken(digest, req.ip, req.userAgent?.slice(0, 500)).catch(() => undefined);
+    return { ...identity, tokenExp: Math.floor(row.expiresAt.getTime() / 1000) };
+  }
+}

@@ -1,0 +1,219 @@
+// The channel base class (Rails ActionCable::Channel::Base, camelCased): lifecycle hooks, params validated by a
+// zod schema, an explicit action table, transmit/reject, streams and periodic timers. Framework drivers
+// (subscribeToChannel, performAction, unsubscribeFromChannel) are called only by the connection.
+
+import { z, type ZodType } from 'zod';
+import { ActionNotFoundError, CableError } from '../errors';
+import type { Logger } from '../log/logger';
+import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
+import { broadcastingFor, type BroadcastingPart } from './broadcasting';
+import type { ChannelHost } from './host';
+import { channelName } from './naming';
+import { validateParams } from './params';
+import { TimerSet } from './periodic';
+import { StreamSet } from './streams';
+import type { StreamCallback } from '../hub/hub';
+
+/** The action table: action name → zod schema of its data (the whole data object, `action` included). */
+export type ActionTable = Readonly<Record<string, ZodType>>;
+
+/** Construction input for a channel instance. */
+export interface ChannelContext<I = unknown, S = unknown> {
+  host: ChannelHost<I, S>;
+  identifier: string;
+  rawParams: Record<string, unknown>;
+}
+
+/** The static side every channel class has. */
+export interface ChannelClass<C extends Channel = Channel> {
+  new (ctx: ChannelContext<never, never>): C;
+  readonly identifier: string;
+  readonly params: ZodType;
+  readonly actions: ActionTable;
+  readonly channelName?: string;
+}
+
+/**
+ * Base class of every channel.
+ * @example
+ * const Params = z.object({ room: z.string().regex(/^\w{1,64}$/) })
+ * const Speak = z.object({ body: z.string().min(1).max(2000) })
+ * export class ChatChannel extends ApplicationChannel<z.infer<typeof Params>> {
+ *   static override identifier = 'ChatChannel'
+ *   static override params = Params
+ *   static override actions = { speak: Speak }
+ *   override subscribed() { this.streamFrom(`chat_${this.params.room}`) }
+ *   async speak({ body }: z.infer<typeof Speak>) { await this.publish(`chat_${this.params.room}`, { body }) }
+ * }
+ */
+export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unknown> {
+  /** The protocol's `{"channel": …}` value. */
+  static identifier = '';
+  /** Schema of the identifier params (the whole decoded identifier, `channel` included). */
+  static params: ZodType = z.looseObject({});
+  /** Callable actions; nothing outside this table can be invoked by a client. */
+  static actions: ActionTable = {};
+  /** Rails channel_name override; defaults to the underscored identifier. */
+  static channelName?: string;
+
+  /** Validated params, set before `subscribed` runs. */
+  protected params!: P;
+  /** The identifier string exactly as the client sent it. */
+  readonly identifier: string;
+  /** The decoded identifier before validation. */
+  protected readonly rawParams: Record<string, unknown>;
+  private readonly host: ChannelHost<I, S>;
+  private readonly quoted: string;
+  private readonly streamSet: StreamSet;
+  private readonly timers: TimerSet;
+  private rejected = false;
+
+  constructor(ctx: ChannelContext<I, S>) {
+    this.host = ctx.host;
+    this.identifier = ctx.identifier;
+    this.rawParams = ctx.rawParams;
+    this.quoted = quoteIdentifier(ctx.identifier);
+    this.streamSet = new StreamSet(ctx.host as ChannelHost, this.quoted);
+    this.timers = new TimerSet(ctx.host.logger);
+  }
+
+  /** Runs before `subscribed` (Rails before_subscribe); a reject() here skips `subscribed` (Rails 8.2). */
+  protected beforeSubscribe(): void | Promise<void> {}
+  /** Called when a client subscribes; may transmit, stream, reject. */
+  subscribed(): void | Promise<void> {}
+  /** Called on unsubscribe and on disconnect, for every subscription. */
+  unsubscribed(): void | Promise<void> {}
+  /** Called when an action throws or its data is invalid; the default logs. Override to transmit an error frame. */
+  rescue(error: unknown, action: string): void | Promise<void> {
+    const level = error instanceof CableError && error.code === 'CABLE_PARAMS_INVALID' ? 'warn' : 'error';
+    this.logger[level](`${this.ctor.identifier}#${action} failed`, { code: codeOf(error), err: error });
+  }
+
+  /** Who is connected. */
+  protected get identity(): I {
+    return this.host.identity;
+  }
+  /** Application services (database, broadcaster, config). */
+  protected get services(): S {
+    return this.host.services;
+  }
+  /** Logger tagged with the connection. */
+  protected get logger(): Logger {
+    return this.host.logger;
+  }
+  /** Whether reject() was called. */
+  get isRejected(): boolean {
+    return this.rejected;
+  }
+
+  /** Send `message` to this subscription only. */
+  protected transmit(message: unknown): void {
+    this.host.transmitFrame(encodeData(this.quoted, encodeMessage(message)));
+  }
+  /** Refuse the subscription; the client gets reject_subscription after `subscribed` returns. */
+  protected reject(): void {
+    this.rejected = true;
+  }
+  /** Route broadcasts of `stream` to this subscription (or to `callback`, decoded). */
+  protected streamFrom(stream: string, callback?: StreamCallback): void {
+    this.streamSet.add(stream, callback);
+  }
+  /** Rails `stream_for`: stream `<channel_name>:<parts>`. */
+  protected streamFor(...parts: BroadcastingPart[]): void {
+    this.streamFrom(this.broadcastingFor(...parts));
+  }
+  /** Rails `stream_or_reject_for`: stream for `model` when present, otherwise reject. */
+  protected streamOrRejectFor(model: BroadcastingPart | null | undefined): void {
+    if (model === null || model === undefined) this.reject();
+    else this.streamFor(model);
+  }
+  /** Stop one stream. */
+  protected stopStreamFrom(stream: string): void {
+    this.streamSet.remove(stream);
+  }
+  /** Stop the stream of `streamFor(...parts)`. */
+  protected stopStreamFor(...parts: BroadcastingPart[]): void {
+    this.streamSet.remove(this.broadcastingFor(...parts));
+  }
+  /** Stop every stream of this subscription. */
+  protected stopAllStreams(): void {
+    this.streamSet.clear();
+  }
+  /** Run `fn` every `everyMs` ms while subscribed. */
+  protected periodically(fn: () => unknown, everyMs: number): void {
+    this.timers.every(everyMs, fn);
+  }
+  /** Rails `broadcasting_for` with this channel's name. */
+  protected broadcastingFor(...parts: BroadcastingPart[]): string {
+    return broadcastingFor(this.host.gidApp, channelNameOf(this.ctor), ...parts);
+  }
+  /** Publish `message` (encoded once) to `stream` (Rails `ActionCable.server.broadcast`). */
+  protected publish(stream: string, message: unknown): Promise<void> {
+    return this.host.broadcast(stream, message);
+  }
+  /** Names of the streams this subscription holds. */
+  get streamNames(): string[] {
+    return this.streamSet.names();
+  }
+
+  private get ctor(): ChannelClass {
+    return this.constructor as unknown as ChannelClass;
+  }
+
+  /** Framework driver: validate params, run `subscribed`, wait for streams. Returns true when confirmed. */
+  async subscribeToChannel(): Promise<boolean> {
+    try {
+      this.params = validateParams(this.ctor.params, this.rawParams) as P;
+      await this.beforeSubscribe();
+      if (!this.rejected) await this.subscribed();
+      if (!this.rejected) await this.streamSet.settle();
+    } catch (err) {
+      const code = codeOf(err);
+      const fields = { code, channel: this.ctor.identifier, err };
+      if (code === 'CABLE_PARAMS_INVALID' || code === 'CABLE_NOT_FOUND') this.logger.warn('subscription rejected', fields);
+      else this.logger.error('subscription failed', fields);
+      this.rejected = true;
+    }
+    if (this.rejected) await this.unsubscribeFromChannel();
+    return !this.rejected;
+  }
+
+  /** Framework driver: run the action named by `data.action` (or `receive`) if it is in the action table. */
+  async performAction(data: Record<string, unknown>): Promise<void> {
+    const action = typeof data.action === 'string' && data.action !== '' ? data.action : 'receive';
+    const schema = Object.prototype.hasOwnProperty.call(this.ctor.actions, action) ? this.ctor.actions[action] : undefined;
+    if (!schema) {
+      this.logger.warn('action not found', { code: 'CABLE_UNKNOWN_ACTION', channel: this.ctor.identifier, action: action.slice(0, 64) });
+      throw new ActionNotFoundError(this.ctor.identifier, action);
+    }
+    try {
+      const input = validateParams(schema, data);
+      const method = (this as unknown as Record<string, (d: unknown) => unknown>)[action];
+      if (typeof method !== 'function') throw new ActionNotFoundError(this.ctor.identifier, action);
+      await method.call(this, input);
+    } catch (err) {
+      await this.rescue(err, action);
+    }
+  }
+
+  /** Framework driver: run `unsubscribed`, then stop streams and timers (Rails after-unsubscribe callbacks). */
+  async unsubscribeFromChannel(): Promise<void> {
+    try {
+      await this.unsubscribed();
+    } catch (err) {
+      this.logger.error('unsubscribed hook failed', { code: 'CABLE_CHANNEL_ERROR', channel: this.ctor.identifier, err });
+    } finally {
+      this.stopAllStreams();
+      this.timers.clear();
+    }
+  }
+}
+
+/** The Rails channel_name of a channel class. */
+export function channelNameOf(cls: { identifier: string; channelName?: string }): string {
+  return cls.channelName ?? channelName(cls.identifier);
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
+}

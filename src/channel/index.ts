@@ -1,0 +1,11 @@
+// Public surface of the framework for channels/: the only module channel files import from src/.
+
+export { Channel, channelNameOf } from './base';
+export type { ActionTable, ChannelClass, ChannelContext } from './base';
+export { broadcastingFor, globalIdParam, gidOf } from './broadcasting';
+export type { BroadcastingPart, GlobalIdentifiable } from './broadcasting';
+export { channelName } from './naming';
+export type { ChannelHost } from './host';
+export { ChannelRegistry } from './registry';
+export { NotFoundError, ParamsInvalidError } from '../errors';
+export type { Logger } from '../log/logger';

@@ -1,0 +1,270 @@
+// One Connection per socket (Rails Connection::Base): authenticates, sends welcome, processes commands strictly
+// in arrival order (one promise chain), implements ChannelHost for its channels and HubSession for fan-out,
+// closes on token expiry, remote disconnect, slow consumption and shutdown. The only coordinator besides main.ts.
+
+import type { ChannelHost } from '../channel/host';
+import type { ChannelRegistry } from '../channel/registry';
+import { CableError, UnauthorizedError } from '../errors';
+import type { Hub, HubSession, PreparedFrame, StreamCallback } from '../hub/hub';
+import type { Logger } from '../log/logger';
+import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelcome, IGNORED } from '../protocol/codec';
+import type { ClientCommand, DisconnectReason } from '../protocol/messages';
+import type { PubSubAdapter } from '../pubsub/adapter';
+import type { Identity } from '../auth/identity';
+import { Subscriptions } from './subscriptions';
+
+/** The socket as the connection sees it (implemented in src/server over `ws`). */
+export interface Transport {
+  /** Negotiated sub-protocol, '' when none. */
+  readonly protocol: string;
+  /** Bytes queued in the socket and not yet written to the network. */
+  readonly bufferedAmount: number;
+  send(text: string): void;
+  sendFrame(frame: PreparedFrame): void;
+  close(code: number): void;
+}
+
+/** Shared services every connection of a server uses. */
+export interface ConnectionDeps<S> {
+  hub: Hub;
+  registry: ChannelRegistry;
+  pubsub: PubSubAdapter;
+  services: S;
+  logger: Logger;
+  gidApp: string;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  onClosed?: (conn: Connection<S>) => void;
+}
+
+const MAX_TIMEOUT_MS = 2_147_000_000;
+
+/** The server side of one WebSocket. */
+export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession {
+  readonly logger: Logger;
+  readonly gidApp: string;
+  readonly services: S;
+  private ident: Identity | undefined;
+  private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
+  private chain: Promise<void> = Promise.resolve();
+  private readonly subscriptions: Subscriptions;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private internalStream: string | undefined;
+  private readonly onInternal: StreamCallback = (msg) => this.handleInternal(msg);
+
+  constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S>, readonly id: string) {
+    this.logger = deps.logger.child({ conn: id });
+    this.gidApp = deps.gidApp;
+    this.services = deps.services;
+    this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost);
+  }
+
+  /** The authenticated identity (throws before welcome). */
+  get identity(): Identity {
+    if (!this.ident) throw new Error('connection is not authenticated yet');
+    return this.ident;
+  }
+
+  /** Whether welcome was sent and the socket is usable. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Identifiers of the live subscriptions. */
+  get subscriptionIdentifiers(): string[] {
+    return this.subscriptions.identifiers();
+  }
+
+  /** The identity if authenticated. */
+  get maybeIdentity(): Identity | undefined {
+    return this.ident;
+  }
+
+  /** Begin the connection: frames received meanwhile wait in the command chain until welcome (Rails buffers them). */
+  start(authentication: Promise<Identity>): void {
+    this.enqueue(async () => {
+      try {
+        this.ident = await authentication;
+      } catch (err) {
+        const reason = err instanceof UnauthorizedError ? err.reason : 'error';
+        this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason });
+        this.rejectUnauthorized();
+        return;
+      }
+      if (this.state !== 'connecting') return;
+      await this.subscribeInternal();
+      if (this.state !== 'connecting') return;
+      this.state = 'open';
+      this.transport.send(encodeWelcome());
+      this.scheduleExpiry();
+      this.logger.debug('connected', { kind: this.ident.kind });
+    });
+  }
+
+  /** Handle one inbound frame (text), in order with every other command of this connection. */
+  receive(raw: string, byteLength: number): void {
+    if (byteLength > this.deps.maxFrameBytes) {
+      this.logger.warn('frame too large, dropped', { code: 'CABLE_FRAME_TOO_LARGE', bytes: byteLength });
+      return;
+    }
+    this.enqueue(() => this.dispatch(raw));
+  }
+
+  /** Handle an inbound binary frame: logged and dropped, as Rails does. */
+  receiveBinary(byteLength: number): void {
+    this.logger.warn('binary frame dropped', { code: 'CABLE_BINARY_FRAME', bytes: byteLength });
+  }
+
+  /** The socket closed (by either side): unsubscribe everything after pending commands finish. */
+  closed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearExpiry();
+    if (this.internalStream) this.deps.hub.removeCallback(this.internalStream, this.onInternal);
+    this.enqueue(() => this.subscriptions.unsubscribeAll());
+    this.enqueue(async () => this.deps.onClosed?.(this));
+  }
+
+  /** Send the disconnect frame and close with 1000. */
+  disconnect(reason: DisconnectReason | null, reconnect: boolean): void {
+    if (this.state === 'closed' || this.state === 'closing') return;
+    this.state = 'closing';
+    this.transport.send(encodeDisconnect(reason, reconnect));
+    this.transport.close(1000);
+  }
+
+  /** Heartbeat from the server's ping timer. */
+  beat(frame: PreparedFrame): void {
+    if (this.state === 'open') this.sendFrame(frame);
+  }
+
+  // ---- ChannelHost ----
+
+  /** Write a frame built for this connection only. */
+  transmitFrame(text: string): void {
+    if (this.state !== 'open' && this.state !== 'connecting') return;
+    if (this.tooSlow()) return;
+    this.transport.send(text);
+  }
+
+  addStream(stream: string, quotedIdentifier: string): Promise<void> {
+    return this.deps.hub.add(stream, quotedIdentifier, this);
+  }
+
+  removeStream(stream: string, quotedIdentifier: string): void {
+    this.deps.hub.remove(stream, quotedIdentifier, this);
+  }
+
+  addStreamCallback(stream: string, callback: StreamCallback): Promise<void> {
+    return this.deps.hub.addCallback(stream, callback);
+  }
+
+  removeStreamCallback(stream: string, callback: StreamCallback): void {
+    this.deps.hub.removeCallback(stream, callback);
+  }
+
+  broadcast(stream: string, message: unknown): Promise<void> {
+    return this.deps.pubsub.broadcast(stream, encodeMessage(message));
+  }
+
+  // ---- HubSession ----
+
+  /** Write a frame shared with other sessions (fan-out). */
+  sendFrame(frame: PreparedFrame): void {
+    if (this.state !== 'open') return;
+    if (this.tooSlow()) return;
+    this.transport.sendFrame(frame);
+  }
+
+  // ---- internals ----
+
+  private enqueue(step: () => Promise<void> | void): void {
+    this.chain = this.chain.then(step).catch((err: unknown) => {
+      this.logger.error('command failed', { code: err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR', err });
+    });
+  }
+
+  private async dispatch(raw: string): Promise<void> {
+    if (this.state !== 'open') return;
+    let cmd: ClientCommand | typeof IGNORED;
+    try {
+      cmd = decodeCommand(raw);
+    } catch (err) {
+      this.logger.warn('bad frame ignored', { code: err instanceof CableError ? err.code : 'CABLE_MALFORMED_COMMAND', reason: (err as Error).message });
+      return;
+    }
+    if (cmd === IGNORED) return;
+    await this.execute(cmd);
+  }
+
+  private async execute(cmd: ClientCommand): Promise<void> {
+    switch (cmd.command) {
+      case 'subscribe':
+        await this.subscriptions.subscribe(cmd.identifier);
+        return;
+      case 'unsubscribe':
+        await this.subscriptions.unsubscribe(cmd.identifier);
+        return;
+      case 'message':
+        await this.subscriptions.perform(cmd.identifier, cmd.data);
+        return;
+      case 'ping':
+        this.transport.send(encodePong());
+        return;
+      case 'pong':
+        return;
+      case 'history':
+        this.logger.warn('history is not available on this protocol', { code: 'CABLE_UNKNOWN_COMMAND' });
+        return;
+    }
+  }
+
+  private rejectUnauthorized(): void {
+    this.state = 'closing';
+    this.transport.send(encodeDisconnect('unauthorized', false));
+    this.transport.close(1000);
+  }
+
+  private async subscribeInternal(): Promise<void> {
+    // Rails subscribes each identified connection to `action_cable/<identifier>` for remote disconnects.
+    this.internalStream = `action_cable/${this.identity.connectionIdentifier}`;
+    try {
+      await this.deps.hub.addCallback(this.internalStream, this.onInternal);
+    } catch (err) {
+      this.logger.warn('internal channel unavailable', { code: 'CABLE_BROADCAST_FAILED', err });
+    }
+  }
+
+  private handleInternal(message: unknown): void {
+    const msg = message as { type?: unknown; reconnect?: unknown } | null;
+    if (!msg || msg.type !== 'disconnect') return;
+    this.logger.info('remote disconnect');
+    this.disconnect('remote', msg.reconnect !== false);
+  }
+
+  private scheduleExpiry(): void {
+    const exp = this.ident?.tokenExp;
+    if (exp === undefined) return;
+    const ms = exp * 1000 - Date.now();
+    if (ms <= 0) return this.expire();
+    this.expiryTimer = setTimeout(() => (exp * 1000 <= Date.now() ? this.expire() : this.scheduleExpiry()), Math.min(ms, MAX_TIMEOUT_MS));
+    this.expiryTimer.unref();
+  }
+
+  private expire(): void {
+    this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED' });
+    this.disconnect('token_expired', false);
+  }
+
+  private clearExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+
+  private tooSlow(): boolean {
+    if (this.transport.bufferedAmount <= this.deps.maxBufferedBytes) return false;
+    this.logger.warn('slow consumer disconnected', { code: 'CABLE_SLOW_CONSUMER', buffered: this.transport.bufferedAmount });
+    this.disconnect('too_slow', true);
+    return true;
+  }
+}

@@ -1,0 +1,119 @@
+// The subscriptions of one connection (Rails Connection::Subscriptions): routes subscribe / message /
+// unsubscribe to channel instances keyed by the raw identifier string. Unknown or broken input is logged
+// with a reason code and never answered, except that an unknown channel gets reject_subscription.
+
+import type { ChannelHost } from '../channel/host';
+import type { Channel } from '../channel/base';
+import type { ChannelRegistry } from '../channel/registry';
+import { CableError, ProtocolError } from '../errors';
+import { encodeSubscriptionFrame, quoteIdentifier } from '../protocol/codec';
+import { parseIdentifier } from '../protocol/identifier';
+
+/** Result of a subscribe command. */
+export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
+
+/** Per-connection registry of channel instances. */
+export class Subscriptions {
+  private readonly map = new Map<string, Channel>();
+
+  constructor(private readonly registry: ChannelRegistry, private readonly host: ChannelHost) {}
+
+  /** Handle `subscribe`: duplicate → nothing; unknown channel or invalid identifier → reject; else run the channel. */
+  async subscribe(identifier: string): Promise<SubscribeOutcome> {
+    if (this.map.has(identifier)) {
+      this.host.logger.debug('duplicate subscribe ignored', { code: 'CABLE_ALREADY_SUBSCRIBED' });
+      return 'duplicate';
+    }
+    const quoted = quoteIdentifier(identifier);
+    const channel = this.instantiate(identifier);
+    if (!channel) {
+      this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'reject_subscription'));
+      return 'rejected';
+    }
+    // Registered before `subscribed` runs, as Rails does, so state is found by later commands.
+    this.map.set(identifier, channel);
+    const confirmed = await channel.subscribeToChannel();
+    if (!confirmed) {
+      this.map.delete(identifier);
+      this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'reject_subscription'));
+      return 'rejected';
+    }
+    // Sent only now: every stream of the subscription is live in pub/sub (Rails deferred confirmation).
+    this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'confirm_subscription'));
+    return 'confirmed';
+  }
+
+  /** Handle `message`: decode `data` and run the action; every failure is logged only. */
+  async perform(identifier: string, data: string): Promise<void> {
+    const channel = this.find(identifier, 'message');
+    if (!channel) return;
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(data);
+    } catch {
+      this.host.logger.warn('message data is not JSON', { code: 'CABLE_MALFORMED_COMMAND' });
+      return;
+    }
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+      this.host.logger.warn('message data is not a JSON object', { code: 'CABLE_MALFORMED_COMMAND' });
+      return;
+    }
+    try {
+      await channel.performAction(decoded as Record<string, unknown>);
+    } catch (err) {
+      if (!(err instanceof CableError)) this.host.logger.error('action failed', { code: 'CABLE_CHANNEL_ERROR', err });
+    }
+  }
+
+  /** Handle `unsubscribe`: run `unsubscribed`, stop streams and timers, forget the identifier. */
+  async unsubscribe(identifier: string): Promise<void> {
+    const channel = this.find(identifier, 'unsubscribe');
+    if (!channel) return;
+    this.map.delete(identifier);
+    await channel.unsubscribeFromChannel();
+  }
+
+  /** Unsubscribe every subscription (on disconnect). */
+  async unsubscribeAll(): Promise<void> {
+    const channels = [...this.map.values()];
+    this.map.clear();
+    for (const channel of channels) await channel.unsubscribeFromChannel();
+  }
+
+  /** The channel instance for `identifier`, if subscribed. */
+  get(identifier: string): Channel | undefined {
+    return this.map.get(identifier);
+  }
+
+  /** Identifiers currently subscribed. */
+  identifiers(): string[] {
+    return [...this.map.keys()];
+  }
+
+  /** Number of subscriptions. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  private find(identifier: string, command: string): Channel | undefined {
+    const channel = this.map.get(identifier);
+    if (!channel) this.host.logger.warn(`${command} for unknown subscription`, { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
+    return channel;
+  }
+
+  private instantiate(identifier: string): Channel | undefined {
+    try {
+      const { channel, params } = parseIdentifier(identifier);
+      const cls = this.registry.lookup(channel);
+      if (!cls) {
+        this.host.logger.warn('subscription class not found', { code: 'CABLE_CHANNEL_NOT_FOUND', channel: channel.slice(0, 100) });
+        return undefined;
+      }
+      return new cls({ host: this.host as ChannelHost<never, never>, identifier, rawParams: params });
+    } catch (err) {
+      const code = err instanceof ProtocolError ? err.code : 'CABLE_CHANNEL_ERROR';
+      this.host.logger.warn('invalid subscribe', { code, err: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// POST /_broadcast — AnyCable's HTTP broadcaster body: `{"stream":…,"data":"<JSON text>"}` or an array of them.
+// The whole body is validated before anything is published; adapter failures answer 503.
+
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { BroadcastFailedError } from '../../errors';
+import type { HttpDeps } from '../app';
+import { requireBroadcastKey } from '../auth';
+import { readJsonBody } from '../body';
+
+const Publication = z.object({ stream: z.string().min(1).max(1024), data: z.string(), meta: z.record(z.string(), z.unknown()).optional() });
+const Body = z.union([Publication, z.array(Publication).min(1).max(1000)]);
+
+/** Turn the `data` text into the JSON payload: JSON stays as is, anything else becomes a JSON string. */
+function toPayload(data: string): string {
+  try {
+    JSON.parse(data);
+    return data;
+  } catch {
+    return JSON.stringify(data);
+  }
+}
+
+/** Mount POST /_broadcast. */
+export function mountBroadcast(router: Router, deps: HttpDeps): void {
+  router.post('/_broadcast', async (ctx) => {
+    requireBroadcastKey(ctx, deps.broadcastKey);
+    const parsed = Body.safeParse(await readJsonBody(ctx, deps.maxBodyBytes));
+    if (!parsed.success) {
+      return ctx.throw(422, `invalid publication: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`);
+    }
+    const publications = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    try {
+      for (const p of publications) await deps.publish(p.stream, toPayload(p.data));
+    } catch (err) {
+      deps.logger.error('broadcast failed', { code: 'CABLE_BROADCAST_FAILED', err });
+      ctx.throw(503, err instanceof BroadcastFailedError ? err.message : 'broadcast failed');
+    }
+    ctx.status = 201;
+    ctx.body = { broadcasts: publications.length };
+  });
+}

@@ -1,0 +1,155 @@
+// COMPOSITION ROOT: loadConfig → database (migrate + seed on the embedded default) → pub/sub → hub → channel
+// registry → cable server + Koa app on one http.Server → listen; SIGTERM/SIGINT → server_restart to every
+// socket, pub/sub shutdown, exit 0. The only src/ file that imports channels/.
+
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { channels } from '../channels';
+import { BenchmarkChannel } from '../channels/benchmark-channel';
+import type { AppServices, Broadcaster, SidePublisher } from '../channels/support/services';
+import { Authenticator } from './auth/authenticator';
+import { connectionIdentifierFor } from './auth/identity';
+import { ChannelRegistry } from './channel/registry';
+import type { ChannelClass } from './channel/base';
+import type { IdentityStore } from './auth/store';
+import type { Db } from './db/prisma';
+import { createHttpApp } from './http/app';
+import { Hub } from './hub/hub';
+import { createLogger, type Logger } from './log/logger';
+import { encodeMessage } from './protocol/codec';
+import type { PubSubAdapter } from './pubsub/adapter';
+import { CableServer } from './server/cable-server';
+
+/** A running server and how to stop it. */
+export interface RunningServer<S = AppServices> {
+  port: number;
+  url: string;
+  pubsub: PubSubAdapter;
+  hub: Hub;
+  cable: CableServer<S>;
+  services: S;
+  stop(): Promise<void>;
+}
+
+/** The parts assembleServer wires together (tests pass fakes for the store and services). */
+export interface AssembleOptions<S> {
+  config: Readonly<Config>;
+  logger: Logger;
+  pubsub: PubSubAdapter;
+  services: S;
+  store: IdentityStore;
+  channels: readonly ChannelClass[];
+  onStop?: () => Promise<void>;
+}
+
+/** Wire hub, registry, authenticator, cable server and Koa on one http.Server and listen. */
+export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
+  const { config, logger: log, pubsub } = o;
+  const hub = new Hub(pubsub, log);
+  const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
+  const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
+  const cable = new CableServer<S>(
+    config.cable,
+    { hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp, maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes },
+    (req) => auth.authenticate(req),
+  );
+  const started = Date.now();
+  const app = createHttpApp({
+    logger: log,
+    broadcastKey: config.broadcastKey,
+    maxBodyBytes: config.cable.maxFrameBytes,
+    publish: (stream, payload) => pubsub.broadcast(stream, payload),
+    internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
+    stats: () => ({
+      connections: cable.connectionCount,
+      streams: hub.streamCount,
+      deliveries: hub.deliveryCount,
+      adapter: { name: pubsub.name, ...pubsub.status() },
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  });
+  const server = http.createServer(app.callback());
+  server.on('upgrade', (req, socket, head) => {
+    if (cable.handles(req)) cable.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as { port: number }).port;
+  log.info('cable server listening', { port, path: config.cable.path, adapter: pubsub.name });
+  const stop = async () => {
+    await cable.shutdown();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await pubsub.shutdown();
+    await o.onStop?.();
+  };
+  return { port, url: `ws://127.0.0.1:${port}${config.cable.path}`, pubsub, hub, cable, services: o.services, stop };
+}
+
+/** Boot the whole server from `env` (database, pub/sub, channels); used by `npm start` and end-to-end tests. */
+export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningServer & { config: Readonly<Config>; db: Db }> {
+  const config = loadConfig(env);
+  const log = logger ?? createLogger(config.logLevel);
+  // The database and backend modules load on demand, so tests of the cable core need neither.
+  const { createPrisma } = await import('./db/prisma');
+  const { migrateDatabase } = await import('./db/migrate');
+  const { seedDemo } = await import('./db/seed');
+  const { PrismaIdentityStore } = await import('./db/identity-store');
+  const { createPubSub } = await import('./pubsub/index');
+  const { OutboxJobQueue } = await import('../channels/support/job-queue');
+  if (config.database.autoMigrate) await migrateDatabase(config.database.url, log);
+  const db = await createPrisma(config.database.url);
+  if (config.database.seed) await seedDemo(db);
+  const pubsub = await createPubSub(config.pubsub, log);
+  const broadcaster: Broadcaster = { gidApp: config.cable.globalIdApp, broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
+  const side = await createSidePublisher(config, log);
+  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side };
+  const running = await assembleServer({
+    config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
+    onStop: async () => {
+      await side?.close?.();
+      await db.$disconnect();
+    },
+  });
+  return { ...running, config, db };
+}
+
+async function createSidePublisher(config: Readonly<Config>, log: Logger): Promise<(SidePublisher & { close?: () => Promise<void> }) | null> {
+  if (!config.pubsub.redisUrl) return null;
+  const { createRedisSidePublisher } = await import('./pubsub/redis');
+  return createRedisSidePublisher(config.pubsub.redisUrl, log);
+}
+
+async function main(): Promise<void> {
+  let running: RunningServer;
+  try {
+    running = await startServer();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { printDemoHint } = await import('./db/demo-hint');
+  await printDemoHint(running);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received, closing connections with server_restart\n`);
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,127 @@
+// decodeCommand / encode*: strings in, typed commands out, and typed messages to exact Rails frame strings
+// (key order as Rails emits them, protocol.md §1.3). Pure: no I/O, no timers.
+
+import { ProtocolError } from '../errors';
+import type { ClientCommand, DisconnectReason, HistoryRequest, StreamPosition } from './messages';
+import { COMMANDS } from './messages';
+
+/** Result of decoding a frame that is valid JSON but carries nothing to do (Powernode UI's `{"type":"ping"}`). */
+export const IGNORED = Symbol('ignored');
+
+/** Parse one client text frame; throws ProtocolError for malformed or unknown commands. */
+export function decodeCommand(raw: string): ClientCommand | typeof IGNORED {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'frame is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'frame is not a JSON object');
+  }
+  const obj = value as Record<string, unknown>;
+  const command = obj.command;
+  if (command === undefined && obj.type === 'ping') return IGNORED;
+  if (typeof command !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'command is missing or not a string');
+  if (!COMMANDS.has(command)) throw new ProtocolError('CABLE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 64))}`);
+  if (command === 'ping' || command === 'pong') return { command };
+  const identifier = obj.identifier;
+  if (typeof identifier !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', `${command} without a string identifier`);
+  switch (command) {
+    case 'subscribe': {
+      const history = decodeHistory(obj.history);
+      return history ? { command, identifier, history } : { command, identifier };
+    }
+    case 'unsubscribe':
+      return { command, identifier };
+    case 'message':
+      if (typeof obj.data !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'message data must be a JSON-encoded string');
+      return { command, identifier, data: obj.data };
+    default: {
+      const history = decodeHistory(obj.history);
+      if (!history) throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'history without since or streams');
+      return { command: 'history', identifier, history };
+    }
+  }
+}
+
+function decodeHistory(value: unknown): HistoryRequest | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const out: HistoryRequest = {};
+  if (typeof v.since === 'number' && Number.isFinite(v.since) && v.since > 0) out.since = v.since;
+  if (typeof v.streams === 'object' && v.streams !== null) {
+    const streams: Record<string, StreamPosition> = {};
+    for (const [name, pos] of Object.entries(v.streams as Record<string, unknown>)) {
+      const p = pos as Record<string, unknown> | null;
+      if (p && typeof p.offset === 'number' && typeof p.epoch === 'string') streams[name] = { offset: p.offset, epoch: p.epoch };
+    }
+    if (Object.keys(streams).length > 0) out.streams = streams;
+  }
+  return out.since !== undefined || out.streams !== undefined ? out : undefined;
+}
+
+/** `{"type":"welcome"}`, with the session id and restore fields for the ext protocol. */
+export function encodeWelcome(sid?: string, restoredIds?: readonly string[]): string {
+  if (sid === undefined) return '{"type":"welcome"}';
+  if (restoredIds === undefined) return `{"type":"welcome","sid":${JSON.stringify(sid)}}`;
+  return `{"type":"welcome","sid":${JSON.stringify(sid)},"restored":true,"restored_ids":${JSON.stringify(restoredIds)}}`;
+}
+
+/** `{"type":"ping","message":<unix seconds>}`. */
+export function encodePing(unixSeconds: number): string {
+  return `{"type":"ping","message":${Math.floor(unixSeconds)}}`;
+}
+
+/** `{"type":"pong"}` (reply to an ext-protocol client ping). */
+export function encodePong(): string {
+  return '{"type":"pong"}';
+}
+
+/** `{"type":"disconnect","reason":…,"reconnect":…}`; reconnect is always an explicit boolean (§4.3 item 4). */
+export function encodeDisconnect(reason: DisconnectReason | null, reconnect: boolean): string {
+  return `{"type":"disconnect","reason":${JSON.stringify(reason)},"reconnect":${reconnect}}`;
+}
+
+/** The identifier as a JSON string literal, computed once per subscription and reused for every frame. */
+export function quoteIdentifier(identifier: string): string {
+  return JSON.stringify(identifier);
+}
+
+/** `{"identifier":…,"type":"confirm_subscription"}` (and the reject / history variants). */
+export function encodeSubscriptionFrame(
+  quotedIdentifier: string,
+  type: 'confirm_subscription' | 'reject_subscription' | 'confirm_history' | 'reject_history',
+): string {
+  return `{"identifier":${quotedIdentifier},"type":"${type}"}`;
+}
+
+/** Frame prefix `{"identifier":…,"message":` — a data frame is prefix + messageJson + `}`. */
+export function dataFramePrefix(quotedIdentifier: string): string {
+  return `{"identifier":${quotedIdentifier},"message":`;
+}
+
+/** `{"identifier":…,"message":<messageJson>}` (no `type` key, as Rails). */
+export function encodeData(quotedIdentifier: string, messageJson: string): string {
+  return `{"identifier":${quotedIdentifier},"message":${messageJson}}`;
+}
+
+/** Ext-protocol data frame: the data frame plus `stream_id`, `epoch` and `offset`. */
+export function encodeDataWithPosition(quotedIdentifier: string, messageJson: string, stream: string, epoch: string, offset: number): string {
+  return `{"identifier":${quotedIdentifier},"message":${messageJson},"stream_id":${JSON.stringify(stream)},"epoch":${JSON.stringify(epoch)},"offset":${offset}}`;
+}
+
+/** Encode a value as the JSON message of a frame; `undefined` becomes `null`. */
+export function encodeMessage(message: unknown): string {
+  return JSON.stringify(message) ?? 'null';
+}
+
+/** Whether a payload received from pub/sub is valid JSON (Rails drops non-JSON payloads). */
+export function isJsonText(payload: string): boolean {
+  try {
+    JSON.parse(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}

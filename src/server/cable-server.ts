@@ -1,0 +1,117 @@
+// The WebSocket side of the server: a `ws` WebSocketServer in noServer mode taking `upgrade` events for the
+// cable path, one Connection per socket, the global ping timer (one frame built per tick), broadcast
+// passthrough and graceful shutdown. The only place besides transport.ts that touches `ws`.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Identity } from '../auth/identity';
+import type { ConnectRequest } from '../auth/authenticator';
+import { Connection, type ConnectionDeps } from '../connection/connection';
+import { PreparedFrame } from '../hub/hub';
+import { encodeMessage, encodePing } from '../protocol/codec';
+import { clientIp, extractToken, isOriginAllowed, requestUrl, selectProtocol } from './handshake';
+import { WsTransport } from './transport';
+
+/** Settings of the cable endpoint. */
+export interface CableServerOptions {
+  path: string;
+  allowedOrigins: ReadonlyArray<string | RegExp>;
+  pingIntervalMs: number;
+  maxFrameBytes: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Authenticates a connect request. */
+export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
+
+/** The cable endpoint. */
+export class CableServer<S = unknown> {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection<S>>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private nextId = 1;
+
+  constructor(
+    private readonly opts: CableServerOptions,
+    private readonly deps: Omit<ConnectionDeps<S>, 'onClosed'>,
+    private readonly authenticate: AuthenticateFn,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      clientTracking: false,
+      // Frames between maxFrameBytes and this hard cap are dropped with a log line; above it ws closes (1009).
+      maxPayload: Math.max(opts.maxFrameBytes * 4, 16 * 1024 * 1024),
+      handleProtocols: (offered) => selectProtocol(offered),
+    });
+    this.pingTimer = setInterval(() => this.beat(), opts.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  /** Whether this upgrade request targets the cable path. */
+  handles(req: IncomingMessage): boolean {
+    return requestUrl(req).pathname === this.opts.path;
+  }
+
+  /** Take an `upgrade` event: 403 for a disallowed origin, otherwise upgrade and start the connection. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins)) {
+      this.deps.logger.warn('origin not allowed', { origin: req.headers.origin });
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 27\r\nConnection: close\r\n\r\nRequest origin not allowed\n');
+      return;
+    }
+    const auth = this.authenticate({ token: extractToken(req), ip: clientIp(req), userAgent: req.headers['user-agent'] });
+    auth.catch(() => undefined); // handled by the connection after the upgrade
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth));
+  }
+
+  /** Number of sockets (authenticated or not). */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** The live connections (for revocation checks and remote disconnects). */
+  allConnections(): Iterable<Connection<S>> {
+    return this.connections;
+  }
+
+  /** Publish a message to a stream (server-side producers). */
+  broadcast(stream: string, message: unknown): Promise<void> {
+    return this.deps.pubsub.broadcast(stream, encodeMessage(message));
+  }
+
+  /** Close every socket with `server_restart` and wait (bounded) for the channels' unsubscribed hooks. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.pingTimer);
+    for (const conn of this.connections) conn.disconnect('server_restart', true);
+    const deadline = Date.now() + this.opts.shutdownTimeoutMs;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket, auth: Promise<Identity>): void {
+    const transport = new WsTransport(ws);
+    const conn = new Connection<S>(transport, { ...this.deps, onClosed: (c) => this.connections.delete(c) }, String(this.nextId++));
+    this.connections.add(conn);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return conn.receiveBinary(byteLength(data));
+      const buf = data as Buffer;
+      conn.receive(buf.toString('utf8'), buf.length);
+    });
+    ws.on('close', () => conn.closed());
+    ws.on('error', (err) => conn.logger.warn('socket error', { err: err.message }));
+    conn.start(auth);
+  }
+
+  private beat(): void {
+    const frame = new PreparedFrame(encodePing(Date.now() / 1000));
+    for (const conn of this.connections) conn.beat(frame);
+  }
+}
+
+function byteLength(data: unknown): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  if (Array.isArray(data)) return data.reduce((n: number, b: Buffer) => n + b.length, 0);
+  return (data as ArrayBuffer).byteLength;
+}

@@ -1,0 +1,38 @@
+// Pure checks on the upgrade request: path, origin allowlist (with same-origin), sub-protocol selection and
+// token extraction (`?token=` first, then `Authorization: Bearer`, powernode-channels.md §1.2).
+
+import type { IncomingMessage } from 'node:http';
+import { SUBPROTOCOLS } from '../protocol/messages';
+
+/** The request URL parsed against a dummy base (only path and query matter). */
+export function requestUrl(req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://cable.invalid');
+}
+
+/** Whether `origin` may open a socket: absent (non-browser), same-origin, or matching the allowlist. */
+export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowed: ReadonlyArray<string | RegExp>): boolean {
+  if (origin === undefined || origin === '') return true;
+  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+  return allowed.some((entry) => (typeof entry === 'string' ? entry === '*' || entry === origin : entry.test(origin)));
+}
+
+/** The first client-offered protocol the server supports, or false (upgrade proceeds without the header). */
+export function selectProtocol(offered: ReadonlySet<string>): string | false {
+  for (const p of offered) if (SUBPROTOCOLS.includes(p)) return p;
+  return false;
+}
+
+/** The credential: query `token`, else the text after the last space of `Authorization: Bearer …`. */
+export function extractToken(req: IncomingMessage): string | undefined {
+  const fromQuery = requestUrl(req).searchParams.get('token');
+  if (fromQuery) return fromQuery;
+  const header = req.headers.authorization;
+  if (!header || !/^bearer\s/i.test(header)) return undefined;
+  const token = header.slice(header.lastIndexOf(' ') + 1).trim();
+  return token || undefined;
+}
+
+/** The client address, for logs and legacy-token bookkeeping. */
+export function clientIp(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress ?? undefined;
+}
