@@ -24,9 +24,9 @@ export interface TestCable extends RunningServer<unknown> {
   httpUrl: string;
 }
 
-/** Start a test server; `env` overrides settings (PORT is always 0). */
+/** Start a test server; `env` overrides settings (PORT defaults to 0). */
 export async function startTestCable(env: Record<string, string> = {}, opts: { channels?: ChannelClass[]; pubsub?: PubSubAdapter; logger?: Logger; services?: unknown } = {}): Promise<TestCable> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CABLE_BENCHMARK_CHANNEL: '1', ...env, PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CABLE_BENCHMARK_CHANNEL: '1', ...env, PORT: env.PORT ?? '0', HOST: '127.0.0.1' });
   const store = new FakeIdentityStore();
   const running = await assembleServer({
     config,
