@@ -1,0 +1,23 @@
+import { createLogger, redact } from '../../src/log/logger';
+
+describe('logger', () => {
+  it('writes one JSON line per event and never writes tokens', () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', (l) => lines.push(l));
+    log.info('connect from /cable?token=eyJhbGciOi.eyJzdWIiOiIx.sig123', { token: 'secret-token', authorization: 'Bearer abc', nested: { jwt: 'x' } });
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(JSON.stringify(entry)).not.toMatch(/secret-token|eyJzdWIiOiIx|sig123|Bearer abc/);
+    expect(entry.level).toBe('info');
+  });
+
+  it('drops lines below the level', () => {
+    const lines: string[] = [];
+    createLogger('warn', (l) => lines.push(l)).info('quiet');
+    expect(lines).toHaveLength(0);
+  });
+
+  it('redacts bearer headers inside free text', () => {
+    expect(redact('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [FILTERED]');
+  });
+});
