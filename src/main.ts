@@ -15,6 +15,8 @@ import type { IdentityStore } from './auth/store';
 import type { Db } from './db/prisma';
 import { createHttpApp } from './http/app';
 import { Hub } from './hub/hub';
+import { LocalHistory } from './broker/local-history';
+import { MemorySessionStore } from './connection/sessions';
 import { createLogger, type Logger } from './log/logger';
 import { encodeMessage } from './protocol/codec';
 import type { PubSubAdapter } from './pubsub/adapter';
@@ -44,13 +46,19 @@ export interface AssembleOptions<S> {
 
 /** Wire hub, registry, authenticator, cable server and Koa on one http.Server and listen. */
 export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
-  const { config, logger: log, pubsub } = o;
+  const { config, logger: log } = o;
+  // A single memory node positions and remembers messages itself; shared backends bring their own history.
+  const pubsub = o.config.history.limit > 0 && o.pubsub.name === 'memory' && !o.pubsub.history ? new LocalHistory(o.pubsub, o.config.history) : o.pubsub;
   const hub = new Hub(pubsub, log);
   const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
   const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
   const cable = new CableServer<S>(
     config.cable,
-    { hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp, maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes },
+    {
+      hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
+      maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes,
+      sessions: new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
+    },
     (req) => auth.authenticate(req),
   );
   const started = Date.now();

@@ -7,10 +7,13 @@ import type { ChannelRegistry } from '../channel/registry';
 import { CableError, UnauthorizedError } from '../errors';
 import type { Hub, HubSession, PreparedFrame, StreamCallback } from '../hub/hub';
 import type { Logger } from '../log/logger';
+import { randomBytes } from 'node:crypto';
 import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelcome, IGNORED } from '../protocol/codec';
-import type { ClientCommand, DisconnectReason } from '../protocol/messages';
+import { EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
 import type { PubSubAdapter } from '../pubsub/adapter';
 import type { Identity } from '../auth/identity';
+import { replayHistory } from './history';
+import type { SessionStore } from './sessions';
 import { Subscriptions } from './subscriptions';
 
 /** The socket as the connection sees it (implemented in src/server over `ws`). */
@@ -34,7 +37,16 @@ export interface ConnectionDeps<S> {
   gidApp: string;
   maxFrameBytes: number;
   maxBufferedBytes: number;
+  /** Ext-protocol session snapshots (restore by `sid`). */
+  sessions?: SessionStore;
+  sessionTtlSeconds?: number;
   onClosed?: (conn: Connection<S>) => void;
+}
+
+/** Per-connection start options. */
+export interface StartOptions {
+  /** The `sid` an ext-protocol client asks to restore (`?sid=` or `X-ANYCABLE-RESTORE-SID`). */
+  restoreSid?: string;
 }
 
 const MAX_TIMEOUT_MS = 2_147_000_000;
@@ -44,7 +56,12 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   readonly logger: Logger;
   readonly gidApp: string;
   readonly services: S;
+  /** Whether this socket negotiated AnyCable's extended protocol. */
+  readonly ext: boolean;
+  /** Ext-protocol session id sent in welcome. */
+  readonly sid: string | undefined;
   private ident: Identity | undefined;
+  private silent = false;
   private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
   private chain: Promise<void> = Promise.resolve();
   private readonly subscriptions: Subscriptions;
@@ -56,6 +73,8 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.logger = deps.logger.child({ conn: id });
     this.gidApp = deps.gidApp;
     this.services = deps.services;
+    this.ext = transport.protocol === EXT_PROTOCOL;
+    this.sid = this.ext ? randomBytes(9).toString('base64url') : undefined;
     this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost);
   }
 
@@ -81,7 +100,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   /** Begin the connection: frames received meanwhile wait in the command chain until welcome (Rails buffers them). */
-  start(authentication: Promise<Identity>): void {
+  start(authentication: Promise<Identity>, opts: StartOptions = {}): void {
     this.enqueue(async () => {
       try {
         this.ident = await authentication;
@@ -94,8 +113,10 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       if (this.state !== 'connecting') return;
       await this.subscribeInternal();
       if (this.state !== 'connecting') return;
+      const restored = opts.restoreSid && this.ext ? await this.restore(opts.restoreSid) : undefined;
+      if (this.state !== 'connecting') return;
       this.state = 'open';
-      this.transport.send(encodeWelcome());
+      this.transport.send(encodeWelcome(this.sid, restored));
       this.scheduleExpiry();
       this.logger.debug('connected', { kind: this.ident.kind });
     });
@@ -121,6 +142,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.state = 'closed';
     this.clearExpiry();
     if (this.internalStream) this.deps.hub.removeCallback(this.internalStream, this.onInternal);
+    this.enqueue(() => this.saveSession());
     this.enqueue(() => this.subscriptions.unsubscribeAll());
     this.enqueue(async () => this.deps.onClosed?.(this));
   }
@@ -142,7 +164,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   /** Write a frame built for this connection only. */
   transmitFrame(text: string): void {
-    if (this.state !== 'open' && this.state !== 'connecting') return;
+    if (this.silent || (this.state !== 'open' && this.state !== 'connecting')) return;
     if (this.tooSlow()) return;
     this.transport.send(text);
   }
@@ -199,9 +221,11 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   private async execute(cmd: ClientCommand): Promise<void> {
     switch (cmd.command) {
-      case 'subscribe':
-        await this.subscriptions.subscribe(cmd.identifier);
+      case 'subscribe': {
+        const outcome = await this.subscriptions.subscribe(cmd.identifier);
+        if (outcome === 'confirmed' && cmd.history) await this.history(cmd.identifier, cmd.history);
         return;
+      }
       case 'unsubscribe':
         await this.subscriptions.unsubscribe(cmd.identifier);
         return;
@@ -214,9 +238,39 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       case 'pong':
         return;
       case 'history':
-        this.logger.warn('history is not available on this protocol', { code: 'CABLE_UNKNOWN_COMMAND' });
+        await this.history(cmd.identifier, cmd.history);
         return;
     }
+  }
+
+  private async history(identifier: string, request: HistoryRequest): Promise<void> {
+    const channel = this.subscriptions.get(identifier);
+    if (!channel) {
+      this.logger.warn('history for unknown subscription', { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
+      return;
+    }
+    await replayHistory(identifier, channel.streamNames, request, this.deps.pubsub.history, (text) => this.transmitFrame(text));
+  }
+
+  private async restore(sid: string): Promise<string[] | undefined> {
+    const snapshot = await this.deps.sessions?.take(sid).catch(() => null);
+    if (!snapshot || snapshot.identityKey !== identityKey(this.identity)) return undefined;
+    // Re-run each subscription without frames: authorization is checked again and channel state rebuilt.
+    this.silent = true;
+    const restored: string[] = [];
+    try {
+      for (const id of snapshot.identifiers) if ((await this.subscriptions.subscribe(id)) === 'confirmed') restored.push(id);
+    } finally {
+      this.silent = false;
+    }
+    this.logger.info('session restored', { restored: restored.length, requested: snapshot.identifiers.length });
+    return restored;
+  }
+
+  private async saveSession(): Promise<void> {
+    if (!this.sid || !this.ident || !this.deps.sessions) return;
+    const identifiers = this.subscriptions.identifiers();
+    await this.deps.sessions.save(this.sid, { identityKey: identityKey(this.ident), identifiers }, this.deps.sessionTtlSeconds ?? 300).catch(() => undefined);
   }
 
   private rejectUnauthorized(): void {
@@ -267,4 +321,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.disconnect('too_slow', true);
     return true;
   }
+}
+
+/** `user:<id>` / `worker:<id>`. */
+function identityKey(identity: Identity): string {
+  return identity.kind === 'user' ? `user:${identity.userId}` : `worker:${identity.workerId}`;
 }

@@ -2,9 +2,9 @@
 // identifiers holding it and the sessions holding each identifier. A payload becomes one frame string per
 // identifier, shared by every session of that identifier (DESIGN decision 4: encode once, never per subscriber).
 
-import type { MessageHandler, PubSubAdapter } from '../pubsub/adapter';
+import type { MessageHandler, MessagePosition, PubSubAdapter } from '../pubsub/adapter';
 import type { Logger } from '../log/logger';
-import { dataFramePrefix, isJsonText } from '../protocol/codec';
+import { dataFramePrefix, isJsonText, quoteIdentifier } from '../protocol/codec';
 
 /** A frame built once and written to many sockets; transports may cache their wire encoding in `wire`. */
 export class PreparedFrame {
@@ -12,8 +12,10 @@ export class PreparedFrame {
   constructor(readonly text: string) {}
 }
 
-/** What the hub needs from a connection: a way to write a prepared frame. */
+/** What the hub needs from a connection: a way to write a prepared frame, and its protocol flavour. */
 export interface HubSession {
+  /** Whether the session speaks the ext protocol (frames carry stream_id, epoch, offset). */
+  readonly ext: boolean;
   sendFrame(frame: PreparedFrame): void;
 }
 
@@ -23,6 +25,7 @@ export type StreamCallback = (message: unknown) => void;
 interface IdentifierEntry {
   readonly prefix: string;
   readonly sessions: Set<HubSession>;
+  readonly extSessions: Set<HubSession>;
 }
 
 interface StreamEntry {
@@ -43,8 +46,8 @@ export class Hub {
   add(stream: string, quotedIdentifier: string, session: HubSession): Promise<void> {
     const entry = this.entryFor(stream);
     let ids = entry.ids.get(quotedIdentifier);
-    if (!ids) entry.ids.set(quotedIdentifier, (ids = { prefix: dataFramePrefix(quotedIdentifier), sessions: new Set() }));
-    ids.sessions.add(session);
+    if (!ids) entry.ids.set(quotedIdentifier, (ids = { prefix: dataFramePrefix(quotedIdentifier), sessions: new Set(), extSessions: new Set() }));
+    (session.ext ? ids.extSessions : ids.sessions).add(session);
     return entry.ready;
   }
 
@@ -53,8 +56,8 @@ export class Hub {
     const entry = this.streams.get(stream);
     const ids = entry?.ids.get(quotedIdentifier);
     if (!entry || !ids) return;
-    ids.sessions.delete(session);
-    if (ids.sessions.size === 0) entry.ids.delete(quotedIdentifier);
+    (session.ext ? ids.extSessions : ids.sessions).delete(session);
+    if (ids.sessions.size === 0 && ids.extSessions.size === 0) entry.ids.delete(quotedIdentifier);
     this.releaseIfEmpty(stream, entry);
   }
 
@@ -89,7 +92,7 @@ export class Hub {
     const entry: StreamEntry = {
       ids: new Map(),
       callbacks: new Set(),
-      handler: (payload) => this.deliver(stream, entry, payload),
+      handler: (payload, position) => this.deliver(stream, entry, payload, position),
       ready: Promise.resolve(),
     };
     this.streams.set(stream, entry);
@@ -106,16 +109,24 @@ export class Hub {
     this.pubsub.unsubscribe(stream, entry.handler).catch((err: unknown) => this.logger.warn('pubsub unsubscribe failed', { stream, err }));
   }
 
-  private deliver(stream: string, entry: StreamEntry, payload: string): void {
+  private deliver(stream: string, entry: StreamEntry, payload: string, position?: MessagePosition): void {
     // Rails decodes every payload and drops what is not JSON; we validate once per stream, not per subscriber.
     if (!isJsonText(payload)) {
       this.logger.warn('dropped non-JSON broadcast payload', { code: 'CABLE_MALFORMED_COMMAND', stream });
       return;
     }
+    const suffix = position ? positionSuffix(stream, position) : '}';
     for (const ids of entry.ids.values()) {
-      const frame = new PreparedFrame(ids.prefix + payload + '}');
-      for (const session of ids.sessions) session.sendFrame(frame);
-      this.deliveries += ids.sessions.size;
+      if (ids.sessions.size > 0) {
+        const frame = new PreparedFrame(ids.prefix + payload + '}');
+        for (const session of ids.sessions) session.sendFrame(frame);
+        this.deliveries += ids.sessions.size;
+      }
+      if (ids.extSessions.size > 0) {
+        const frame = new PreparedFrame(ids.prefix + payload + suffix);
+        for (const session of ids.extSessions) session.sendFrame(frame);
+        this.deliveries += ids.extSessions.size;
+      }
     }
     if (entry.callbacks.size > 0) this.runCallbacks(stream, entry, payload);
   }
@@ -130,4 +141,9 @@ export class Hub {
       }
     }
   }
+}
+
+/** `,"stream_id":…,"epoch":…,"offset":…}` — the ext-protocol tail of a positioned data frame. */
+function positionSuffix(stream: string, position: MessagePosition): string {
+  return `,"stream_id":${quoteIdentifier(stream)},"epoch":${quoteIdentifier(position.epoch)},"offset":${position.offset}}`;
 }

@@ -1,8 +1,31 @@
 // The pub/sub contract every backend implements (memory, redis, solid_cable). Payloads are already-encoded
 // JSON strings, exactly what Rails' adapters carry (ActionCable::SubscriptionAdapter::Base).
 
-/** Called with the raw JSON payload of each message published to a stream. */
-export type MessageHandler = (payload: string) => void;
+/** Position of a message in its stream's history (AnyCable reliable streams): offset within an epoch. */
+export interface MessagePosition {
+  offset: number;
+  epoch: string;
+}
+
+/** Called with the raw JSON payload of each message published to a stream (and its position, when the backend keeps history). */
+export type MessageHandler = (payload: string, position?: MessagePosition) => void;
+
+/** One stored message of a stream's history. */
+export interface HistoryEntry {
+  payload: string;
+  offset: number;
+  epoch: string;
+  /** Unix seconds when the message was stored. */
+  time: number;
+}
+
+/** What a history request asks for: messages after a known position, or since a time (unix seconds). */
+export type HistoryQuery = { offset: number; epoch: string } | { since: number };
+
+/** Reads stream history; `null` means the requested position is no longer available (evicted or other epoch). */
+export interface HistoryReader {
+  read(stream: string, query: HistoryQuery): Promise<HistoryEntry[] | null>;
+}
 
 /** Health of the backend, reported on /health. */
 export interface AdapterStatus {
@@ -22,6 +45,8 @@ export interface PubSubAdapter {
   unsubscribe(stream: string, handler: MessageHandler): Promise<void>;
   /** Current health. */
   status(): AdapterStatus;
+  /** Stream history, when the backend keeps it (ext protocol). */
+  readonly history?: HistoryReader;
   /** Release connections and timers. */
   shutdown(): Promise<void>;
 }

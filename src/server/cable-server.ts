@@ -10,7 +10,7 @@ import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
 import { PreparedFrame } from '../hub/hub';
 import { encodeMessage, encodePing } from '../protocol/codec';
-import { clientIp, extractToken, isOriginAllowed, requestUrl, selectProtocol } from './handshake';
+import { clientIp, extractToken, isOriginAllowed, requestUrl, restoreSid, selectProtocol } from './handshake';
 import { WsTransport } from './transport';
 
 /** Settings of the cable endpoint. */
@@ -63,7 +63,8 @@ export class CableServer<S = unknown> {
     }
     const auth = this.authenticate({ token: extractToken(req), ip: clientIp(req), userAgent: req.headers['user-agent'] });
     auth.catch(() => undefined); // handled by the connection after the upgrade
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth));
+    const sid = restoreSid(req);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid));
   }
 
   /** Number of sockets (authenticated or not). */
@@ -90,7 +91,7 @@ export class CableServer<S = unknown> {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, auth: Promise<Identity>): void {
+  private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined): void {
     const transport = new WsTransport(ws);
     const conn = new Connection<S>(transport, { ...this.deps, onClosed: (c) => this.connections.delete(c) }, String(this.nextId++));
     this.connections.add(conn);
@@ -101,7 +102,7 @@ export class CableServer<S = unknown> {
     });
     ws.on('close', () => conn.closed());
     ws.on('error', (err) => conn.logger.warn('socket error', { err: err.message }));
-    conn.start(auth);
+    conn.start(auth, { restoreSid: sid });
   }
 
   private beat(): void {

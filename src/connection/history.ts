@@ -1,0 +1,40 @@
+// History replay for the ext protocol (AnyCable reliable streams, protocol.md §3.1): for each stream of the
+// subscription, the messages after the client's position (or since a time) in order, then confirm_history; if any
+// requested position is gone, only reject_history.
+
+import { encodeDataWithPosition, encodeSubscriptionFrame, quoteIdentifier } from '../protocol/codec';
+import type { HistoryRequest } from '../protocol/messages';
+import type { HistoryEntry, HistoryQuery, HistoryReader } from '../pubsub/adapter';
+
+/** Replay the history of `streams` for `identifier`, writing frames with `send`. */
+export async function replayHistory(identifier: string, streams: readonly string[], request: HistoryRequest, reader: HistoryReader | undefined, send: (text: string) => void): Promise<void> {
+  const quoted = quoteIdentifier(identifier);
+  const batches = reader ? await collect(streams, request, reader) : null;
+  if (!batches) {
+    send(encodeSubscriptionFrame(quoted, 'reject_history'));
+    return;
+  }
+  for (const [stream, entries] of batches) {
+    for (const e of entries) send(encodeDataWithPosition(quoted, e.payload, stream, e.epoch, e.offset));
+  }
+  send(encodeSubscriptionFrame(quoted, 'confirm_history'));
+}
+
+async function collect(streams: readonly string[], request: HistoryRequest, reader: HistoryReader): Promise<Array<[string, HistoryEntry[]]> | null> {
+  const out: Array<[string, HistoryEntry[]]> = [];
+  for (const stream of streams) {
+    const query = queryFor(stream, request);
+    if (!query) continue;
+    const entries = await reader.read(stream, query).catch(() => null);
+    if (!entries) return null;
+    out.push([stream, entries]);
+  }
+  return out;
+}
+
+function queryFor(stream: string, request: HistoryRequest): HistoryQuery | undefined {
+  const position = request.streams?.[stream];
+  if (position) return { offset: position.offset, epoch: position.epoch };
+  if (request.since !== undefined) return { since: request.since };
+  return undefined;
+}
