@@ -32,7 +32,7 @@ export async function startTestCable(env: Record<string, string> = {}, opts: { c
     config,
     logger: opts.logger ?? silentLogger,
     pubsub: opts.pubsub ?? new MemoryAdapter(),
-    services: opts.services ?? {},
+    services: (opts.services ?? {}) as unknown,
     store,
     channels: opts.channels ?? TEST_CHANNELS,
   });
