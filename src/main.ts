@@ -17,6 +17,7 @@ import { createHttpApp } from './http/app';
 import { Hub } from './hub/hub';
 import { LocalHistory } from './broker/local-history';
 import { MemorySessionStore } from './connection/sessions';
+import { RevocationMonitor } from './connection/revocation';
 import { createLogger, type Logger } from './log/logger';
 import { encodeMessage } from './protocol/codec';
 import type { PubSubAdapter } from './pubsub/adapter';
@@ -61,6 +62,8 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     },
     (req) => auth.authenticate(req),
   );
+  const revocation = new RevocationMonitor(o.store, () => cable.allConnections(), config.cable.authRecheckMs, log);
+  revocation.start();
   const started = Date.now();
   const app = createHttpApp({
     logger: log,
@@ -85,6 +88,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const port = (server.address() as { port: number }).port;
   log.info('cable server listening', { port, path: config.cable.path, adapter: pubsub.name });
   const stop = async () => {
+    revocation.stop();
     await cable.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
