@@ -4,7 +4,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { BroadcastFailedError } from '../../errors';
-import type { HttpDeps } from '../app';
+import type { HttpDeps } from '../deps';
 import { requireBroadcastKey } from '../auth';
 import { readJsonBody } from '../body';
 

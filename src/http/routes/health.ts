@@ -1,7 +1,7 @@
 // GET /health (JSON status) and GET /metrics (Prometheus text).
 
 import type Router from '@koa/router';
-import type { HttpDeps } from '../app';
+import type { HttpDeps } from '../deps';
 
 /** Mount the health and metrics routes. */
 export function mountHealth(router: Router, deps: HttpDeps): void {

@@ -1,0 +1,25 @@
+// HttpDeps: everything the HTTP side needs from the rest of the server, injected by main.ts.
+
+import type { Logger } from '../log/logger';
+import type { AdapterStatus } from '../pubsub/adapter';
+
+/** Server figures reported by /health and /metrics. */
+export interface ServerStats {
+  connections: number;
+  streams: number;
+  deliveries: number;
+  adapter: AdapterStatus & { name: string };
+  uptimeSeconds: number;
+}
+
+/** What the HTTP side needs from the rest of the server. */
+export interface HttpDeps {
+  logger: Logger;
+  broadcastKey?: string;
+  maxBodyBytes: number;
+  /** Publish an encoded JSON payload to a stream. */
+  publish(stream: string, payload: string): Promise<void>;
+  /** The internal `action_cable/<id>` stream of a user or worker. */
+  internalStreamFor(kind: 'user' | 'worker', id: string): string;
+  stats(): ServerStats;
+}
