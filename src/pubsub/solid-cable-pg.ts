@@ -63,11 +63,21 @@ export class PgCableStore implements CableStore {
   }
 }
 
+/** Connection settings for `url`; a Prisma-style `?schema=` becomes the search_path, as the database layer does. */
+export function pgPoolConfig(url: string): { connectionString: string; options?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { connectionString: url };
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error('solid_cable database URL ?schema= must be a plain identifier');
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), options: `-c search_path=${schema}` };
+}
+
 /** Open a pg pool for `url`; idle-connection errors are logged, and every query fails rather than hangs. */
 export async function openPgStore(url: string, logger: Logger): Promise<PgCableStore> {
   const { Pool: PgPool } = await import('pg');
   const pool = new PgPool({
-    connectionString: url,
+    ...pgPoolConfig(url),
     max: 3,
     connectionTimeoutMillis: 5000,
     query_timeout: 10_000,

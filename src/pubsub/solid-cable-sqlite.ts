@@ -31,9 +31,10 @@ type DatabaseConstructor = new (file: string, options?: { timeout?: number }) =>
 
 /** The file path of a `file:` URL (`file:./x.db`, `file:/abs/x.db`, `file:///abs/x.db`), relative to the cwd. */
 export function sqlitePath(url: string): string {
-  let rest = url.slice('file:'.length).split('?')[0] ?? '';
-  if (rest.startsWith('//')) rest = rest.slice(2);
-  return path.resolve(rest);
+  // Same reading as the database layer's, so a shared DATABASE_URL opens the same file.
+  const raw = decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '').split('?')[0] ?? '');
+  if (raw === '' || raw === ':memory:') throw new Error('solid_cable needs a SQLite file shared by every node, not an in-memory database');
+  return path.resolve(raw);
 }
 
 /** solid_cable rows in a SQLite file. */

@@ -1,21 +1,22 @@
-// SolidCableAdapter on PostgreSQL, isolated in a schema created (and dropped) for this run: the shared contract,
+// SolidCableAdapter on PostgreSQL, isolated in a `?schema=` created (and dropped) for this run: the shared contract,
 // the DDL, rows a Rails process inserts with plain SQL, our rows matching solid_cable's, trimming and DB errors.
 
 import { Client } from 'pg';
 import { createSolidCableAdapter, ensureSolidCableTable, channelHash, type SolidCableAdapter } from '../../src/pubsub/solid-cable';
 import { railsTimestamp } from '../../src/pubsub/solid-cable-store';
+import { pgPoolConfig } from '../../src/pubsub/solid-cable-pg';
 import { describeAdapterContract } from './adapter.case';
 import { describeWithService, TEST_POSTGRES_URL, uniqueName, waitFor } from './helpers';
 
 describeWithService('solid_cable on PostgreSQL', TEST_POSTGRES_URL, () => {
   const schema = uniqueName('pc_test');
-  const url = withSearchPath(TEST_POSTGRES_URL, schema);
+  const url = `${TEST_POSTGRES_URL}${TEST_POSTGRES_URL.includes('?') ? '&' : '?'}schema=${schema}`;
   const prefix = uniqueName('pc');
   const open = (extra: { trimChance?: number } = {}) => createSolidCableAdapter({ url, channelPrefix: prefix, pollMs: 20, ...extra });
   let raw: Client;
 
   beforeAll(async () => {
-    raw = new Client({ connectionString: url });
+    raw = new Client(pgPoolConfig(url));
     await raw.connect();
     await raw.query(`CREATE SCHEMA ${schema}`);
     await ensureSolidCableTable(url);
@@ -115,10 +116,3 @@ describeWithService('solid_cable on PostgreSQL', TEST_POSTGRES_URL, () => {
     });
   });
 });
-
-/** `url` with `options=-c search_path=<schema>`, so every connection of the adapter works inside `schema`. */
-function withSearchPath(base: string, schema: string): string {
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
-}

@@ -4,6 +4,7 @@
 import { SolidCableAdapter, channelHash } from '../../src/pubsub/solid-cable';
 import { railsTimestamp, isSqliteUrl, type CableRow, type CableStore, type NewCableRow } from '../../src/pubsub/solid-cable-store';
 import { sqlitePath } from '../../src/pubsub/solid-cable-sqlite';
+import { pgPoolConfig } from '../../src/pubsub/solid-cable-pg';
 import { BroadcastFailedError } from '../../src/errors';
 import { capturingLogger, sleep, waitFor } from './helpers';
 
@@ -69,6 +70,13 @@ describe('solid_cable formats', () => {
     expect(sqlitePath('file:/tmp/x.db?mode=rwc')).toBe('/tmp/x.db');
     expect(sqlitePath('file:///tmp/x.db')).toBe('/tmp/x.db');
     expect(sqlitePath('file:./data/cable.db')).toBe(`${process.cwd()}/data/cable.db`);
+    expect(() => sqlitePath('file::memory:')).toThrow(/in-memory/);
+  });
+
+  it('turns a Prisma-style ?schema= into the PostgreSQL search_path', () => {
+    expect(pgPoolConfig('postgres://u@h:5432/db?schema=cable')).toEqual({ connectionString: 'postgres://u@h:5432/db', options: '-c search_path=cable' });
+    expect(pgPoolConfig('postgres://u@h/db')).toEqual({ connectionString: 'postgres://u@h/db' });
+    expect(() => pgPoolConfig('postgres://u@h/db?schema=a;drop')).toThrow(/plain identifier/);
   });
 });
 
