@@ -18,6 +18,7 @@ export const ERROR_CODES = Object.freeze({
   CABLE_CHANNEL_ERROR: 'A channel hook or action threw',
   CABLE_SLOW_CONSUMER: 'A socket send buffer passed CABLE_MAX_BUFFERED_BYTES and the socket was closed',
   CABLE_BROADCAST_FAILED: 'The pub/sub adapter could not accept a broadcast',
+  CABLE_PUBSUB_UNAVAILABLE: 'The pub/sub adapter could not subscribe a stream (backend unreachable)',
   CABLE_NOT_FOUND: 'A resource named by params or action data does not exist in the caller account',
   CONFIG_INVALID: 'An environment variable failed validation at boot',
 } as const);
@@ -87,8 +88,25 @@ export class NotFoundError extends CableError {
 
 /** The pub/sub backend could not take a broadcast. */
 export class BroadcastFailedError extends CableError {
-  constructor(message = ERROR_CODES.CABLE_BROADCAST_FAILED) {
-    super('CABLE_BROADCAST_FAILED', message);
+  constructor(detail?: string) {
+    super('CABLE_BROADCAST_FAILED', withDetail(ERROR_CODES.CABLE_BROADCAST_FAILED, detail));
     this.name = 'BroadcastFailedError';
   }
+}
+
+/** The pub/sub backend could not subscribe a stream (the subscription is rejected). */
+export class PubSubUnavailableError extends CableError {
+  constructor(detail?: string) {
+    super('CABLE_PUBSUB_UNAVAILABLE', withDetail(ERROR_CODES.CABLE_PUBSUB_UNAVAILABLE, detail));
+    this.name = 'PubSubUnavailableError';
+  }
+}
+
+function withDetail(base: string, detail: string | undefined): string {
+  return detail ? `${base}: ${detail}` : base;
+}
+
+/** The message of an unknown thrown value. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

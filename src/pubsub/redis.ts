@@ -5,7 +5,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
 import { SubscriberMap } from './subscriber-map';
-import { BroadcastFailedError } from '../errors';
+import { BroadcastFailedError, PubSubUnavailableError, errorText } from '../errors';
 import type { Logger } from '../log/logger';
 import { silentLogger } from '../log/logger';
 
@@ -75,24 +75,24 @@ export class RedisAdapter implements PubSubAdapter {
   }
 
   async broadcast(stream: string, payload: string): Promise<void> {
-    if (this.closed) throw broadcastFailed('redis adapter is shut down');
+    if (this.closed) throw new BroadcastFailedError('redis adapter is shut down');
     try {
       await this.publisher.publish(this.channelFor(stream), payload);
     } catch (err) {
-      throw broadcastFailed(`redis publish failed: ${errorText(err)}`);
+      throw new BroadcastFailedError(`redis publish failed: ${errorText(err)}`);
     }
   }
 
   async subscribe(stream: string, handler: MessageHandler): Promise<void> {
-    if (this.closed) throw new Error('redis adapter is shut down');
+    if (this.closed) throw new PubSubUnavailableError('redis adapter is shut down');
     // Fail fast while disconnected: the caller (e.g. a subscribe command) must not hang until Redis returns.
-    if (this.state === 'down') throw new Error(`redis unreachable: cannot subscribe to ${stream}`);
+    if (this.state === 'down') throw new PubSubUnavailableError(`redis unreachable: cannot subscribe to ${stream}`);
     if (this.map.add(stream, handler)) this.live.set(stream, this.subscribeUpstream(stream));
     try {
       await Promise.all([this.live.get(stream), this.resubscribing]);
     } catch (err) {
       await this.unsubscribe(stream, handler);
-      throw new Error(`redis subscribe to ${stream} failed: ${errorText(err)}`);
+      throw new PubSubUnavailableError(`redis subscribe to ${stream} failed: ${errorText(err)}`);
     }
   }
 
@@ -213,7 +213,7 @@ export async function createRedisSidePublisher(url: string, logger: Logger = sil
   return {
     publish: async (channel, message) => {
       await client.publish(channel, JSON.stringify(message)).catch((err: unknown) => {
-        throw broadcastFailed(`redis publish failed: ${errorText(err)}`);
+        throw new BroadcastFailedError(`redis publish failed: ${errorText(err)}`);
       });
     },
     close: () => closeClient(client),
@@ -225,13 +225,4 @@ async function closeClient(client: Redis): Promise<void> {
   client.disconnect();
 }
 
-/** BroadcastFailedError with the reason appended (its constructor only takes the default message). */
-function broadcastFailed(detail: string): BroadcastFailedError {
-  const err = new BroadcastFailedError();
-  err.message = `${err.message}: ${detail}`;
-  return err;
-}
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

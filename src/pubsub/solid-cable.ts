@@ -5,7 +5,7 @@
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
 import { SubscriberMap } from './subscriber-map';
 import { channelHash, openCableStore, railsTimestamp, type CableRow, type CableStore } from './solid-cable-store';
-import { BroadcastFailedError } from '../errors';
+import { BroadcastFailedError, PubSubUnavailableError, errorText } from '../errors';
 import type { Logger } from '../log/logger';
 import { silentLogger } from '../log/logger';
 
@@ -66,27 +66,27 @@ export class SolidCableAdapter implements PubSubAdapter {
   }
 
   async broadcast(stream: string, payload: string): Promise<void> {
-    if (this.closed) throw broadcastFailed('solid_cable adapter is shut down');
+    if (this.closed) throw new BroadcastFailedError('solid_cable adapter is shut down');
     const channel = this.channelFor(stream);
     const row = { channel: Buffer.from(channel), payload: Buffer.from(payload), channelHash: channelHash(channel), createdAt: railsTimestamp(new Date()) };
     try {
       await this.store.insert(row);
     } catch (err) {
       this.markFailed(err);
-      throw broadcastFailed(`solid_cable insert failed: ${errorText(err)}`);
+      throw new BroadcastFailedError(`solid_cable insert failed: ${errorText(err)}`);
     }
     // solid_cable's autotrim: a broadcast occasionally deletes one batch of expired rows; never fails the broadcast.
     if (Math.random() < this.opts.trimChance) await this.trimExpired().catch((err: unknown) => this.logger.warn('solid_cable trim failed', { err: errorText(err) }));
   }
 
   async subscribe(stream: string, handler: MessageHandler): Promise<void> {
-    if (this.closed) throw new Error('solid_cable adapter is shut down');
+    if (this.closed) throw new PubSubUnavailableError('solid_cable adapter is shut down');
     if (this.map.add(stream, handler)) this.track(stream);
     try {
       await this.tracked.get(stream)?.ready;
     } catch (err) {
       await this.unsubscribe(stream, handler);
-      throw new Error(`solid_cable subscribe to ${stream} failed: ${errorText(err)}`);
+      throw new PubSubUnavailableError(`solid_cable subscribe to ${stream} failed: ${errorText(err)}`);
     }
     this.schedule(this.opts.pollMs);
   }
@@ -218,13 +218,4 @@ function asText(value: Buffer | string): string {
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
-/** BroadcastFailedError with the reason appended (its constructor only takes the default message). */
-function broadcastFailed(detail: string): BroadcastFailedError {
-  const err = new BroadcastFailedError();
-  err.message = `${err.message}: ${detail}`;
-  return err;
-}
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
