@@ -1,0 +1,112 @@
+// WorkerDataChannel (powernode-channels.md §2.22, §6.4, §9): the training worker's hot-path RPC. Worker identities
+// only; every row read or written is in the worker's account (system workers: any account). Also the worker's job
+// feed: jobs from the outbox arrive on the worker_jobs streams and are listed, claimed and completed here.
+
+import { z } from 'zod';
+import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
+import { claimJob, completeJob, jobStreamsFor, pendingJobs } from './worker-jobs';
+import { cachedTickers, strategyContexts } from './worker-trading-data';
+import { recordResults, StrategyResult, type TickRef } from './worker-trading-results';
+import { findSession, recordTick, TERMINAL_STATUSES, trainingStatus } from './worker-training';
+
+const Id = (name: string) => z.string({ error: `${name} required` }).min(1, `${name} required`).max(64);
+const TickNum = z.coerce.number().int().min(0).max(10_000_000);
+
+const BatchStrategyContexts = rpcRequest({ strategy_ids: z.array(z.string().max(64), { error: 'strategy_ids required' }).min(1, 'strategy_ids required').max(500) });
+const BatchFetchTickers = rpcRequest({ venue_id: Id('venue_id'), pairs: z.array(z.string().min(1).max(100), { error: 'pairs required' }).min(1, 'pairs required').max(1000) });
+const BatchRecordResults = rpcRequest({
+  results: z.array(StrategyResult, { error: 'results required' }).min(1, 'results required').max(500),
+  session_id: z.string().max(64).nullish(),
+  tick_num: TickNum.nullish(),
+});
+const TrainingTickComplete = rpcRequest({ session_id: Id('session_id'), tick_num: TickNum, tick_results: z.array(z.unknown()).max(1000).optional() });
+const TrainingStatus = rpcRequest({ session_id: Id('session_id') });
+const PendingJobs = rpcRequest({ limit: z.coerce.number().int().min(1).max(100).optional() });
+const ClaimJob = rpcRequest({ job_id: Id('job_id') });
+const CompleteJob = rpcRequest({ job_id: Id('job_id'), success: z.boolean().optional(), result: z.unknown().optional(), error: z.string().max(2000).optional() });
+const Ping = rpcRequest({});
+
+/** Strategy contexts, tickers, results and training progress for the training worker; the job feed for every worker. */
+export class WorkerDataChannel extends WorkerRpcChannel {
+  static override identifier = 'WorkerDataChannel';
+  static override actions = {
+    batch_strategy_contexts: BatchStrategyContexts,
+    batch_fetch_tickers: BatchFetchTickers,
+    batch_record_results: BatchRecordResults,
+    training_tick_complete: TrainingTickComplete,
+    training_status: TrainingStatus,
+    pending_jobs: PendingJobs,
+    claim_job: ClaimJob,
+    complete_job: CompleteJob,
+    ping: Ping,
+  };
+
+  override async subscribed(): Promise<void> {
+    this.streamFrom(`worker_data:${this.worker.workerId}`);
+    for (const stream of await jobStreamsFor(this.db, this.worker)) this.streamFrom(stream);
+  }
+
+  /** `batch_strategy_contexts {strategy_ids}` → `{contexts}`. */
+  batch_strategy_contexts({ strategy_ids }: z.infer<typeof BatchStrategyContexts>) {
+    return strategyContexts(this.db, this.accountScope(), strategy_ids);
+  }
+
+  /** `batch_fetch_tickers {venue_id, pairs}` → `{tickers}` (cached venue tickers; at most 100 distinct pairs). */
+  batch_fetch_tickers({ venue_id, pairs }: z.infer<typeof BatchFetchTickers>) {
+    return cachedTickers(this.db, this.uuidOr(venue_id, 'Venue not found'), pairs);
+  }
+
+  /** `batch_record_results {results, session_id?, tick_num?}` → `{outcomes, tick_metrics}`. */
+  async batch_record_results({ results, session_id, tick_num }: z.infer<typeof BatchRecordResults>) {
+    const session = session_id ? await this.optionalSession(session_id) : null;
+    const tickNum = tick_num ?? null;
+    const tick: TickRef = { sessionId: session?.id ?? null, sessionAccountId: session?.accountId ?? null, tickNum };
+    const outcomes = await recordResults(this.db, this.services, this.accountScope(), results, tick, (err) =>
+      this.logger.warn('worker result not recorded', { code: 'CABLE_CHANNEL_ERROR', err }),
+    );
+    let tickMetrics: Record<string, unknown> | null = null;
+    if (session && tickNum !== null && !TERMINAL_STATUSES.has(session.status)) {
+      const tickResults = results.map((r) => outcomes[r.strategy_id] ?? {});
+      tickMetrics = await recordTick(this.db, this.services, session, tickNum, tickResults).catch((err: unknown) => {
+        this.logger.warn('batch tick not recorded', { code: 'CABLE_CHANNEL_ERROR', err });
+        return null;
+      });
+    }
+    return { outcomes, tick_metrics: tickMetrics };
+  }
+
+  /** `training_tick_complete {session_id, tick_num, tick_results}` → the tick metrics, or `{cancelled, status}` when terminal. */
+  async training_tick_complete({ session_id, tick_num, tick_results }: z.infer<typeof TrainingTickComplete>) {
+    const session = await this.session(session_id);
+    if (TERMINAL_STATUSES.has(session.status)) return { cancelled: session.status === 'cancelled', status: session.status };
+    return recordTick(this.db, this.services, session, tick_num, tick_results ?? []);
+  }
+
+  /** `training_status {session_id}` → the session status (and a heartbeat while running or pending). */
+  async training_status({ session_id }: z.infer<typeof TrainingStatus>) {
+    return trainingStatus(this.db, await this.session(session_id));
+  }
+
+  /** `pending_jobs {limit?}` → `{jobs}`: outbox jobs this worker may claim, oldest first. */
+  pending_jobs({ limit }: z.infer<typeof PendingJobs>) {
+    return pendingJobs(this.db, this.worker, limit ?? 50);
+  }
+
+  /** `claim_job {job_id}` → `{job}` (pending → dispatched to this worker). */
+  claim_job({ job_id }: z.infer<typeof ClaimJob>) {
+    return claimJob(this.db, this.worker, this.uuidOr(job_id, 'Job not found'));
+  }
+
+  /** `complete_job {job_id, success?, result?, error?}` → `{job}` (dispatched → done | failed). */
+  complete_job({ job_id, success, result, error }: z.infer<typeof CompleteJob>) {
+    return completeJob(this.db, this.services, this.worker, { jobId: this.uuidOr(job_id, 'Job not found'), success: success ?? true, result, error });
+  }
+
+  private session(sessionId: string) {
+    return findSession(this.db, this.accountScope(), this.uuidOr(sessionId, 'Training session not found'));
+  }
+
+  private optionalSession(sessionId: string) {
+    return this.session(sessionId).catch(() => null);
+  }
+}

@@ -1,0 +1,105 @@
+// The worker request/response envelope (powernode-channels.md §2.22–2.23, §6.4): each `message` carries `action`
+// and `request_id`; the reply is transmitted to this subscription only, `{request_id, success:true, data}` or
+// `{request_id, success:false, error}` — also for unknown actions and invalid data, so a worker never waits 30 s.
+
+import { z, type ZodError } from 'zod';
+import { NotFoundError } from '../../src/channel/index';
+import { ApplicationChannel, isUuid } from '../application-channel';
+
+/** A failure whose message is meant for the worker (the original's `transmit_error(request_id, message)`). */
+export class RpcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+
+/** The correlation id the Ruby client puts in every request (a UUID; any short string or number is echoed). */
+export const RequestId = z.union([z.string().min(1).max(200), z.number()]);
+
+/** Schema of a request envelope plus the action's own fields. */
+export function rpcRequest<T extends z.ZodRawShape>(shape: T) {
+  return z.looseObject({ action: z.string(), request_id: RequestId, ...shape });
+}
+
+/** Worker channels take no params beyond `channel`. */
+const Params = z.looseObject({ channel: z.string() });
+
+type Handler = (data: unknown) => unknown;
+
+/** Base of the worker RPC channels: worker identities only, table-driven actions, replies by request_id. */
+export abstract class WorkerRpcChannel extends ApplicationChannel {
+  static override accepts = 'worker' as const;
+  static override params = Params;
+
+  /** Dispatches every message itself so that unknown or invalid requests are answered too. */
+  override async performAction(data: Record<string, unknown>): Promise<void> {
+    const requestId = RequestId.safeParse(data.request_id).data ?? null;
+    const action = typeof data.action === 'string' ? data.action.slice(0, 64) : '';
+    const actions = (this.constructor as typeof WorkerRpcChannel).actions;
+    const schema = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+    const handler = (this as unknown as Record<string, Handler | undefined>)[action];
+    if (!schema || typeof handler !== 'function') {
+      this.logger.warn('worker action not found', { code: 'CABLE_UNKNOWN_ACTION', action });
+      return this.replyError(requestId, action ? `Unknown action: ${action}` : 'action required');
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      this.logger.warn('worker request invalid', { code: 'CABLE_PARAMS_INVALID', action });
+      return this.replyError(requestId, validationMessage(parsed.error));
+    }
+    try {
+      this.replySuccess(requestId, await handler.call(this, parsed.data));
+    } catch (err) {
+      this.replyError(requestId, this.exposedMessage(err, action));
+    }
+  }
+
+  /** `{request_id, success:true, data}`. */
+  protected replySuccess(requestId: unknown, data: unknown): void {
+    this.transmit({ request_id: requestId, success: true, data: data ?? null });
+  }
+
+  /** `{request_id, success:false, error}`. */
+  protected replyError(requestId: unknown, error: string): void {
+    this.transmit({ request_id: requestId, success: false, error });
+  }
+
+  /** `ping` → `{pong:true}` (both worker channels). */
+  ping(): { pong: true } {
+    return { pong: true };
+  }
+
+  /** The worker's account id, or null for a system worker (which may act on every account; docs/channels.md). */
+  protected get scopeAccountId(): string | null {
+    return this.worker.isSystem ? null : this.worker.accountId;
+  }
+
+  /** `{ accountId }` for an account worker, `{}` for a system worker: spread into account-owned where-clauses. */
+  protected accountScope(): { accountId?: string } {
+    const accountId = this.scopeAccountId;
+    return accountId ? { accountId } : {};
+  }
+
+  /** `id` lower-cased when it is a UUID; otherwise RpcError(`notFound`) before any query. */
+  protected uuidOr(id: unknown, notFound: string): string {
+    if (!isUuid(id)) throw new RpcError(notFound);
+    return id.toLowerCase();
+  }
+
+  private exposedMessage(err: unknown, action: string): string {
+    if (err instanceof RpcError) return err.message;
+    if (err instanceof NotFoundError) return err.message;
+    this.logger.error('worker action failed', { code: 'CABLE_CHANNEL_ERROR', action, err });
+    return `${action} failed`;
+  }
+}
+
+/** The first issue as `<message>` when the schema gave a custom one, else `<path>: <message>`. */
+function validationMessage(error: ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid request';
+  if (issue.path[0] === 'request_id') return 'request_id required';
+  const path = issue.path.join('.');
+  return / required$/.test(issue.message) || !path ? issue.message : `${path}: ${issue.message}`;
+}

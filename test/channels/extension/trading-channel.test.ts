@@ -1,0 +1,79 @@
+// TradingChannel through the harness: authorization, the stream, the subscribe frame and every publisher.
+
+import * as trading from '../../../channels/extension/trading-events';
+import { connect, createWorld, streamsOf, userIdentity, workerIdentity, type World } from './fixtures';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(async () => {
+  await world.cleanup();
+});
+
+const params = (accountId: unknown) => ({ channel: 'TradingChannel', account_id: accountId });
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('TradingChannel', () => {
+  describe('subscribe', () => {
+    it('accepts the own account, streams trading_account_<account> and transmits the subscribed frame', async () => {
+      const c = await connect(world, userIdentity(world.own));
+      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
+      expect(streamsOf(c, params(world.own.accountId))).toEqual([`trading_account_${world.own.accountId}`]);
+      expect(c.received(params(world.own.accountId))).toEqual([{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(ISO) }]);
+      await c.close();
+    });
+
+    it.each([
+      ['a foreign account', () => params(world.foreign.accountId)],
+      ['a malformed id', () => params('../etc')],
+      ['missing params', () => ({ channel: 'TradingChannel' })],
+      ['an empty id', () => params('')],
+    ])('rejects %s', async (_label, p) => {
+      const c = await connect(world, userIdentity(world.own, ['system.admin']));
+      expect(await c.subscribe(p())).toBe('reject_subscription');
+      await c.close();
+    });
+
+    it('rejects a worker identity, even of the same account', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      expect(await c.subscribe(params(world.own.accountId))).toBe('reject_subscription');
+      await c.close();
+    });
+
+    it('needs no permission (the original checks only the account)', async () => {
+      const c = await connect(world, userIdentity(world.own, []));
+      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
+      await c.close();
+    });
+  });
+
+  describe('publishers', () => {
+    const b = () => world.services.broadcaster;
+    const acct = () => world.own.accountId;
+    const strategy: trading.StrategySummary = {
+      id: 's1', name: 'Momentum', strategy_type: 'momentum', pair: 'BTC/USD', status: 'active', lifecycle_phase: 'live', portfolio_id: 'p1', venue_id: 'v1',
+      current_pnl_usd: '12.5', current_pnl_pct: '1.25', last_tick_at: null,
+    };
+    const signal: trading.SignalSummary = { id: 'g1', strategy_id: 's1', pair: 'BTC/USD', signal_type: 'buy', direction: 'long', confidence: '0.8', strength: null, price: '65000.0', status: 'generated', reasoning: null, created_at: '2026-01-01T00:00:00Z' };
+    const cases: Array<[string, () => Promise<void>, Record<string, unknown>]> = [
+      ['anything_custom', () => trading.publishTradingEvent(b(), acct(), 'anything_custom', { x: 1 }), { x: 1 }],
+      ['strategy_status_changed', () => trading.publishStrategyStatusChanged(b(), acct(), strategy, 'paused'), { strategy, previous_status: 'paused' }],
+      ['tick_outcome', () => trading.publishTickOutcome(b(), acct(), { strategy_id: 's1', strategy_name: 'Momentum', signals_generated: 2, orders_submitted: 1 }), { strategy_id: 's1', strategy_name: 'Momentum', signals_generated: 2, orders_submitted: 1 }],
+      ['signal_generated', () => trading.publishSignalGenerated(b(), acct(), signal), { signal }],
+      ['order_updated', () => trading.publishOrderUpdated(b(), acct(), { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' }), { order: { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' } }],
+      ['position_updated', () => trading.publishPositionUpdated(b(), acct(), { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' }), { position: { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' } }],
+      ['risk_alert', () => trading.publishRiskAlert(b(), acct(), { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' }), { alert: { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' } }],
+    ];
+
+    it.each(cases)('%s reaches a subscriber of the account as {type, timestamp, …payload}', async (type, publish, payload) => {
+      const c = await connect(world, userIdentity(world.own));
+      const p = params(world.own.accountId);
+      await c.subscribe(p);
+      await publish();
+      await new Promise((r) => setImmediate(r));
+      expect((c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual([{ type, timestamp: expect.stringMatching(ISO), ...payload }]);
+      await c.close();
+    });
+  });
+});

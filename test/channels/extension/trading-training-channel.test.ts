@@ -1,0 +1,114 @@
+// TradingTrainingChannel through the harness: account and session authorization, the two stream kinds, the
+// subscribe frame, every publisher (both streams) and the worker events on `training_session_events`.
+
+import * as training from '../../../channels/extension/trading-training-events';
+import type { SidePublisher } from '../../../channels/support/services';
+import { connect, createWorld, streamsOf, userIdentity, workerIdentity, type World } from './fixtures';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(async () => {
+  await world.cleanup();
+});
+
+const params = (extra: Record<string, unknown>) => ({ channel: 'TradingTrainingChannel', ...extra });
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('TradingTrainingChannel', () => {
+  describe('subscribe', () => {
+    it('streams trading_training_account_<account> without a session', async () => {
+      const c = await connect(world, userIdentity(world.own));
+      const p = params({ account_id: world.own.accountId });
+      expect(await c.subscribe(p)).toBe('confirm_subscription');
+      expect(streamsOf(c, p)).toEqual([`trading_training_account_${world.own.accountId}`]);
+      expect(c.received(p)).toEqual([{ type: 'subscribed', message: 'Connected to training session updates', session_id: null, timestamp: expect.stringMatching(ISO) }]);
+      await c.close();
+    });
+
+    it('streams trading_training_<session> for an own session', async () => {
+      const c = await connect(world, userIdentity(world.own));
+      const p = params({ account_id: world.own.accountId, session_id: world.own.sessionId });
+      expect(await c.subscribe(p)).toBe('confirm_subscription');
+      expect(streamsOf(c, p)).toEqual([`trading_training_${world.own.sessionId}`]);
+      expect(c.received(p)).toEqual([expect.objectContaining({ type: 'subscribed', session_id: world.own.sessionId })]);
+      await c.close();
+    });
+
+    it.each([
+      ['a foreign account', () => params({ account_id: world.foreign.accountId })],
+      ['a foreign session under the own account (the original did not check)', () => params({ account_id: world.own.accountId, session_id: world.foreign.sessionId })],
+      ['an unknown session', () => params({ account_id: world.own.accountId, session_id: '00000000-0000-4000-8000-000000000000' })],
+      ['a malformed session id', () => params({ account_id: world.own.accountId, session_id: "1' OR 1=1" })],
+      ['a malformed account id', () => params({ account_id: 'acme' })],
+      ['missing account_id, even with an own session', () => params({ session_id: world.own.sessionId })],
+      ['missing params', () => params({})],
+    ])('rejects %s', async (_label, p) => {
+      const c = await connect(world, userIdentity(world.own));
+      expect(await c.subscribe(p())).toBe('reject_subscription');
+      await c.close();
+    });
+
+    it('rejects a worker identity', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      expect(await c.subscribe(params({ account_id: world.own.accountId }))).toBe('reject_subscription');
+      await c.close();
+    });
+  });
+
+  describe('publishers', () => {
+    const session = (): training.TrainingSessionRecord => ({
+      id: world.own.sessionId, accountId: world.own.accountId, name: 'Acme session', status: 'running', completedTicks: 1, totalTicks: 3,
+      metrics: { total_signals: 2 }, timeline: [{ tick: 1 }], results: {}, errorMessage: 'venue down', completedAt: new Date('2026-02-01T10:00:00.456Z'),
+    });
+    const b = () => world.services.broadcaster;
+    const side = () => world.services.side;
+    const cases: Array<[string, () => Promise<void>, () => Record<string, unknown>, boolean, Record<string, unknown> | null]> = [
+      ['session_created', () => training.publishTrainingSessionCreated(b(), session()), () => ({ session_id: world.own.sessionId, name: 'Acme session', status: 'running' }), false, null],
+      ['tick_update', () => training.publishTrainingTickUpdate(b(), session()), () => ({ session_id: world.own.sessionId, completed_ticks: 1, total_ticks: 3, progress_pct: 33.3, metrics: { total_signals: 2 }, timeline: [{ tick: 1 }], status: 'running' }), true, null],
+      ['completed', () => training.publishTrainingCompleted(b(), session()), () => ({ session_id: world.own.sessionId, status: 'running', results: {}, completed_at: '2026-02-01T10:00:00Z' }), true, null],
+      ['failed', () => training.publishTrainingFailed(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running', error_message: 'venue down' }), true, {}],
+      ['cancelled', () => training.publishTrainingCancelled(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['paused', () => training.publishTrainingPaused(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['config_updated', () => training.publishTrainingConfigUpdated(b(), side(), session(), { tick_interval: 20 }), () => ({ session_id: world.own.sessionId, changes: { tick_interval: 20 } }), true, { changes: { tick_interval: 20 } }],
+      ['emergency_halt', () => training.publishTrainingEmergencyHalt(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['resumed', () => training.publishTrainingResumed(b(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, null],
+    ];
+
+    it.each(cases)('%s reaches the account stream, the session stream when due, and the workers when due', async (type, publish, payload, toSession, workerExtra) => {
+      const c = await connect(world, userIdentity(world.own));
+      const acctP = params({ account_id: world.own.accountId });
+      const sessP = params({ account_id: world.own.accountId, session_id: world.own.sessionId });
+      await c.subscribe(acctP);
+      await c.subscribe(sessP);
+      world.sidePublished.length = 0;
+      await publish();
+      await new Promise((r) => setImmediate(r));
+      const expected = [{ type, ...payload(), timestamp: expect.stringMatching(ISO) }];
+      expect((c.received(acctP) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual(expected);
+      expect((c.received(sessP) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual(toSession ? expected : []);
+      const worker = workerExtra ? [{ channel: 'training_session_events', message: { session_id: world.own.sessionId, event: type, timestamp: expect.stringMatching(ISO), ...workerExtra } }] : [];
+      expect(world.sidePublished).toEqual(worker);
+      await c.close();
+    });
+
+    it('still broadcasts when Redis is not configured or the side publish fails', async () => {
+      const failing: SidePublisher = { publish: () => Promise.reject(new Error('redis down')) };
+      const c = await connect(world, userIdentity(world.own));
+      const p = params({ account_id: world.own.accountId });
+      await c.subscribe(p);
+      await training.publishTrainingCancelled(b(), null, session());
+      await training.publishTrainingPaused(b(), failing, session());
+      await new Promise((r) => setImmediate(r));
+      expect((c.received(p) as Array<Record<string, unknown>>).map((m) => m.type)).toEqual(['subscribed', 'cancelled', 'paused']);
+      expect(await training.publishTrainingWorkerEvent(failing, 'x', 'paused')).toBe(false);
+      await c.close();
+    });
+
+    it('computes progress_pct from the ticks (0 without a total)', () => {
+      expect(training.progressPct({ completedTicks: 2, totalTicks: 3 })).toBe(66.7);
+      expect(training.progressPct({ completedTicks: 5, totalTicks: 0 })).toBe(0);
+    });
+  });
+});

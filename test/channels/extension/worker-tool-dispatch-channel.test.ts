@@ -1,0 +1,157 @@
+// WorkerToolDispatchChannel through the harness: worker-only subscribe, the RPC envelope (including unknown and
+// invalid requests), tool definitions from McpTool rows, tool calls through the job outbox and their results.
+
+import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type World } from './fixtures';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(async () => {
+  await world.cleanup();
+});
+
+const P = { channel: 'WorkerToolDispatchChannel' };
+const DATA = { channel: 'WorkerDataChannel' };
+
+describe('WorkerToolDispatchChannel', () => {
+  describe('subscribe', () => {
+    it('accepts a worker, streams worker_tool_dispatch:<worker> and transmits nothing', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      expect(await c.subscribe(P)).toBe('confirm_subscription');
+      expect(streamsOf(c, P)).toEqual([`worker_tool_dispatch:${world.own.workerId}`]);
+      expect(c.received(P)).toEqual([]);
+      await c.close();
+    });
+
+    it('rejects a user identity, even one with system.admin', async () => {
+      const c = await connect(world, userIdentity(world.own, ['system.admin']));
+      expect(await c.subscribe(P)).toBe('reject_subscription');
+      await c.close();
+    });
+  });
+
+  describe('envelope', () => {
+    it('answers ping with {pong:true} and the request_id', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      const reply = await rpc(c, P, 'ping');
+      expect(reply).toEqual({ request_id: expect.any(String), success: true, data: { pong: true } });
+      await c.close();
+    });
+
+    it('answers an unknown action with an error carrying the request_id', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      expect(await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [] })).toMatchObject({ success: false, error: 'Unknown action: batch_strategy_contexts' });
+      expect(await rpc(c, P, 'unsubscribed')).toMatchObject({ success: false, error: 'Unknown action: unsubscribed' });
+      await c.close();
+    });
+
+    it('answers a request without request_id with request_id null', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      await c.perform(P, 'ping', {});
+      expect(c.received(P)).toEqual([{ request_id: null, success: false, error: 'request_id required' }]);
+      await c.close();
+    });
+
+    it('answers invalid data with the validation message', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      expect(await rpc(c, P, 'tool_definitions', {})).toMatchObject({ success: false, error: 'agent_id required' });
+      expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.own.agentId })).toMatchObject({ success: false, error: 'tool_call required' });
+      await c.close();
+    });
+  });
+
+  describe('#tool_definitions', () => {
+    it('lists the whitelisted, enabled McpTools of the agent account as LLM tools', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      const reply = await rpc(c, P, 'tool_definitions', { agent_id: world.own.agentId });
+      expect(reply.success).toBe(true);
+      expect(reply.data).toEqual({
+        tools_enabled: true,
+        tools: [
+          { name: 'get_weather', description: '', parameters: { type: 'object', properties: {} } },
+          { name: 'search_knowledge', description: 'Search the knowledge base', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
+        ],
+      });
+      await c.close();
+    });
+
+    it.each([
+      ['a foreign agent', () => world.foreign.agentId],
+      ['an unknown agent', () => '00000000-0000-4000-8000-000000000000'],
+      ['a malformed id', () => 'agent-1'],
+    ])('refuses %s with "Agent not found"', async (_label, id) => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      expect(await rpc(c, P, 'tool_definitions', { agent_id: id() })).toMatchObject({ success: false, error: 'Agent not found' });
+      await c.close();
+    });
+
+    it('lets a system worker read an agent of any account', async () => {
+      const c = await connect(world, systemIdentity(world));
+      await c.subscribe(P);
+      expect(await rpc(c, P, 'tool_definitions', { agent_id: world.foreign.agentId })).toMatchObject({ success: true, data: { tools_enabled: true } });
+      await c.close();
+    });
+
+    it('reports tools_enabled false for an mcp_client agent', async () => {
+      const agent = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'client', agentType: 'mcp_client' } });
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      const reply = await rpc(c, P, 'tool_definitions', { agent_id: agent.id });
+      expect(reply.data.tools_enabled).toBe(false);
+      expect(reply.data.tools.map((t: { name: string }) => t.name)).toEqual(['delete_everything', 'get_weather', 'search_knowledge']);
+      await c.close();
+    });
+  });
+
+  describe('#dispatch_tool and #tool_result', () => {
+    it('queues the call in the job outbox, delivers the job to workers and returns the recorded result once completed', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      await c.subscribe(DATA);
+      const call = { name: 'search_knowledge', id: 'call_1', arguments: '{"query":"pricing"}' };
+      const reply = await rpc(c, P, 'dispatch_tool', { agent_id: world.own.agentId, tool_call: call });
+      expect(reply).toMatchObject({ success: true, data: { result: { status: 'queued', job_id: expect.any(String), tool: 'search_knowledge', tool_call_id: 'call_1' } } });
+      const jobId = reply.data.result.job_id as string;
+      const row = await world.db.jobOutbox.findUniqueOrThrow({ where: { id: jobId } });
+      expect(row).toMatchObject({ accountId: world.own.accountId, jobClass: 'Ai::AgentToolDispatchJob', queue: 'ai_tools', status: 'pending' });
+      expect(row.args).toEqual([{ agent_id: world.own.agentId, account_id: world.own.accountId, tool_call: { name: 'search_knowledge', id: 'call_1', arguments: { query: 'pricing' } }, requested_by_worker_id: world.own.workerId }]);
+      expect(c.received(DATA)).toContainEqual({ type: 'job', job: expect.objectContaining({ id: jobId, job_class: 'Ai::AgentToolDispatchJob', account_id: world.own.accountId }) });
+
+      expect(await rpc(c, P, 'tool_result', { job_id: jobId })).toMatchObject({ success: true, data: { result: null, job: { status: 'pending' } } });
+      expect(await rpc(c, DATA, 'claim_job', { job_id: jobId })).toMatchObject({ success: true, data: { job: { status: 'dispatched', worker_id: world.own.workerId } } });
+      expect(await rpc(c, DATA, 'complete_job', { job_id: jobId, result: { hits: 3 } })).toMatchObject({ success: true, data: { job: { status: 'done' } } });
+      expect(await rpc(c, P, 'tool_result', { job_id: jobId })).toMatchObject({ success: true, data: { result: { hits: 3 }, error: null, job: { status: 'done' } } });
+      expect(c.received(P)).toContainEqual({ type: 'tool_result', job_id: jobId, agent_id: world.own.agentId, tool_call_id: 'call_1', tool: 'search_knowledge', success: true, result: { hits: 3 }, error: null });
+      await c.close();
+    });
+
+    it('returns the original error-as-result shapes for unknown tools, disabled tools and bad arguments', async () => {
+      const off = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'off', configuration: { tool_access: { enabled: false } } } });
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      const dispatch = (agentId: string, call: Record<string, unknown>) => rpc(c, P, 'dispatch_tool', { agent_id: agentId, tool_call: call });
+      expect((await dispatch(world.own.agentId, { name: 'delete_everything' })).data.result).toEqual({ error: 'Unknown tool: delete_everything', tool: 'delete_everything', message: 'Tool delete_everything is not available to this agent' });
+      expect((await dispatch(off.id, { name: 'get_weather' })).data.result).toMatchObject({ error: 'Permission denied', tool: 'get_weather' });
+      expect((await dispatch(world.own.agentId, { name: 'get_weather', arguments: '{oops' })).data.result).toMatchObject({ error: 'Tool execution failed' });
+      expect(await world.db.jobOutbox.count({ where: { jobClass: 'Ai::AgentToolDispatchJob', accountId: world.own.accountId, status: 'pending' } })).toBe(0);
+      await c.close();
+    });
+
+    it('refuses a foreign agent and a foreign job', async () => {
+      const foreignJob = await world.services.jobs.enqueue({ accountId: world.foreign.accountId, jobClass: 'Ai::AgentToolDispatchJob', args: [{}], queue: 'ai_tools' });
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.foreign.agentId, tool_call: { name: 'get_weather' } })).toMatchObject({ success: false, error: 'Agent not found' });
+      expect(await rpc(c, P, 'tool_result', { job_id: foreignJob.id })).toMatchObject({ success: false, error: 'Job not found' });
+      expect(await rpc(c, P, 'tool_result', { job_id: 'nope' })).toMatchObject({ success: false, error: 'Job not found' });
+      await c.close();
+    });
+  });
+});
