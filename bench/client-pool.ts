@@ -1,0 +1,91 @@
+// The load generator's sockets: opens clients with a bounded number of handshakes in flight, subscribes each to
+// its identifiers and waits for every confirmation, then hands every later frame to one callback.
+
+import WebSocket from 'ws';
+import type { OpenRequest } from './messages';
+
+/** Source addresses beyond one address's ephemeral port range (~28k sockets per address). */
+const CLIENTS_PER_SOURCE_ADDRESS = 25_000;
+
+/** Outcome of opening the pool. */
+export interface PoolResult {
+  confirmed: number;
+  failed: number;
+  ms: number;
+  errors: string[];
+}
+
+/** A worker's clients (index = global index − first). */
+export class ClientPool {
+  readonly sockets: Array<WebSocket | undefined> = [];
+  closedEarly = 0;
+  private readonly errors = new Map<string, number>();
+
+  constructor(private readonly req: OpenRequest, private readonly onFrame: (frame: Buffer) => void) {}
+
+  /** Open and subscribe every client; resolves when each is confirmed or has failed. */
+  async open(): Promise<PoolResult> {
+    const started = performance.now();
+    let next = 0;
+    let confirmed = 0;
+    const lane = async () => {
+      while (next < this.req.count) {
+        const local = next++;
+        if (await this.openOne(local)) confirmed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.req.window, this.req.count) }, lane));
+    const errors = [...this.errors].map(([msg, n]) => `${n}× ${msg}`);
+    return { confirmed, failed: this.req.count - confirmed, ms: performance.now() - started, errors };
+  }
+
+  /** The socket of global client `index`, if open. */
+  socket(index: number): WebSocket | undefined {
+    return this.sockets[index - this.req.first];
+  }
+
+  /** Close every socket. */
+  closeAll(): void {
+    for (const ws of this.sockets) ws?.terminate();
+  }
+
+  private openOne(local: number): Promise<boolean> {
+    const index = this.req.first + local;
+    const { tokens, identifiers, timeoutMs } = this.req;
+    const token = tokens.length > 0 ? tokens[index % tokens.length] : undefined;
+    const url = token ? `${this.req.url}?token=${encodeURIComponent(token)}` : this.req.url;
+    const localAddress = index >= CLIENTS_PER_SOURCE_ADDRESS ? `127.0.0.${2 + Math.floor(index / CLIENTS_PER_SOURCE_ADDRESS)}` : undefined;
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs, localAddress });
+    const ids = identifiers.map((id) => id.replace('%i', String(index)));
+    return new Promise<boolean>((resolve) => {
+      let pending = ids.length;
+      let settled = false;
+      const settle = (ok: boolean, why?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!ok) this.fail(ws, why ?? 'failed');
+        else this.sockets[local] = ws;
+        resolve(ok);
+      };
+      const timer = setTimeout(() => settle(false, 'not confirmed in time'), timeoutMs);
+      ws.on('message', (data: Buffer) => {
+        if (settled) return this.onFrame(data);
+        const frame = JSON.parse(data.toString()) as { type?: string; reason?: string };
+        if (frame.type === 'welcome') for (const identifier of ids) ws.send(JSON.stringify({ command: 'subscribe', identifier }));
+        else if (frame.type === 'confirm_subscription' && (pending -= 1) === 0) settle(true);
+        else if (frame.type === 'reject_subscription' || frame.type === 'disconnect') settle(false, `${frame.type} ${frame.reason ?? ''}`.trim());
+      });
+      ws.on('error', (err) => settle(false, (err as NodeJS.ErrnoException).code ?? err.message));
+      ws.on('close', () => {
+        if (settled && this.sockets[local] === ws) this.closedEarly += 1;
+        settle(false, 'closed before confirmation');
+      });
+    });
+  }
+
+  private fail(ws: WebSocket, why: string): void {
+    this.errors.set(why, (this.errors.get(why) ?? 0) + 1);
+    ws.terminate();
+  }
+}

@@ -1,0 +1,42 @@
+// The targets of issue 11, checked against a run's results: each line says the measured figure, the goal and
+// whether it was met.
+
+import type { Result } from './report';
+import type { BroadcastFigures } from './scenario-broadcast';
+import { fmt } from './stats';
+
+/** One checked target. */
+export interface Verdict {
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+/** Check every target the results can speak to. */
+export function verdicts(results: Result[]): Verdict[] {
+  const out: Verdict[] = [];
+  const fanOut = results.filter((r): r is BroadcastFigures => r.scenario === 'broadcast');
+  for (const ours of fanOut.filter((r) => r.target === 'ours')) {
+    const ceil = fanOut.find((r) => r.target === 'ceiling' && r.clients === ours.clients);
+    if (ceil) {
+      const ratio = ours.deliveriesPerSec / ceil.deliveriesPerSec;
+      out.push({ goal: `${ours.clients} subscribers: deliveries/s ≥ 0.8× ceiling`, measured: `${fmt(ratio, 2)}×`, met: ratio >= 0.8 });
+      if (ours.clients <= 1000) {
+        const p95 = ours.rtt.p95 / ceil.rtt.p95;
+        out.push({ goal: `${ours.clients} subscribers: rtt p95 ≤ 1.5× ceiling`, measured: `${fmt(p95, 2)}×`, met: p95 <= 1.5 });
+      }
+    }
+    if (ours.clients >= 10_000) out.push({ goal: `${ours.clients} subscribers: no event-loop stall > 100 ms`, measured: `${fmt(ours.loopMaxMs)} ms`, met: ours.loopMaxMs <= 100 });
+  }
+  for (const r of results) {
+    if (r.target !== 'ours') continue;
+    if (r.scenario === 'idle-memory' && r.clients >= 10_000) {
+      const kb = r.idleRssPerConnKb ?? r.rssPerConnKb;
+      out.push({ goal: `${r.clients} idle connections × 2 subscriptions: ≤ 15 KB RSS each`, measured: `${fmt(kb)} KB`, met: kb <= 15 });
+    }
+    if (r.scenario === 'storm' && r.clients >= 10_000) {
+      out.push({ goal: `storm of ${r.clients}: all confirmed ≤ 10 s`, measured: `${fmt(r.connectMs / 1000, 2)} s, ${r.failed} failed`, met: r.failed === 0 && r.connectMs <= 10_000 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+// Command-line options of `npm run bench`: scenario, client counts, samples, concurrency, payload padding and
+// worker processes. Pure parsing; no I/O besides reading argv.
+
+/** The bench scenarios. */
+export type Scenario = 'broadcast' | 'storm' | 'idle-memory' | 'many-streams';
+
+/** Which servers to measure. */
+export type TargetName = 'ours' | 'ceiling';
+
+/** Everything a bench run is configured by. */
+export interface BenchOptions {
+  scenario: Scenario;
+  clients: number[];
+  samples: number;
+  concurrent: number;
+  padding: number;
+  workers: number;
+  targets: TargetName[];
+  ceilingMode: 'frame' | 'send';
+  connectWindow: number;
+  smoke: boolean;
+  profile: boolean;
+  /** Broadcasts per POST /_broadcast in the many-streams scenario. */
+  batch: number;
+  /** Before each run, wait up to this many seconds for the rest of the machine to go quiet. */
+  waitIdle: number;
+  out: string | undefined;
+}
+
+const SCENARIOS: readonly Scenario[] = ['broadcast', 'storm', 'idle-memory', 'many-streams'];
+
+/** Parse argv (without node and script) into BenchOptions; throws with a usage hint on bad input. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const flags = readFlags(argv);
+  const smoke = flags.has('smoke');
+  const scenario = (flags.get('scenario') ?? 'broadcast') as Scenario;
+  if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+  const defaultClients = smoke ? '200' : scenario === 'broadcast' ? '1000' : '10000';
+  const targets = (flags.get('targets') ?? (scenario === 'broadcast' ? 'ours,ceiling' : 'ours')).split(',') as TargetName[];
+  if (targets.some((t) => t !== 'ours' && t !== 'ceiling')) throw new Error('--targets takes ours,ceiling');
+  return {
+    scenario,
+    clients: list(flags.get('clients') ?? defaultClients),
+    samples: int(flags.get('samples') ?? (smoke ? '5' : '100'), 'samples'),
+    concurrent: int(flags.get('concurrent') ?? '4', 'concurrent'),
+    padding: int(flags.get('padding') ?? '200', 'padding', 0),
+    workers: int(flags.get('workers') ?? '1', 'workers'),
+    targets,
+    ceilingMode: flags.get('ceiling-mode') === 'send' ? 'send' : 'frame',
+    connectWindow: int(flags.get('connect-window') ?? (scenario === 'storm' ? '10000' : '500'), 'connect-window'),
+    smoke,
+    profile: flags.has('profile'),
+    batch: int(flags.get('batch') ?? '100', 'batch'),
+    waitIdle: int(flags.get('wait-idle') ?? '0', 'wait-idle', 0),
+    out: flags.get('out'),
+  };
+}
+
+/** Usage text printed for --help. */
+export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams] [--clients 1000,5000,10000]
+  [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling] [--ceiling-mode frame|send]
+  [--connect-window 500] [--batch 100] [--wait-idle 0] [--profile] [--out file.json] [--smoke]`;
+
+function readFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    if (inline !== undefined) flags.set(name, inline);
+    else if (next !== undefined && !next.startsWith('--')) flags.set(name, (i += 1, next));
+    else flags.set(name, '');
+  }
+  return flags;
+}
+
+function int(raw: string, name: string, min = 1): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+  return n;
+}
+
+function list(raw: string): number[] {
+  return raw.split(',').map((s) => int(s.trim(), 'clients'));
+}

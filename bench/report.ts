@@ -1,0 +1,78 @@
+// Printing and saving results: one table per scenario and client count (with the ours/ceiling ratios for the
+// fan-out scenario) and the JSON file .bench/results-<date>.json.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './children';
+import type { BenchOptions } from './options';
+import type { BroadcastFigures } from './scenario-broadcast';
+import type { ConnectRun } from './scenario-connect';
+import type { ManyStreamsFigures } from './scenario-many-streams';
+import { fmt, fmtInt } from './stats';
+
+/** Any scenario's result row. */
+export type Result = BroadcastFigures | ConnectRun | ManyStreamsFigures;
+
+/** The header line of the fan-out table (the smoke test looks for it). */
+export const BROADCAST_HEADER = ['target', 'deliveries/s', 'rtt p50/p95/p99 ms', 'fan-out p50/p95 ms', 'RSS/conn KB', 'server CPU%', 'client CPU%', 'others CPU%', 'max loop ms', 'dps ours/ceil', 'p95 ours/ceil'];
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The fan-out table for one client count, with ours/ceiling ratios when both ran. */
+export function broadcastTable(rows: BroadcastFigures[]): string {
+  const ours = rows.find((r) => r.target === 'ours');
+  const ceil = rows.find((r) => r.target === 'ceiling');
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${fmt(a / b, 2)}×` : '—');
+  const cells = rows.map((r) => [
+    r.target,
+    fmtInt(r.deliveriesPerSec),
+    `${fmt(r.rtt.p50)} / ${fmt(r.rtt.p95)} / ${fmt(r.rtt.p99)}`,
+    `${fmt(r.fanout.p50)} / ${fmt(r.fanout.p95)}`,
+    fmt(r.rssPerConnKb),
+    fmt(r.serverCpu, 0),
+    fmt(r.clientCpu, 0),
+    fmt(r.othersCpu, 0),
+    fmt(r.loopMaxMs),
+    r.target === 'ours' ? ratio(ours?.deliveriesPerSec, ceil?.deliveriesPerSec) : '',
+    r.target === 'ours' ? ratio(ours?.rtt.p95, ceil?.rtt.p95) : '',
+  ]);
+  return table(BROADCAST_HEADER, cells);
+}
+
+/** The storm / idle-memory table. */
+export function connectTable(rows: ConnectRun[]): string {
+  const header = ['target', 'confirmed', 'failed', 'all confirmed in ms', 'server CPU%', 'others CPU%', 'max loop ms', 'RSS/conn KB', 'idle RSS/conn KB', 'heap/conn KB'];
+  return table(
+    header,
+    rows.map((r) => [r.target, fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
+  );
+}
+
+/** The many-streams table. */
+export function manyStreamsTable(rows: ManyStreamsFigures[]): string {
+  const header = ['streams', 'broadcasts/s', 'server µs/broadcast', 'POST rtt p50/p95 ms', 'delivery p50/p95/p99 ms', 'server CPU%', 'client CPU%', 'others CPU%', 'max loop ms', 'RSS/conn KB'];
+  return table(
+    header,
+    rows.map((r) => [fmtInt(r.clients), fmtInt(r.broadcastsPerSec), fmt(r.serverUsPerBroadcast), `${fmt(r.rtt.p50)} / ${fmt(r.rtt.p95)}`, `${fmt(r.fanout.p50)} / ${fmt(r.fanout.p95)} / ${fmt(r.fanout.p99)}`, fmt(r.serverCpu, 0), fmt(r.clientCpu, 0), fmt(r.othersCpu, 0), fmt(r.loopMaxMs), fmt(r.rssPerConnKb)]),
+  );
+}
+
+/** Machine facts recorded with every result file. */
+export function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() };
+}
+
+/** Write the run to `.bench/results-<date>.json` (or `out`); returns the path. */
+export function saveResults(opts: BenchOptions, command: string, results: Result[]): string {
+  const date = new Date().toISOString();
+  const file = opts.out ?? path.join(ROOT, '.bench', `results-${date.replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ date, command, options: opts, machine: machine(), results }, null, 2)}\n`);
+  return file;
+}
