@@ -49,7 +49,7 @@ export interface AssembleOptions<S> {
 export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
   const { config, logger: log } = o;
   // A single memory node positions and remembers messages itself; shared backends bring their own history.
-  const pubsub = o.config.history.limit > 0 && o.pubsub.name === 'memory' && !o.pubsub.history ? new LocalHistory(o.pubsub, o.config.history) : o.pubsub;
+  const pubsub: PubSubAdapter = o.config.history.limit > 0 && o.pubsub.name === 'memory' && !o.pubsub.history ? new LocalHistory(o.pubsub, o.config.history) : o.pubsub;
   const hub = new Hub(pubsub, log);
   const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
   const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
@@ -58,7 +58,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     {
       hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
       maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes,
-      sessions: new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
+      sessions: pubsub.sessions ?? new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
     },
     (req) => auth.authenticate(req),
   );
@@ -112,7 +112,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   if (config.database.autoMigrate) await migrateDatabase(config.database.url, log);
   const db = await createPrisma(config.database.url);
   if (config.database.seed) await seedDemo(db);
-  const pubsub = await createPubSub(config.pubsub, log);
+  const pubsub = await createPubSub({ ...config.pubsub, history: config.history }, log);
   const broadcaster: Broadcaster = { gidApp: config.cable.globalIdApp, broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
   const side = await createSidePublisher(config, log);
   const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side };

@@ -33,6 +33,12 @@ export interface AdapterStatus {
   detail?: string;
 }
 
+/** A shared session cache (ext-protocol restore across nodes); structurally the connection's SessionStore. */
+export interface SessionCache {
+  save(sid: string, snapshot: { identityKey: string; identifiers: string[] }, ttlSeconds: number): Promise<void>;
+  take(sid: string): Promise<{ identityKey: string; identifiers: string[] } | null>;
+}
+
 /** A pub/sub backend. One handler set per stream; the backend subscribes upstream once per stream. */
 export interface PubSubAdapter {
   /** Backend name for logs and /health. */
@@ -47,6 +53,8 @@ export interface PubSubAdapter {
   status(): AdapterStatus;
   /** Stream history, when the backend keeps it (ext protocol). */
   readonly history?: HistoryReader;
+  /** Session snapshots shared by every node, when the backend keeps them. */
+  readonly sessions?: SessionCache;
   /** Release connections and timers. */
   shutdown(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface PubSubConfig {
   channelPrefix: string;
   solidCableUrl?: string;
   solidCablePollMs: number;
+  /** Reliable-stream history bounds; with `limit > 0` the redis backend keeps history and sessions in Redis. */
+  history?: { limit: number; ttlSeconds: number };
 }
 
 /** Create the configured adapter; redis and solid_cable connect before this resolves (or start unhealthy and retry). */
@@ -30,8 +32,10 @@ export async function createPubSub(config: PubSubConfig, logger: Logger = silent
 
 async function createRedis(config: PubSubConfig, logger: Logger): Promise<PubSubAdapter> {
   if (!config.redisUrl) throw new Error('PUBSUB_ADAPTER=redis needs REDIS_URL');
-  const { createRedisAdapter } = await import('./redis');
-  return createRedisAdapter({ url: config.redisUrl, channelPrefix: config.channelPrefix, logger });
+  const { createRedisAdapter, createRedisBroker } = await import('./redis');
+  const options = { url: config.redisUrl, channelPrefix: config.channelPrefix, logger };
+  if (config.history && config.history.limit > 0) return createRedisBroker({ ...options, history: config.history });
+  return createRedisAdapter(options);
 }
 
 async function createSolidCable(config: PubSubConfig, logger: Logger): Promise<PubSubAdapter> {

@@ -5,6 +5,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
 import { SubscriberMap } from './subscriber-map';
+import { RedisHistory, type RedisHistoryLimits } from './redis-history';
 import { BroadcastFailedError, PubSubUnavailableError, errorText } from '../errors';
 import type { Logger } from '../log/logger';
 import { silentLogger } from '../log/logger';
@@ -197,6 +198,21 @@ export async function createRedisAdapter(options: RedisAdapterOptions): Promise<
   const adapter = new RedisAdapter(await newClient(options), await newClient(options), options);
   await adapter.start(options.connectTimeoutMs);
   return adapter;
+}
+
+/** Create a RedisAdapter with reliable-stream history and shared sessions (ext protocol across nodes). */
+export async function createRedisBroker(options: RedisAdapterOptions & { history: RedisHistoryLimits }): Promise<RedisHistory> {
+  const adapter = await createRedisAdapter(options);
+  const commands = await newClient(options);
+  commands.on('error', (err: Error) => options.logger?.debug('redis history connection error', { err: err.message }));
+  await commands.connect().catch(() => undefined);
+  const broker = new RedisHistory(adapter, commands, options.channelPrefix ?? '', options.history);
+  const shutdown = broker.shutdown.bind(broker);
+  broker.shutdown = async () => {
+    await shutdown();
+    await closeClient(commands);
+  };
+  return broker;
 }
 
 /** Publishes JSON to plain (unprefixed) Redis channels such as `training_session_events`. */
