@@ -72,17 +72,23 @@ async function seedAccount(db: Db, label: string, venueId: string): Promise<Acco
   };
 }
 
+/** Insert the fixture rows (a venue with a cached ticker, two accounts, a system worker) into any database. */
+export async function seedRows(db: Db): Promise<{ own: AccountRows; foreign: AccountRows; systemWorkerId: string }> {
+  const venue = await db.tradingVenue.create({ data: { name: 'Paper exchange', slug: `paper-${randomUUID()}` } });
+  await db.tradingVenueTicker.create({ data: { tradingVenueId: venue.id, pair: 'BTC/USD', lastPrice: '65000.5', bid: '64999', ask: 65001, volume24h: 12 } });
+  const own = await seedAccount(db, 'Acme', venue.id);
+  const foreign = await seedAccount(db, 'Globex', venue.id);
+  const system = await db.worker.create({ data: { accountId: own.accountId, name: 'system worker', isSystem: true } });
+  return { own, foreign, systemWorkerId: system.id };
+}
+
 /** Create a migrated temporary database, the harness server and the fixture rows. */
 export async function createWorld(): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-channels-'));
   const url = `file:${path.join(dir, 'test.db')}`;
   await migrateDatabase(url);
   const db = await createPrisma(url);
-  const venue = await db.tradingVenue.create({ data: { name: 'Paper exchange', slug: `paper-${randomUUID()}` } });
-  await db.tradingVenueTicker.create({ data: { tradingVenueId: venue.id, pair: 'BTC/USD', lastPrice: '65000.5', bid: '64999', ask: 65001, volume24h: 12 } });
-  const own = await seedAccount(db, 'Acme', venue.id);
-  const foreign = await seedAccount(db, 'Globex', venue.id);
-  const system = await db.worker.create({ data: { accountId: own.accountId, name: 'system worker', isSystem: true } });
+  const { own, foreign, systemWorkerId } = await seedRows(db);
   const pubsub = new MemoryAdapter();
   const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
   const sidePublished: World['sidePublished'] = [];
@@ -95,7 +101,7 @@ export async function createWorld(): Promise<World> {
     await db.$disconnect();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { db, url, server, services, sidePublished, own, foreign, systemWorkerId: system.id, cleanup };
+  return { db, url, server, services, sidePublished, own, foreign, systemWorkerId, cleanup };
 }
 
 /** A user identity in `accountId`. */

@@ -1,0 +1,101 @@
+// SupplyChain, Trading and TradingTraining end to end: @rails/actioncable against a server from startServer,
+// events from the publishers and from `POST /_broadcast`, and the training worker events on Redis pub/sub.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { signToken } from '../../../src/auth/jwt';
+import { startServer } from '../../../src/main';
+import { railsCable, railsSubscribe } from '../../support/clients';
+import { isReachable, TEST_REDIS_URL, waitFor } from '../../pubsub/helpers';
+import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
+import { publishRiskAlert } from '../../../channels/extension/trading-events';
+import { publishTrainingCancelled, publishTrainingTickUpdate, TRAINING_SESSION_EVENTS } from '../../../channels/extension/trading-training-events';
+import { seedRows, type AccountRows } from './fixtures';
+
+type Running = Awaited<ReturnType<typeof startServer>>;
+const AC = railsCable();
+const REDIS = isReachable(TEST_REDIS_URL);
+const BROADCAST_KEY = 'e2e-broadcast-key';
+
+let running: Running;
+let dir: string;
+let own: AccountRows;
+let foreign: AccountRows;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-e2e-'));
+  running = await startServer({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0',
+    BROADCAST_KEY, ...(REDIS ? { REDIS_URL: TEST_REDIS_URL } : {}),
+  });
+  ({ own, foreign } = await seedRows(running.db));
+});
+afterAll(async () => {
+  await running.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function consumerFor(rows: AccountRows) {
+  const token = signToken(running.config.jwt, { type: 'access', sub: rows.userId, expiresInSeconds: 900 });
+  return AC.createConsumer(`${running.url}?token=${encodeURIComponent(token)}`);
+}
+
+const sessionRow = async () => running.db.tradingTrainingSession.findUniqueOrThrow({ where: { id: own.sessionId } });
+const isType = (t: string) => (m: unknown) => (m as { type?: string }).type === t;
+
+describe('extension channels through @rails/actioncable', () => {
+  it('SupplyChainChannel delivers publisher events and refuses a foreign account', async () => {
+    const consumer = consumerFor(own);
+    const sub = railsSubscribe(consumer, { channel: 'SupplyChainChannel', account_id: own.accountId });
+    expect(await sub.state).toBe('connected');
+    expect(await sub.next(isType('subscribed'))).toMatchObject({ message: 'Connected to Supply Chain updates', account_id: own.accountId });
+    await publishCveAlert(running.services.broadcaster, own.accountId, { id: 'CVE-2026-1' });
+    expect(await sub.next(isType('cve_alert'))).toMatchObject({ cve: { id: 'CVE-2026-1' } });
+    const foreignSub = railsSubscribe(consumer, { channel: 'SupplyChainChannel', account_id: foreign.accountId });
+    expect(await foreignSub.state).toBe('rejected');
+    consumer.disconnect();
+  });
+
+  it('TradingChannel delivers publisher events and outside broadcasts through POST /_broadcast', async () => {
+    const consumer = consumerFor(own);
+    const sub = railsSubscribe(consumer, { channel: 'TradingChannel', account_id: own.accountId });
+    expect(await sub.state).toBe('connected');
+    await publishRiskAlert(running.services.broadcaster, own.accountId, { alert_type: 'drawdown', severity: 'warning', message: 'Drawdown 10%' });
+    expect(await sub.next(isType('risk_alert'))).toMatchObject({ alert: { alert_type: 'drawdown' } });
+    const res = await fetch(`http://127.0.0.1:${running.port}/_broadcast`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BROADCAST_KEY}` },
+      body: JSON.stringify({ stream: `trading_account_${own.accountId}`, data: JSON.stringify({ type: 'position_updated', position: { id: 'p1' } }) }),
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(await sub.next(isType('position_updated'))).toMatchObject({ position: { id: 'p1' } });
+    consumer.disconnect();
+  });
+
+  it('TradingTrainingChannel checks the session against the account and delivers tick updates', async () => {
+    const consumer = consumerFor(own);
+    const foreignSession = railsSubscribe(consumer, { channel: 'TradingTrainingChannel', account_id: own.accountId, session_id: foreign.sessionId });
+    expect(await foreignSession.state).toBe('rejected');
+    const sub = railsSubscribe(consumer, { channel: 'TradingTrainingChannel', account_id: own.accountId, session_id: own.sessionId });
+    expect(await sub.state).toBe('connected');
+    await publishTrainingTickUpdate(running.services.broadcaster, await sessionRow());
+    expect(await sub.next(isType('tick_update'))).toMatchObject({ session_id: own.sessionId, total_ticks: 3 });
+    consumer.disconnect();
+  });
+
+  (REDIS || process.env.CI === 'true' ? it : it.skip)('publishes worker events to the Redis channel training_session_events', async () => {
+    const listener = new Redis(TEST_REDIS_URL);
+    const got: Array<Record<string, unknown>> = [];
+    listener.on('message', (_channel: string, text: string) => got.push(JSON.parse(text) as Record<string, unknown>));
+    await listener.subscribe(TRAINING_SESSION_EVENTS);
+    try {
+      expect(running.services.side).not.toBeNull();
+      await publishTrainingCancelled(running.services.broadcaster, running.services.side, await sessionRow());
+      await waitFor(() => got.some((m) => m.session_id === own.sessionId && m.event === 'cancelled'), 3000, 'training_session_events message');
+    } finally {
+      listener.disconnect();
+    }
+  });
+});

@@ -1,0 +1,176 @@
+// The worker channels end to end, driven the way Powernode's Ruby worker drives them
+// (worker/app/services/action_cable_client.rb, powernode-channels.md §6.4): raw ws, no subprotocol, the token
+// unencoded in ?token=, wait for welcome, subscribe, concurrent requests matched by request_id; worker-minted tokens.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import WebSocket from 'ws';
+import { signToken } from '../../../src/auth/jwt';
+import { startServer } from '../../../src/main';
+import { seedRows, type AccountRows } from './fixtures';
+
+type Running = Awaited<ReturnType<typeof startServer>>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A port of the Ruby ActionCableClient: one channel per connection, replies matched by request_id. */
+class RubyWorkerClient {
+  private ws!: WebSocket;
+  private readonly pending = new Map<string, (m: Json) => void>();
+  readonly pushes: Json[] = [];
+  private readonly identifier: string;
+  constructor(private readonly url: string, private readonly token: string, channel = 'WorkerToolDispatchChannel') {
+    this.identifier = JSON.stringify({ channel });
+  }
+
+  /** Connect, wait for welcome (5 s), subscribe, wait for the confirmation (5 s); a reject throws. */
+  async connect(): Promise<this> {
+    this.ws = new WebSocket(`${this.url}?token=${this.token}`);
+    const frames = this.frames();
+    const welcome = await frames.next(5000);
+    if (welcome.type !== 'welcome') throw new Error(`no welcome: ${JSON.stringify(welcome)}`);
+    this.ws.send(JSON.stringify({ command: 'subscribe', identifier: this.identifier }));
+    const outcome = await frames.next(5000);
+    if (outcome.type !== 'confirm_subscription') throw new Error('WebSocket subscription rejected or timed out');
+    frames.stop();
+    this.ws.on('message', (raw) => this.handle(JSON.parse(String(raw)) as Json));
+    return this;
+  }
+
+  /** Send `action` with `params` and wait for the reply carrying its request_id (30 s). */
+  sendRequest(action: string, params: Json = {}): Promise<Json> {
+    const requestId = randomUUID();
+    const data = JSON.stringify({ action, request_id: requestId, ...params });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`WebSocket request timeout (${action})`)), 30_000);
+      this.pending.set(requestId, (m) => (clearTimeout(timer), resolve(m)));
+      this.ws.send(JSON.stringify({ command: 'message', identifier: this.identifier, data }));
+    });
+  }
+
+  disconnect(): void {
+    this.ws.close();
+  }
+
+  private handle(frame: Json): void {
+    if (frame.type) return; // welcome, ping, confirm, disconnect: not replies
+    const message = frame.message as Json | undefined;
+    if (message && message.request_id) this.pending.get(message.request_id)?.(message);
+    else if (message) this.pushes.push(message);
+  }
+
+  private frames() {
+    const queue: Json[] = [];
+    let wake: (() => void) | null = null;
+    const onMessage = (raw: WebSocket.RawData) => {
+      const f = JSON.parse(String(raw)) as Json;
+      if (f.type === 'ping') return;
+      queue.push(f);
+      wake?.();
+    };
+    this.ws.on('message', onMessage);
+    this.ws.on('close', () => wake?.());
+    return {
+      next: async (ms: number): Promise<Json> => {
+        const deadline = Date.now() + ms;
+        while (queue.length === 0 && Date.now() < deadline && this.ws.readyState <= WebSocket.OPEN) {
+          await new Promise<void>((r) => ((wake = r), setTimeout(r, 50)));
+        }
+        return queue.shift() ?? { type: 'closed' };
+      },
+      stop: () => this.ws.off('message', onMessage),
+    };
+  }
+}
+
+let running: Running;
+let dir: string;
+let own: AccountRows;
+let foreign: AccountRows;
+let revokedWorkerId: string;
+const SECRET = 'worker-e2e-secret-0123456789abcdef';
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-worker-e2e-'));
+  running = await startServer({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`,
+    DATABASE_SEED: '0', JWT_SECRET_KEY: SECRET, CABLE_AUTH_RECHECK_MS: '500',
+  });
+  ({ own, foreign } = await seedRows(running.db));
+  revokedWorkerId = (await running.db.worker.create({ data: { accountId: own.accountId, name: 'revoked', status: 'revoked' } })).id;
+});
+afterAll(async () => {
+  await running.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The token the Ruby worker mints itself (WorkerJwt): HS256, type=worker, sub, iat, exp=iat+300, iss, aud, no jti. */
+function workerMintedToken(workerId: string): string {
+  const iat = Math.floor(Date.now() / 1000);
+  return jwt.sign({ type: 'worker', sub: workerId, iat, exp: iat + 300, iss: 'powernode-platform', aud: 'powernode-api' }, SECRET, { algorithm: 'HS256' });
+}
+
+const serverToken = (workerId: string) => signToken(running.config.jwt, { type: 'worker', sub: workerId, expiresInSeconds: 3600 });
+
+describe('Ruby-style worker client', () => {
+  it('authenticates with a worker-minted token (no jti) and answers concurrent tool requests by request_id', async () => {
+    const token = workerMintedToken(own.workerId);
+    expect(jwt.decode(token)).not.toHaveProperty('jti');
+    const client = await new RubyWorkerClient(running.url, token).connect();
+    const [defs, pong, dispatched, unknown] = await Promise.all([
+      client.sendRequest('tool_definitions', { agent_id: own.agentId }),
+      client.sendRequest('ping'),
+      client.sendRequest('dispatch_tool', { agent_id: own.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: { city: 'Oslo' } } }),
+      client.sendRequest('no_such_action'),
+    ]);
+    expect(defs).toMatchObject({ success: true, data: { tools_enabled: true, tools: [{ name: 'get_weather' }, { name: 'search_knowledge' }] } });
+    expect(pong).toMatchObject({ success: true, data: { pong: true } });
+    expect(dispatched).toMatchObject({ success: true, data: { result: { status: 'queued', tool: 'get_weather', tool_call_id: 'call_9' } } });
+    expect(unknown).toMatchObject({ success: false, error: 'Unknown action: no_such_action' });
+    expect(await client.sendRequest('tool_definitions', { agent_id: foreign.agentId })).toMatchObject({ success: false, error: 'Agent not found' });
+    client.disconnect();
+  });
+
+  it('runs the training data calls concurrently on WorkerDataChannel and receives outbox jobs', async () => {
+    const client = await new RubyWorkerClient(running.url, serverToken(own.workerId), 'WorkerDataChannel').connect();
+    const [status, tickers, contexts, foreignStatus] = await Promise.all([
+      client.sendRequest('training_status', { session_id: own.sessionId }),
+      client.sendRequest('batch_fetch_tickers', { venue_id: own.venueId, pairs: ['BTC/USD', 'XRP/USD'] }),
+      client.sendRequest('batch_strategy_contexts', { strategy_ids: [own.strategyId, foreign.strategyId] }),
+      client.sendRequest('training_status', { session_id: foreign.sessionId }),
+    ]);
+    expect(status).toMatchObject({ success: true, data: { id: own.sessionId, cancelled: false, tick_count: 3, active_strategy_count: 1 } });
+    expect(tickers).toMatchObject({ success: true, data: { tickers: { 'BTC/USD': { last_price: 65000.5 }, 'XRP/USD': null } } });
+    expect(contexts.data.contexts[own.strategyId].strategy.id).toBe(own.strategyId);
+    expect(contexts.data.contexts[foreign.strategyId]).toEqual({ error: 'Strategy not found', skipped: true });
+    expect(foreignStatus).toMatchObject({ success: false, error: 'Training session not found' });
+    const job = await running.services.jobs.enqueue({ accountId: own.accountId, jobClass: 'TradingLearningExtractionJob', args: [[own.strategyId]], queue: 'trading' });
+    const claimed = await client.sendRequest('claim_job', { job_id: job.id });
+    expect(claimed).toMatchObject({ success: true, data: { job: { id: job.id, status: 'dispatched' } } });
+    expect(client.pushes).toContainEqual({ type: 'job', job: expect.objectContaining({ id: job.id, job_class: 'TradingLearningExtractionJob' }) });
+    client.disconnect();
+  });
+
+  it.each(['WorkerToolDispatchChannel', 'WorkerDataChannel'])('rejects a user token on %s', async (channel) => {
+    const userToken = signToken(running.config.jwt, { type: 'access', sub: own.userId, expiresInSeconds: 900 });
+    await expect(new RubyWorkerClient(running.url, userToken, channel).connect()).rejects.toThrow('rejected');
+  });
+
+  it('refuses a revoked worker at connect with the unauthorized disconnect', async () => {
+    const ws = new WebSocket(`${running.url}?token=${workerMintedToken(revokedWorkerId)}`);
+    const frame = await new Promise<Json>((resolve) => ws.once('message', (raw) => resolve(JSON.parse(String(raw)) as Json)));
+    expect(frame).toEqual({ type: 'disconnect', reason: 'unauthorized', reconnect: false });
+    await new Promise((r) => ws.once('close', r));
+  });
+
+  it('disconnects an open worker socket once the worker is revoked', async () => {
+    const worker = await running.db.worker.create({ data: { accountId: own.accountId, name: 'soon revoked' } });
+    const client = await new RubyWorkerClient(running.url, workerMintedToken(worker.id), 'WorkerDataChannel').connect();
+    expect(await client.sendRequest('ping')).toMatchObject({ success: true });
+    const closed = new Promise((r) => (client as unknown as { ws: WebSocket }).ws.once('close', r));
+    await running.db.worker.update({ where: { id: worker.id }, data: { status: 'revoked' } });
+    await closed;
+  });
+});
