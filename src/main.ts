@@ -8,6 +8,7 @@ import { channels } from '../channels';
 import { BenchmarkChannel } from '../channels/benchmark-channel';
 import type { AppServices, Broadcaster, SidePublisher } from '../channels/support/services';
 import { Authenticator } from './auth/authenticator';
+import { signToken } from './auth/jwt';
 import { connectionIdentifierFor } from './auth/identity';
 import { ChannelRegistry } from './channel/registry';
 import type { ChannelClass } from './channel/base';
@@ -132,8 +133,30 @@ async function createSidePublisher(config: Readonly<Config>, log: Logger): Promi
   return createRedisSidePublisher(config.pubsub.redisUrl, log);
 }
 
+/** Print a ready-to-use URL for the demo owner when the demo data is present (the README's first command). */
+async function printDemoHint(running: RunningServer & { config: Readonly<Config>; db: Db }): Promise<void> {
+  const owner = await running.db.user.findUnique({ where: { email: 'owner@acme.example' } }).catch(() => null);
+  const host = `ws://localhost:${running.port}${running.config.cable.path}`;
+  if (!owner || !running.config.database.seed) {
+    process.stdout.write(`Cable ready at ${host}?token=<access JWT>\n`);
+    return;
+  }
+  const token = signToken(running.config.jwt, { type: 'access', sub: owner.id, expiresInSeconds: 24 * 3600, extra: { account_id: owner.accountId, email: owner.email } });
+  const identifier = JSON.stringify({ channel: 'NotificationChannel', account_id: owner.accountId });
+  process.stdout.write(
+    [
+      '',
+      `Cable ready at ${host}`,
+      `Demo owner of "Acme" (valid 24 h): ${host}?token=${token}`,
+      `Subscribe with: {"command":"subscribe","identifier":${JSON.stringify(identifier)}}`,
+      'All demo users, workers, tokens and resource ids: npm run --silent demo:manifest',
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
-  let running: RunningServer;
+  let running: Awaited<ReturnType<typeof startServer>>;
   try {
     running = await startServer();
   } catch (err) {
@@ -143,7 +166,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { printDemoHint } = await import('./db/demo-hint');
   await printDemoHint(running);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -60,7 +60,7 @@ export class WorkerDataChannel extends WorkerRpcChannel {
   async batch_record_results({ results, session_id, tick_num }: z.infer<typeof BatchRecordResults>) {
     const session = session_id ? await this.optionalSession(session_id) : null;
     const tickNum = tick_num ?? null;
-    const tick: TickRef = { sessionId: session?.id ?? null, sessionAccountId: session?.accountId ?? null, tickNum };
+    const tick: TickRef = { sessionId: session?.id ?? null, sessionAccountId: session?.accountId ?? null, tickNum, cacheTickers: this.worker.isSystem };
     const outcomes = await recordResults(this.db, this.services, this.accountScope(), results, tick, (err) =>
       this.logger.warn('worker result not recorded', { code: 'CABLE_CHANNEL_ERROR', err }),
     );

@@ -1,5 +1,5 @@
 // `batch_record_results` for WorkerDataChannel: records each strategy's evaluation (signals, a tick result row, LLM
-// cost counters, the reported market price in the ticker cache), publishes the trading events, and hands order
+// cost counters, a system worker's reported price in the ticker cache), publishes the trading events, and hands order
 // execution (orders, budgets, PnL, compounding, stop-loss) to the trading engine through the job outbox.
 
 import { z } from 'zod';
@@ -25,11 +25,13 @@ export const StrategyResult = z.looseObject({
 });
 type Result = z.infer<typeof StrategyResult>;
 type Strategy = Awaited<ReturnType<typeof scopedStrategies>>[number];
-/** The training tick a batch belongs to; signals link to the session only within the session's account. */
+/** The training tick a batch belongs to (signals link to the session only within its account), and whether the
+ * reporting worker may refresh the shared ticker cache (system workers only: tickers are global data). */
 export interface TickRef {
   sessionId: string | null;
   sessionAccountId: string | null;
   tickNum: number | null;
+  cacheTickers: boolean;
 }
 
 const toNumber = (v: unknown): number => decimalNumber(typeof v === 'number' || typeof v === 'string' ? v : null);
@@ -68,7 +70,7 @@ async function recordOne(db: Db, services: AppServices, s: Strategy, r: Result, 
     where: { id: s.id },
     data: { lastTickAt: new Date(), config: { ...config, ...costConfig } as never, totalCostUsd: decimalNumber(s.totalCostUsd) + cost },
   });
-  if (market.last_price > 0 && s.portfolio.tradingVenueId && s.pair) await cacheTicker(db, s.portfolio.tradingVenueId, s.pair, market);
+  if (tick.cacheTickers && market.last_price > 0 && s.portfolio.tradingVenueId && s.pair) await cacheTicker(db, s.portfolio.tradingVenueId, s.pair, market);
   const job = actionable.length > 0 ? await services.jobs.enqueue({
     accountId, jobClass: PROCESS_SIGNALS_JOB, queue: 'trading',
     args: [{ strategy_id: s.id, signal_ids: actionable.map((g) => g.id), market_data: market, training_session_id: sessionId, tick_num: tick.tickNum }],

@@ -128,13 +128,22 @@ describe('WorkerDataChannel', () => {
       const job = await world.db.jobOutbox.findUniqueOrThrow({ where: { id: reply.data.outcomes[world.own.strategyId].execution_job_id } });
       expect(job).toMatchObject({ jobClass: 'Trading::ProcessSignalsJob', accountId: world.own.accountId, queue: 'trading' });
       const ticker = await world.db.tradingVenueTicker.findFirstOrThrow({ where: { tradingVenueId: world.own.venueId, pair: 'BTC/USD' } });
-      expect(String(ticker.lastPrice)).toBe('66000');
+      expect(String(ticker.lastPrice)).toBe('65000.5'); // an account worker's price never reaches the shared cache
 
       const trading = viewer.received(tradingP) as Array<Record<string, unknown>>;
       expect(trading.filter((m) => m.type === 'signal_generated')).toHaveLength(2);
       expect(trading).toContainEqual(expect.objectContaining({ type: 'tick_outcome', strategy_id: world.own.strategyId, signals_generated: 2 }));
       expect(viewer.received(trainingP)).toContainEqual(expect.objectContaining({ type: 'tick_update', session_id: world.own.sessionId, completed_ticks: 1 }));
       await viewer.close();
+      await c.close();
+    });
+
+    it('refreshes the shared ticker cache only from a system worker', async () => {
+      const c = await worker(systemIdentity(world));
+      const results = [{ strategy_id: world.foreign.idleStrategyId, market_data: { last_price: 3100.25, bid: 3100, ask: 3100.5 } }];
+      expect((await rpc(c, P, 'batch_record_results', { results })).data.outcomes[world.foreign.idleStrategyId]).toMatchObject({ success: true, signals_generated: 0, orders_queued: 0 });
+      const ticker = await world.db.tradingVenueTicker.findFirstOrThrow({ where: { tradingVenueId: world.foreign.venueId, pair: 'ETH/USD' } });
+      expect([String(ticker.lastPrice), String(ticker.bid), String(ticker.ask)]).toEqual(['3100.25', '3100', '3100.5']);
       await c.close();
     });
 
