@@ -1,0 +1,51 @@
+// AnalyticsChannel: revenue analytics of the own account (`analytics.view`); other accounts and the global stream
+// only for platform administrators (platform-access.ts). `request_analytics` computes the metrics from the database.
+
+import { z } from 'zod';
+import { ApplicationChannel, isUuid } from '../application-channel';
+import { ANALYTICS_GLOBAL_STREAM, analyticsAccountStream, computeRevenueMetrics } from './analytics-events';
+import { isPlatformAdmin } from './platform-access';
+
+const Params = z.looseObject({ account_id: z.string().nullish() });
+const RequestAnalytics = z.looseObject({ account_id: z.string().nullish() });
+
+const blank = (v: string | null | undefined): v is null | undefined | '' => v === undefined || v === null || v.trim() === '';
+
+/** Live revenue analytics. */
+export class AnalyticsChannel extends ApplicationChannel<z.infer<typeof Params>> {
+  static override identifier = 'AnalyticsChannel';
+  static override params = Params;
+  static override actions = { request_analytics: RequestAnalytics };
+
+  override async subscribed(): Promise<void> {
+    const accountId = this.params.account_id;
+    if (!(await this.authorizedFor(accountId))) return this.reject();
+    this.streamFrom(blank(accountId) ? ANALYTICS_GLOBAL_STREAM : analyticsAccountStream(accountId.toLowerCase()));
+    this.transmit({ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: this.now() });
+  }
+
+  override rescue(error: unknown, action: string): void {
+    this.logger.warn('AnalyticsChannel action failed', { action, err: error });
+    this.transmit({ type: 'error', message: 'Failed to fetch analytics data' });
+  }
+
+  /** `request_analytics {account_id?}`; without one, the subscription's own scope (the UI sends none). */
+  async request_analytics(data: z.infer<typeof RequestAnalytics>): Promise<void> {
+    const target = blank(data.account_id) ? this.params.account_id : data.account_id;
+    if (!(await this.authorizedFor(target))) {
+      this.transmit({ type: 'error', message: 'Unauthorized analytics request' });
+      return;
+    }
+    const accountId = blank(target) ? null : target.toLowerCase();
+    const currentMetrics = await computeRevenueMetrics(this.db, accountId);
+    this.transmit({ type: 'analytics_update', data: { current_metrics: currentMetrics, timestamp: this.now(), account_id: accountId } });
+  }
+
+  /** Global: platform admin. Account: it exists, `analytics.view`, and own account or platform admin. */
+  private async authorizedFor(accountId: string | null | undefined): Promise<boolean> {
+    if (blank(accountId)) return isPlatformAdmin(this.identity);
+    if (!isUuid(accountId) || !this.can('analytics.view')) return false;
+    if (!this.ownsAccount(accountId) && !isPlatformAdmin(this.identity)) return false;
+    return (await this.db.account.findUnique({ where: { id: accountId.toLowerCase() }, select: { id: true } })) !== null;
+  }
+}

@@ -1,0 +1,91 @@
+// CustomerChannel: the own account's customers (its users, see customer-events.ts) for account admins and
+// owners. Every query is scoped to the caller's account; the original searched and updated every account.
+
+import { z } from 'zod';
+import type { User } from '../../src/db/prisma';
+import { ApplicationChannel, isUuid } from '../application-channel';
+import { customerContext, customerJson, customerStream, publishCustomerUpdated } from './customer-events';
+import { isAccountAdmin } from './platform-access';
+import { actionErrorMessage } from './platform-errors';
+
+const Params = z.looseObject({ account_id: z.string() });
+const Filters = z.looseObject({ status: z.string().nullish(), plan: z.string().nullish() }).nullish();
+const Search = z.looseObject({ query: z.string().max(200).nullish(), filters: Filters });
+const Load = z.looseObject({
+  page: z.coerce.number().int().min(1).optional(), per_page: z.coerce.number().int().min(1).max(100).optional(),
+  status: z.string().nullish(), search: z.string().max(200).nullish(), query: z.string().max(200).nullish(),
+});
+const UpdateStatus = z.looseObject({ customer_id: z.string(), status: z.string() });
+const NoData = z.looseObject({});
+
+/** Statuses an admin may set on a customer (User statuses, pending_verification excluded). */
+export const CUSTOMER_STATUSES: readonly string[] = ['active', 'inactive', 'suspended'];
+
+const matches = (u: User, q: string) => q === '' || u.name.toLowerCase().includes(q) || u.email.toLowerCase().includes(q);
+const given = (v: string | null | undefined): v is string => typeof v === 'string' && v !== '' && v !== 'all';
+
+/** Customer search, listing and status changes for account administrators. */
+export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> {
+  static override identifier = 'CustomerChannel';
+  static override params = Params;
+  static override actions = { search: Search, load_customers: Load, update_customer_status: UpdateStatus, ping: NoData };
+
+  override subscribed(): void {
+    if (!this.ownsAccount(this.params.account_id) || !isAccountAdmin(this.identity)) return this.reject();
+    this.streamFrom(customerStream(this.accountId));
+    this.transmit({ type: 'connection_established', message: 'Connected to customer updates', timestamp: this.now() });
+  }
+
+  override async rescue(error: unknown, action: string): Promise<void> {
+    await super.rescue(error, action);
+    this.transmit({ type: 'error', message: actionErrorMessage(error, 'Customer not found'), action });
+  }
+
+  /** `search {query, filters:{status?, plan?}}` → `search_results` (at most 10, newest first). */
+  async search({ query, filters }: z.infer<typeof Search>): Promise<void> {
+    const q = (query ?? '').trim();
+    const { rows } = await this.customers(q, filters?.status, filters?.plan, 0, 10);
+    this.transmit({ type: 'search_results', query: q, results: rows, timestamp: this.now() });
+  }
+
+  /** The UI's `load_customers {page?, per_page?, status?, search?}` → a `search_results` page with `total`. */
+  async load_customers(data: z.infer<typeof Load>): Promise<void> {
+    const q = (data.search ?? data.query ?? '').trim();
+    const page = data.page ?? 1;
+    const perPage = data.per_page ?? 25;
+    const { rows, total } = await this.customers(q, data.status, undefined, (page - 1) * perPage, perPage);
+    this.transmit({ type: 'search_results', query: q, results: rows, total, page, per_page: perPage, timestamp: this.now() });
+  }
+
+  /** `update_customer_status {customer_id, status}` → `update_success` + `customer_updated`, or `update_error`. */
+  async update_customer_status({ customer_id, status }: z.infer<typeof UpdateStatus>): Promise<void> {
+    const fail = (message: string) => this.transmit({ type: 'update_error', message: 'Failed to update customer status', errors: [message], timestamp: this.now() });
+    if (!CUSTOMER_STATUSES.includes(status)) return fail('Status is not included in the list');
+    if (!isUuid(customer_id)) return fail('Customer not found');
+    const user = await this.db.user.findFirst({ where: this.owned(customer_id) });
+    if (!user) return fail('Customer not found');
+    if (user.id === this.user.userId) return fail('You cannot change your own status');
+    const updated = await this.db.user.update({ where: { id: user.id }, data: { status } });
+    const customer = customerJson(updated, await customerContext(this.db, this.accountId));
+    await publishCustomerUpdated(this.services.broadcaster, this.accountId, 'status_changed', customer);
+    this.transmit({ type: 'update_success', message: `Customer status updated to ${status}`, customer_id: user.id, timestamp: this.now() });
+  }
+
+  /** `ping` → `pong {server_timestamp, customer_count}` (customers of the own account). */
+  async ping(): Promise<void> {
+    const count = await this.db.user.count({ where: { accountId: this.accountId } });
+    this.transmit({ type: 'pong', server_timestamp: this.now(), customer_count: count });
+  }
+
+  private async customers(q: string, status: string | null | undefined, plan: string | null | undefined, skip: number, take: number) {
+    const ctx = await customerContext(this.db, this.accountId);
+    if (given(plan) && ctx.subscription?.planId !== plan) return { rows: [], total: 0 };
+    const users = await this.db.user.findMany({
+      where: { accountId: this.accountId, ...(given(status) ? { status } : {}) },
+      orderBy: { createdAt: 'desc' },
+    });
+    // Case-insensitive match in memory: the same on SQLite and PostgreSQL, bounded by one account's users.
+    const hits = users.filter((u) => matches(u, q.toLowerCase()));
+    return { rows: hits.slice(skip, skip + take).map((u) => customerJson(u, ctx)), total: hits.length };
+  }
+}

@@ -1,0 +1,156 @@
+// McpChannel: MCP over Action Cable. JSON-RPC-shaped actions (the original's) plus `json_rpc_request`, which
+// the UI sends; replies `{jsonrpc:"2.0", id, result|error, timestamp}`. No threads, no timers per subscription.
+
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ApplicationChannel } from '../application-channel';
+import { mcpAccountStream, mcpToolsStream, mcpUserStream, railsMcpStream } from './mcp-events';
+import {
+  callTool, describeTool, executeAgent, executeWorkflow, initialize, listTools, McpError, ping, rpcError,
+  serverCapabilities, subscribeToResource, type McpContext,
+} from './mcp-methods';
+import { listResources, readResource, subscribeResource } from './mcp-resources';
+
+/** Any of these lets a user subscribe (McpChannel#has_mcp_permissions?). */
+export const MCP_PERMISSIONS: readonly string[] = ['ai.agents.read', 'ai.workflows.read', 'ai.providers.read', 'admin.access'];
+
+/** The permission names reported in `initialized.user_permissions` (the user's ∩ this list). */
+export const MCP_RELATED_PERMISSIONS: readonly string[] = [
+  'ai.agents.read', 'ai.agents.create', 'ai.agents.update', 'ai.agents.delete',
+  'ai.workflows.read', 'ai.workflows.create', 'ai.workflows.update', 'ai.workflows.delete',
+  'ai.providers.read', 'ai.providers.update', 'admin.access',
+];
+
+type Json = Record<string, unknown>;
+type Handler = (ctx: McpContext, params: Json, timestamp: string) => Json | Promise<Json>;
+
+/** The JSON-RPC methods of `json_rpc_request` (the UI's names, with plural aliases). */
+export const MCP_METHODS: Readonly<Record<string, Handler>> = {
+  initialize: (_c, p) => initialize(p),
+  ping: (_c, _p, ts) => ping(ts),
+  'tools/list': listTools,
+  'tools/describe': describeTool,
+  'tools/call': callTool,
+  'workflow/execute': executeWorkflow,
+  'workflows/execute': executeWorkflow,
+  'agent/execute': executeAgent,
+  'agents/execute': executeAgent,
+  'resources/list': (c) => listResources(c),
+  'resources/read': readResource,
+  'resources/subscribe': subscribeResource,
+};
+
+const Request = z.looseObject({});
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const rpcId = (v: unknown): string | number | null => (typeof v === 'string' || typeof v === 'number' ? v : null);
+
+/** The MCP protocol channel. */
+export class McpChannel extends ApplicationChannel {
+  static override identifier = 'McpChannel';
+  static override actions = {
+    initialize_protocol: Request, list_tools: Request, describe_tool: Request, call_tool: Request, execute_workflow: Request,
+    execute_agent: Request, ping: Request, subscribe_to_resource: Request, json_rpc_request: Request,
+  };
+  private readonly connectionId = randomUUID();
+
+  override async subscribed(): Promise<void> {
+    if (!this.canAny(MCP_PERMISSIONS)) return this.reject();
+    const { accountId } = this;
+    const userId = this.user.userId;
+    for (const name of [mcpAccountStream(accountId), mcpUserStream(userId), mcpToolsStream(accountId)]) {
+      this.streamFrom(name);
+      this.streamFrom(railsMcpStream(name));
+    }
+    this.streamFrom(railsMcpStream(`account_${accountId}`));
+    const tools = await this.db.mcpTool.count({ where: { accountId, enabled: true } });
+    const permissions = MCP_RELATED_PERMISSIONS.filter((p) => this.identity.permissions.has(p));
+    this.send({
+      method: 'initialized',
+      params: { connection_id: this.connectionId, server_capabilities: serverCapabilities(), available_tools: tools, account_id: accountId, user_permissions: permissions },
+    });
+  }
+
+  override rescue(error: unknown, action: string): void {
+    this.logger.warn('McpChannel action failed', { action, err: error });
+    this.send({ id: null, error: rpcError(error, this.now()) });
+  }
+
+  /** `initialize_protocol {id, params:{protocolVersion, capabilities, clientInfo}}`. */
+  initialize_protocol(data: Json): Promise<void> {
+    return this.answer(data, (_c, p) => initialize(p));
+  }
+
+  /** `list_tools {id, params: filters}`. */
+  list_tools(data: Json): Promise<void> {
+    return this.answer(data, listTools);
+  }
+
+  /** `describe_tool {id, params:{name}}`. */
+  describe_tool(data: Json): Promise<void> {
+    return this.answer(data, describeTool);
+  }
+
+  /** `call_tool {id, params:{name, arguments}}`: queued through the job outbox. */
+  call_tool(data: Json): Promise<void> {
+    return this.answer(data, callTool);
+  }
+
+  /** `execute_workflow {id, params:{workflow_id, input_variables, execution_options}}`. */
+  execute_workflow(data: Json): Promise<void> {
+    return this.answer(data, executeWorkflow);
+  }
+
+  /** `execute_agent {id, params:{agent_id, input_parameters, execution_options}}`. */
+  execute_agent(data: Json): Promise<void> {
+    return this.answer(data, executeAgent);
+  }
+
+  /** `ping {id}` → `{pong:true, timestamp, server_info}`. */
+  ping(data: Json): Promise<void> {
+    return this.answer(data, (_c, _p, ts) => ping(ts));
+  }
+
+  /** `subscribe_to_resource {id, params:{resource_type, resource_id, filters}}`. */
+  subscribe_to_resource(data: Json): Promise<void> {
+    return this.answer(data, subscribeToResource);
+  }
+
+  /** The UI's `json_rpc_request {jsonrpc:"2.0", id, method, params}`, answered as `json_rpc_response`. */
+  async json_rpc_request(data: Json): Promise<void> {
+    const id = rpcId(data.id);
+    if (data.jsonrpc !== '2.0' || typeof data.method !== 'string') {
+      return this.send({ id, error: rpcError(new McpError(-32600, 'Invalid Request', 'McpChannel::InvalidRequest'), this.now()) }, true);
+    }
+    // A JSON-RPC notification (no id) such as notifications/initialized needs no answer.
+    if (data.id === undefined && data.method.startsWith('notifications/')) return;
+    const handler = Object.prototype.hasOwnProperty.call(MCP_METHODS, data.method) ? MCP_METHODS[data.method] : undefined;
+    if (!handler) {
+      const error = new McpError(-32601, `Method not found: ${data.method.slice(0, 100)}`, 'McpChannel::MethodNotFound');
+      return this.send({ id, error: rpcError(error, this.now()) }, true);
+    }
+    return this.answer(data, handler, true);
+  }
+
+  private async answer(data: Json, handler: Handler, envelope = false): Promise<void> {
+    const id = rpcId(data.id);
+    try {
+      this.send({ id, result: await handler(this.context(), obj(data.params), this.now()) }, envelope);
+    } catch (err) {
+      if (!(err instanceof McpError)) this.logger.warn('McpChannel request failed', { err });
+      this.send({ id, error: rpcError(err, this.now()) }, envelope);
+    }
+  }
+
+  /** `{jsonrpc:"2.0", …body, timestamp}`; for json_rpc_request also `type:"json_rpc_response"` + the body in `data`. */
+  private send(body: Json, envelope = false): void {
+    const message = { jsonrpc: '2.0', ...body, timestamp: this.now() };
+    this.transmit(envelope ? { type: 'json_rpc_response', data: { jsonrpc: '2.0', ...body }, ...message } : message);
+  }
+
+  private context(): McpContext {
+    return {
+      db: this.db, jobs: this.services.jobs, accountId: this.accountId, userId: this.user.userId, connectionId: this.connectionId,
+      can: (p) => this.can(p), follow: (s) => this.streamFrom(s),
+    };
+  }
+}

@@ -1,0 +1,103 @@
+// NotificationChannel streams and publishers. Subscribers stream `account_<id>` and the Rails names
+// `notification:<Account gid>` / `notification:<User gid>`; publishers send each event to exactly one of them.
+
+import { broadcastingFor, gidOf } from '../../src/channel/index';
+import type { Notification } from '../../src/db/prisma';
+import { isoNow } from '../application-channel';
+import type { Broadcaster } from '../support/services';
+
+/** Powernode `stream_for_account`: `account_<id>` (shared with SubscriptionChannel and SystemChannel). */
+export function accountStream(accountId: string): string {
+  return `account_${accountId}`;
+}
+
+/** `notification:<GlobalID param of the Account>` (Rails `NotificationChannel.broadcast_to(account)`). */
+export function notificationAccountStream(gidApp: string, accountId: string): string {
+  return broadcastingFor(gidApp, 'notification', gidOf('Account', accountId));
+}
+
+/** `notification:<GlobalID param of the User>` (Rails `NotificationChannel.broadcast_to(user)`). */
+export function notificationUserStream(gidApp: string, userId: string): string {
+  return broadcastingFor(gidApp, 'notification', gidOf('User', userId));
+}
+
+/** Who an event is for: one user when `userId` is set, otherwise every subscriber of the account. */
+export interface NotificationTarget {
+  accountId: string;
+  userId?: string | null;
+}
+
+function streamOf(b: Broadcaster, t: NotificationTarget): string {
+  return t.userId ? notificationUserStream(b.gidApp, t.userId) : notificationAccountStream(b.gidApp, t.accountId);
+}
+
+/** The `notification` object of `new_notification` (Rails `as_json(only: …, methods: [:read?])`). */
+export function notificationJson(n: Notification): Record<string, unknown> {
+  return {
+    id: n.id,
+    notification_type: n.notificationType,
+    title: n.title,
+    message: n.message,
+    severity: n.severity,
+    action_url: n.actionUrl,
+    action_label: n.actionLabel,
+    icon: n.icon,
+    category: n.category,
+    metadata: n.metadata ?? {},
+    created_at: n.createdAt.toISOString(),
+    'read?': n.readAt !== null,
+  };
+}
+
+/** `new_notification {notification}` to the notification's user (or its account when it has none). */
+export function publishNewNotification(b: Broadcaster, n: Notification): Promise<void> {
+  return b.broadcast(streamOf(b, n), { type: 'new_notification', notification: notificationJson(n) });
+}
+
+/** `notification_read {notification_id}`. */
+export function publishNotificationRead(b: Broadcaster, n: NotificationTarget & { id: string }): Promise<void> {
+  return b.broadcast(streamOf(b, n), { type: 'notification_read', notification_id: n.id });
+}
+
+/** `notification_dismissed {notification_id}`. */
+export function publishNotificationDismissed(b: Broadcaster, n: NotificationTarget & { id: string }): Promise<void> {
+  return b.broadcast(streamOf(b, n), { type: 'notification_dismissed', notification_id: n.id });
+}
+
+/** `all_notifications_read {count}` (newer fork). */
+export function publishAllNotificationsRead(b: Broadcaster, t: NotificationTarget, count: number): Promise<void> {
+  return b.broadcast(streamOf(b, t), { type: 'all_notifications_read', count });
+}
+
+/** `all_notifications_dismissed {count}` (newer fork). */
+export function publishAllNotificationsDismissed(b: Broadcaster, t: NotificationTarget, count: number): Promise<void> {
+  return b.broadcast(streamOf(b, t), { type: 'all_notifications_dismissed', count });
+}
+
+/** The settings events of Powernode's SettingsController (read by useSettingsWebSocket). */
+export type SettingsEvent = 'settings_updated' | 'profile_updated' | 'preferences_updated' | 'notifications_updated';
+
+/** `{type, data, user_id, timestamp}` to the user's own stream (Rails sent it to the whole account). */
+export function publishSettingsEvent(b: Broadcaster, t: { accountId: string; userId: string }, type: SettingsEvent, data: unknown): Promise<void> {
+  return b.broadcast(notificationUserStream(b.gidApp, t.userId), { type, data, user_id: t.userId, timestamp: isoNow() });
+}
+
+/** `settings_updated`. */
+export function publishSettingsUpdated(b: Broadcaster, t: { accountId: string; userId: string }, data: unknown): Promise<void> {
+  return publishSettingsEvent(b, t, 'settings_updated', data);
+}
+
+/** `profile_updated`. */
+export function publishProfileUpdated(b: Broadcaster, t: { accountId: string; userId: string }, data: unknown): Promise<void> {
+  return publishSettingsEvent(b, t, 'profile_updated', data);
+}
+
+/** `preferences_updated`. */
+export function publishPreferencesUpdated(b: Broadcaster, t: { accountId: string; userId: string }, data: unknown): Promise<void> {
+  return publishSettingsEvent(b, t, 'preferences_updated', data);
+}
+
+/** `notifications_updated` (notification preferences changed). */
+export function publishNotificationsUpdated(b: Broadcaster, t: { accountId: string; userId: string }, data: unknown): Promise<void> {
+  return publishSettingsEvent(b, t, 'notifications_updated', data);
+}

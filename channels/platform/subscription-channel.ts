@@ -1,0 +1,67 @@
+// SubscriptionChannel: the own account's billing subscription on `account_<id>`. Works with or without
+// billing rows: an account without a subscription gets `subscription: null`, never a crash.
+
+import { z } from 'zod';
+import type { Db, Plan, Subscription } from '../../src/db/prisma';
+import { ApplicationChannel, iso, isoNow } from '../application-channel';
+import type { Broadcaster } from '../support/services';
+import { accountStream } from './notification-events';
+
+const Params = z.looseObject({ account_id: z.string() });
+const NoData = z.looseObject({});
+
+/** A subscription row with its plan. */
+export type SubscriptionWithPlan = Subscription & { plan: Plan | null };
+
+/** Powernode's subscription object (`serialize_subscription`). */
+export function subscriptionJson(s: SubscriptionWithPlan): Record<string, unknown> {
+  return {
+    id: s.id,
+    status: s.status,
+    current_period_start: iso(s.currentPeriodStart),
+    current_period_end: iso(s.currentPeriodEnd),
+    trial_ends_at: iso(s.trialEndsAt),
+    canceled_at: iso(s.canceledAt),
+    ends_at: iso(s.endsAt),
+    created_at: isoNow(s.createdAt),
+    updated_at: isoNow(s.updatedAt),
+    plan: s.plan
+      ? { id: s.plan.id, name: s.plan.name, price: s.plan.priceCents, interval: s.plan.billingCycle, features: s.plan.features ?? {}, currency: s.plan.currency }
+      : null,
+  };
+}
+
+/** The account's current subscription: the newest one that has not ended, else the newest; null without any. */
+export async function currentSubscription(db: Db, accountId: string): Promise<SubscriptionWithPlan | null> {
+  const rows = await db.subscription.findMany({ where: { accountId }, include: { plan: true }, orderBy: { createdAt: 'desc' }, take: 20 });
+  return rows.find((s) => !['canceled', 'ended', 'expired'].includes(s.status)) ?? rows[0] ?? null;
+}
+
+/** `subscription_updated {subscription}` to `account_<id>` (NotificationChannel subscribers receive it too). */
+export function publishSubscriptionUpdated(b: Broadcaster, accountId: string, subscription: SubscriptionWithPlan | null): Promise<void> {
+  return b.broadcast(accountStream(accountId), { type: 'subscription_updated', subscription: subscription ? subscriptionJson(subscription) : null });
+}
+
+/** Subscription status of the caller's account. */
+export class SubscriptionChannel extends ApplicationChannel<z.infer<typeof Params>> {
+  static override identifier = 'SubscriptionChannel';
+  static override params = Params;
+  static override actions = { get_status: NoData, refresh_subscriptions: NoData };
+
+  override async subscribed(): Promise<void> {
+    if (!this.ownsAccount(this.params.account_id)) return this.reject();
+    this.streamFrom(accountStream(this.accountId));
+    await this.get_status();
+  }
+
+  /** Transmit `subscription_status {subscription, account_id, timestamp}`. */
+  async get_status(): Promise<void> {
+    const s = await currentSubscription(this.db, this.accountId);
+    this.transmit({ type: 'subscription_status', subscription: s ? subscriptionJson(s) : null, account_id: this.accountId, timestamp: this.now() });
+  }
+
+  /** Broadcast `subscription_updated` to every subscriber of the account. */
+  async refresh_subscriptions(): Promise<void> {
+    await publishSubscriptionUpdated(this.services.broadcaster, this.accountId, await currentSubscription(this.db, this.accountId));
+  }
+}

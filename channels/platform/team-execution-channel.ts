@@ -1,0 +1,87 @@
+// TeamExecutionChannel: execution updates of one agent team in the caller's account, and the UI's control
+// commands (pause/resume/cancel/redirect), persisted as control signals on an active execution of that team.
+
+import { z } from 'zod';
+import { ApplicationChannel, isUuid } from '../application-channel';
+import { actionErrorMessage } from './platform-errors';
+import { publishExecutionControl, teamExecutionStream, type ControlCommand } from './team-execution-events';
+
+const Params = z.looseObject({ team_id: z.string() });
+const Command = z.looseObject({ execution_id: z.string(), instructions: z.record(z.string(), z.unknown()).nullish() });
+type CommandData = z.infer<typeof Command>;
+
+/** Execution statuses that accept control commands (Ai::TeamExecution#active?). */
+export const ACTIVE_EXECUTION_STATUSES: readonly string[] = ['pending', 'running', 'paused', 'awaiting_approval'];
+
+const MAX_INSTRUCTIONS_CHARS = 20_000;
+
+class CommandError extends Error {}
+
+/** Team execution monitoring and control. */
+export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Params>> {
+  static override identifier = 'TeamExecutionChannel';
+  static override params = Params;
+  static override actions = { pause: Command, resume: Command, cancel: Command, redirect: Command };
+  private teamId = '';
+
+  override async subscribed(): Promise<void> {
+    const team = this.found(await this.db.aiAgentTeam.findFirst({ where: this.owned(this.params.team_id), select: { id: true } }), 'team');
+    this.teamId = team.id;
+    this.streamFrom(teamExecutionStream(team.id));
+    this.transmit({ type: 'subscription.confirmed', channel: 'team_execution', team_id: team.id, timestamp: this.now() });
+  }
+
+  override async rescue(error: unknown, action: string): Promise<void> {
+    await super.rescue(error, action);
+    const message = error instanceof CommandError ? error.message : actionErrorMessage(error, 'Execution not found');
+    this.transmit({ type: 'command_error', error: message, timestamp: this.now() });
+  }
+
+  /** Ask the execution to pause (`control_signal = "pause"`). */
+  pause(data: CommandData): Promise<void> {
+    return this.control('pause', data);
+  }
+
+  /** Clear a pending pause. */
+  resume(data: CommandData): Promise<void> {
+    return this.control('resume', data);
+  }
+
+  /** Ask the execution to cancel. */
+  cancel(data: CommandData): Promise<void> {
+    return this.control('cancel', data);
+  }
+
+  /** Redirect the execution with `instructions` (stored as `redirect_instructions`). */
+  redirect(data: CommandData): Promise<void> {
+    return this.control('redirect', data);
+  }
+
+  private async control(command: ControlCommand, { execution_id, instructions }: CommandData): Promise<void> {
+    if (!isUuid(execution_id)) throw new CommandError('Execution not found');
+    const where = { id: execution_id.toLowerCase(), agentTeamId: this.teamId, accountId: this.accountId };
+    const execution = await this.db.aiTeamExecution.findFirst({ where });
+    if (!execution) throw new CommandError('Execution not found');
+    if (!ACTIVE_EXECUTION_STATUSES.includes(execution.status)) throw new CommandError('Execution is not active');
+    const data = this.signal(command, execution.controlSignal, instructions ?? {});
+    if (data) {
+      // Re-checks the status in the write itself, so an execution that just finished is not signalled.
+      const { count } = await this.db.aiTeamExecution.updateMany({ where: { ...where, status: { in: [...ACTIVE_EXECUTION_STATUSES] } }, data });
+      if (count === 0) throw new CommandError('Execution is not active');
+    }
+    this.transmit({ type: 'command_acknowledged', command, execution_id, timestamp: this.now() });
+    const controlSignal = data ? data.controlSignal : execution.controlSignal;
+    await publishExecutionControl(this.services.broadcaster, this.teamId, command, {
+      execution_id: execution.id, status: execution.status, control_signal: controlSignal,
+      ...(command === 'redirect' ? { instructions: instructions ?? {} } : {}),
+    });
+  }
+
+  private signal(command: ControlCommand, current: string | null, instructions: Record<string, unknown>): { controlSignal: string | null; redirectInstructions?: string } | null {
+    if (command === 'resume') return current === 'pause' ? { controlSignal: null } : null;
+    if (command !== 'redirect') return { controlSignal: command };
+    const redirectInstructions = JSON.stringify(instructions);
+    if (redirectInstructions.length > MAX_INSTRUCTIONS_CHARS) throw new CommandError('Instructions are too large');
+    return { controlSignal: 'redirect', redirectInstructions };
+  }
+}

@@ -1,0 +1,63 @@
+// PlatformStatusChannel (newer fork): shared and account scopes, and the transition publisher.
+
+import { publishComponentStatusChanged, publishPlatformStatusShared, publishPlatformStatusToAccount } from '../../../channels/platform/platform-status-channel';
+import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+
+const acme = demo('acme');
+const globex = demo('globex');
+const shared = { channel: 'PlatformStatusChannel' };
+const account = { channel: 'PlatformStatusChannel', account_id: acme.account };
+
+let env: PlatformEnv;
+beforeAll(async () => {
+  env = await createPlatformEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+describe('PlatformStatusChannel', () => {
+  it('gives any user the shared stream without account_id', async () => {
+    const c = await env.connectUser(acme.viewer);
+    expect(await c.subscribe(shared)).toBe('confirm_subscription');
+    expect(streamsOf(c, shared)).toEqual(['platform_status:shared']);
+    expect(c.received(shared)).toEqual([{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
+  });
+
+  it('gives the own account both streams', async () => {
+    const c = await env.connectUser(acme.viewer);
+    expect(await c.subscribe(account)).toBe('confirm_subscription');
+    expect(streamsOf(c, account)).toEqual([`platform_status:${acme.account}`, 'platform_status:shared']);
+    expect(c.received(account)).toEqual([{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
+  });
+
+  it('rejects a foreign account, a malformed id, a non-string id and a worker', async () => {
+    const c = await env.connectUser(acme.owner);
+    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: globex.account })).toBe('reject_subscription');
+    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: 'bad' })).toBe('reject_subscription');
+    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: 7 })).toBe('reject_subscription');
+    const w = await env.connectWorker(acme.worker, acme.account);
+    expect(await w.subscribe(shared)).toBe('reject_subscription');
+  });
+
+  it('routes a transition by tenancy: account transitions to the account, shared ones to everyone', async () => {
+    const mine = await env.connectUser(acme.viewer);
+    const other = await env.connectUser(globex.viewer);
+    const otherParams = { channel: 'PlatformStatusChannel', account_id: globex.account };
+    await mine.subscribe(account);
+    await other.subscribe(otherParams);
+    const at = new Date('2026-03-02T10:00:00.123Z');
+    await publishComponentStatusChanged(env.broadcaster, { accountId: acme.account, componentKind: 'ai_provider', componentRef: 'openai', from: 'up', to: 'down', eventIds: ['e1'], occurredAt: at });
+    await flush();
+    const expected = { type: 'component_status_changed', component_kind: 'ai_provider', component_ref: 'openai', from_verdict: 'up', to_verdict: 'down', shared: false, event_ids: ['e1'], occurred_at: '2026-03-02T10:00:00Z' };
+    expect(last(mine, account)).toEqual(expected);
+    expect(other.received(otherParams)).toHaveLength(1);
+    await publishComponentStatusChanged(env.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'redis', from: null, to: 'degraded', eventIds: [], occurredAt: at });
+    await publishPlatformStatusToAccount(env.broadcaster, globex.account, { type: 'x' });
+    await publishPlatformStatusShared(env.broadcaster, { type: 'y' });
+    await flush();
+    expect(last(mine, account)).toEqual({ type: 'y' });
+    expect(mine.received(account).slice(-2)[0]).toMatchObject({ shared: true, component_ref: 'redis' });
+    expect(other.received(otherParams).slice(1)).toEqual([expect.objectContaining({ shared: true }), { type: 'x' }, { type: 'y' }]);
+  });
+});

@@ -1,0 +1,103 @@
+// SystemChannel (newer fork): operations and stats from SystemOperation rows, and its publishers.
+
+import {
+  operationJson, publishInstanceUpdated, publishNodeUpdated, publishOperationProgress, publishOperationUpdated, publishStatsUpdated,
+} from '../../../channels/platform/system-events';
+import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+
+const acme = demo('acme');
+const globex = demo('globex');
+const params = { channel: 'SystemChannel', account_id: acme.account };
+
+let env: PlatformEnv;
+beforeAll(async () => {
+  env = await createPlatformEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+describe('SystemChannel', () => {
+  it('accepts the own account with system_channel_<id> and account_<id>', async () => {
+    const c = await env.connectUser(acme.viewer);
+    expect(await c.subscribe(params)).toBe('confirm_subscription');
+    expect(streamsOf(c, params)).toEqual([`system_channel_${acme.account}`, `account_${acme.account}`]);
+    expect(c.received(params)).toEqual([{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
+  });
+
+  it('rejects a foreign account, a malformed id, missing params and a worker', async () => {
+    const c = await env.connectUser(acme.owner);
+    expect(await c.subscribe({ channel: 'SystemChannel', account_id: globex.account })).toBe('reject_subscription');
+    expect(await c.subscribe({ channel: 'SystemChannel', account_id: 'zz' })).toBe('reject_subscription');
+    expect(await c.subscribe({ channel: 'SystemChannel' })).toBe('reject_subscription');
+    const w = await env.connectWorker(acme.worker, acme.account);
+    expect(await w.subscribe(params)).toBe('reject_subscription');
+  });
+
+  it('lists the account\'s operations only', async () => {
+    const c = await env.connectUser(acme.viewer);
+    await c.subscribe(params);
+    await c.perform(params, 'refresh_operations');
+    const ops = await env.db.systemOperation.findMany({ where: { accountId: acme.account }, orderBy: { createdAt: 'desc' } });
+    expect(last(c, params)).toEqual({ type: 'operations_list', operations: ops.map(operationJson), timestamp: expect.any(String) });
+    expect(ops.length).toBeGreaterThan(0);
+    expect((last(c, params).operations as Array<{ command: string }>)[0]).toMatchObject({ command: 'cache_clear', status: 'completed', progress: 100, description: 'Cache cleared' });
+  });
+
+  it('returns one operation of the account, and an error for foreign, malformed or missing ids', async () => {
+    const mine = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: acme.account } });
+    const theirs = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: globex.account } });
+    const c = await env.connectUser(acme.viewer);
+    await c.subscribe(params);
+    await c.perform(params, 'get_operation', { operation_id: mine.id });
+    expect(last(c, params)).toEqual({ type: 'operation_status', operation: operationJson(mine), timestamp: expect.any(String) });
+    for (const id of [theirs.id, 'bad', undefined]) {
+      await c.perform(params, 'get_operation', id === undefined ? {} : { operation_id: id });
+      expect(last(c, params)).toEqual({ type: 'error', message: 'Operation not found', operation_id: id ?? null });
+    }
+  });
+
+  it('counts the account\'s operations by status in system_stats', async () => {
+    await env.db.systemOperation.createMany({ data: ['pending', 'running', 'running'].map((status) => ({ accountId: acme.account, operationType: 'deploy', status })) });
+    const c = await env.connectUser(acme.viewer);
+    await c.subscribe(params);
+    await c.perform(params, 'refresh_stats');
+    const total = await env.db.systemOperation.count({ where: { accountId: acme.account } });
+    expect(last(c, params)).toEqual({
+      type: 'system_stats',
+      stats: { operations: { total, pending: 1, running: 2, completed: total - 3, failed: 0, cancelled: 0 } },
+      timestamp: expect.any(String),
+    });
+  });
+
+  it('answers ping with pong', async () => {
+    const c = await env.connectUser(acme.viewer);
+    await c.subscribe(params);
+    await c.perform(params, 'ping');
+    expect(last(c, params)).toEqual({ type: 'pong', timestamp: expect.any(String) });
+  });
+
+  it('delivers every publisher\'s event to the account only', async () => {
+    const c = await env.connectUser(acme.viewer);
+    const o = await env.connectUser(globex.viewer);
+    const op = { channel: 'SystemChannel', account_id: globex.account };
+    await c.subscribe(params);
+    await o.subscribe(op);
+    const row = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: acme.account } });
+    const node = { id: 'n', name: 'node-1', enabled: true, public_address: null, instances_count: 1, created_at: 'a', updated_at: 'b' };
+    const instance = { id: 'i', name: 'i-1', status: 'running', variety: null, private_ip_address: null, public_ip_address: null, node_id: 'n', created_at: 'a', updated_at: 'b' };
+    await publishOperationUpdated(env.broadcaster, row);
+    await publishOperationProgress(env.broadcaster, row);
+    await publishNodeUpdated(env.broadcaster, acme.account, node);
+    await publishInstanceUpdated(env.broadcaster, acme.account, instance);
+    await publishStatsUpdated(env.broadcaster, acme.account);
+    await flush();
+    const got = c.received(params).slice(-5) as Array<Record<string, unknown>>;
+    expect(got.map((m) => m.type)).toEqual(['operation_updated', 'operation_progress', 'node_updated', 'instance_updated', 'stats_updated']);
+    expect(got[0]).toEqual({ type: 'operation_updated', operation: operationJson(row), timestamp: expect.any(String) });
+    expect(got[1]).toEqual({ type: 'operation_progress', operation_id: row.id, status: row.status, progress: row.progress, description: row.message, timestamp: expect.any(String) });
+    expect(got[2]).toMatchObject({ node });
+    expect(got[3]).toMatchObject({ instance });
+    expect(o.received(op)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,130 @@
+// TeamExecutionChannel: team scoping, the UI's pause/resume/cancel/redirect commands, and the event publishers.
+
+import {
+  publishExecutionCompleted, publishExecutionFailed, publishExecutionProgress, publishExecutionStarted, publishExecutionTimeout,
+  publishMemberCompleted, publishPlanAwaitingApproval,
+} from '../../../channels/platform/team-execution-events';
+import { seedId } from '../../../src/db/seed';
+import { createPlatformEnv, demo, flush, last, ofType, streamsOf, type PlatformEnv } from './support';
+
+const acme = demo('acme');
+const globex = demo('globex');
+const teamId = seedId('acme:team');
+const executionId = seedId('acme:team-execution');
+const params = { channel: 'TeamExecutionChannel', team_id: teamId };
+
+let env: PlatformEnv;
+beforeAll(async () => {
+  env = await createPlatformEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+const execution = () => env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: executionId } });
+
+describe('TeamExecutionChannel', () => {
+  describe('subscribe', () => {
+    it('accepts a team of the own account and streams team_execution:<team_id>', async () => {
+      const c = await env.connectUser(acme.viewer);
+      expect(await c.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(c, params)).toEqual([`team_execution:${teamId}`]);
+      expect(c.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
+    });
+
+    it('rejects another account\'s team, a malformed id, missing params and a worker', async () => {
+      const c = await env.connectUser(acme.owner);
+      expect(await c.subscribe({ channel: 'TeamExecutionChannel', team_id: seedId('globex:team') })).toBe('reject_subscription');
+      expect(await c.subscribe({ channel: 'TeamExecutionChannel', team_id: '1' })).toBe('reject_subscription');
+      expect(await c.subscribe({ channel: 'TeamExecutionChannel' })).toBe('reject_subscription');
+      const w = await env.connectWorker(acme.worker, acme.account);
+      expect(await w.subscribe(params)).toBe('reject_subscription');
+    });
+  });
+
+  describe('control commands', () => {
+    it('pause sets the control signal, acknowledges and broadcasts execution_paused', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'pause', { execution_id: executionId });
+      expect((await execution()).controlSignal).toBe('pause');
+      const msgs = c.received(params).slice(-2);
+      expect(msgs).toContainEqual({ type: 'command_acknowledged', command: 'pause', execution_id: executionId, timestamp: expect.any(String) });
+      expect(msgs).toContainEqual({ type: 'execution_paused', team_id: teamId, execution_id: executionId, status: 'running', control_signal: 'pause', timestamp: expect.any(String) });
+    });
+
+    it('resume clears a pause', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'resume', { execution_id: executionId });
+      expect((await execution()).controlSignal).toBeNull();
+      expect(ofType(c, params, 'execution_resumed')).toHaveLength(1);
+      expect(ofType(c, params, 'command_acknowledged')).toHaveLength(1);
+    });
+
+    it('redirect stores the instructions', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'redirect', { execution_id: executionId, instructions: { focus: 'tests' } });
+      const row = await execution();
+      expect(row.controlSignal).toBe('redirect');
+      expect(JSON.parse(row.redirectInstructions ?? 'null')).toEqual({ focus: 'tests' });
+      expect(ofType(c, params, 'execution_redirected')[0]).toMatchObject({ instructions: { focus: 'tests' }, control_signal: 'redirect' });
+    });
+
+    it('cancel sets the cancel signal', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'cancel', { execution_id: executionId });
+      expect((await execution()).controlSignal).toBe('cancel');
+      expect(ofType(c, params, 'execution_cancelled')).toHaveLength(1);
+    });
+
+    it('answers command_error for another team\'s or account\'s execution, malformed ids and missing ids', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      const otherTeam = await env.db.aiAgentTeam.create({ data: { accountId: acme.account, name: 'Other' } });
+      const elsewhere = await env.db.aiTeamExecution.create({ data: { accountId: acme.account, agentTeamId: otherTeam.id, status: 'running' } });
+      for (const id of [seedId('globex:team-execution'), elsewhere.id, 'junk']) {
+        await c.perform(params, 'pause', { execution_id: id });
+        expect(last(c, params)).toEqual({ type: 'command_error', error: 'Execution not found', timestamp: expect.any(String) });
+      }
+      await c.perform(params, 'pause', {});
+      expect(last(c, params)).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
+      expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: seedId('globex:team-execution') } })).controlSignal).toBeNull();
+    });
+
+    it('refuses an execution that is no longer active', async () => {
+      const done = await env.db.aiTeamExecution.create({ data: { accountId: acme.account, agentTeamId: teamId, status: 'completed' } });
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'pause', { execution_id: done.id });
+      expect(last(c, params)).toEqual({ type: 'command_error', error: 'Execution is not active', timestamp: expect.any(String) });
+      expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: done.id } })).controlSignal).toBeNull();
+    });
+  });
+
+  it('publishers deliver every documented event to the team stream', async () => {
+    const c = await env.connectUser(acme.viewer);
+    const g = await env.connectUser(globex.viewer);
+    const gp = { channel: 'TeamExecutionChannel', team_id: seedId('globex:team') };
+    await c.subscribe(params);
+    await g.subscribe(gp);
+    const ref = { execution_id: executionId };
+    await publishExecutionStarted(env.broadcaster, teamId, { ...ref, status: 'running', tasks_total: 3 });
+    await publishExecutionProgress(env.broadcaster, teamId, { ...ref, progress: 50, current_member: 'lead', tasks_total: 3, tasks_completed: 1 });
+    await publishMemberCompleted(env.broadcaster, teamId, { ...ref, member_name: 'lead', member_success: true, member_duration_ms: 12 });
+    await publishExecutionCompleted(env.broadcaster, teamId, { ...ref, result: { ok: true }, duration_ms: 99 });
+    await publishExecutionFailed(env.broadcaster, teamId, { ...ref, error: 'boom' });
+    await publishExecutionTimeout(env.broadcaster, teamId, ref);
+    await publishPlanAwaitingApproval(env.broadcaster, teamId, { execution_id: executionId, conversation_id: 'conv', message_id: 'msg' });
+    await flush();
+    const got = c.received(params).slice(-7) as Array<Record<string, unknown>>;
+    expect(got.map((m) => m.type)).toEqual([
+      'execution_started', 'execution_progress', 'member_completed', 'execution_completed', 'execution_failed', 'execution_timeout', 'plan_awaiting_approval',
+    ]);
+    expect(got[3]).toEqual({ type: 'execution_completed', team_id: teamId, status: 'completed', execution_id: executionId, result: { ok: true }, duration_ms: 99, timestamp: expect.any(String) });
+    expect(got[6]).toEqual({ type: 'plan_awaiting_approval', team_id: teamId, execution_id: executionId, conversation_id: 'conv', message_id: 'msg', timestamp: expect.any(String) });
+    expect(g.received(gp)).toHaveLength(1);
+  });
+});
