@@ -1,0 +1,27 @@
+// DevopsPipelineChannel (§2.11): pipeline run, step and approval updates for the caller's account
+// (`devops_account_<id>`) or one of its pipelines (`devops_pipeline_<id>`). Publishers: devops-pipeline-events.ts.
+
+import { z } from 'zod';
+import { devopsAccountStream, devopsPipelineStream } from './devops-pipeline-events';
+import { PipelineUpdatesChannel, type PipelineChannelNaming } from './pipeline-updates-channel';
+
+const Params = z.looseObject({ account_id: z.string(), pipeline_id: z.string().nullish() });
+type DevopsPipelineParams = z.infer<typeof Params>;
+
+/** Stream names and subscribe message of DevopsPipelineChannel. */
+export const DEVOPS_PIPELINE_NAMING: PipelineChannelNaming = {
+  pipelineStreams: (id) => [devopsPipelineStream(id)],
+  accountStreams: (id) => [devopsAccountStream(id)],
+  message: 'Connected to DevOps pipeline updates',
+};
+
+/** DevOps pipeline updates. */
+export class DevopsPipelineChannel extends PipelineUpdatesChannel<DevopsPipelineParams> {
+  static override identifier = 'DevopsPipelineChannel';
+  static override params = Params;
+  protected override readonly naming = DEVOPS_PIPELINE_NAMING;
+
+  protected override requestedPipelineId(): string | null | undefined {
+    return this.params.pipeline_id;
+  }
+}

@@ -1,0 +1,194 @@
+// CodeFactoryChannel: run / review_state / contract looked up in the caller's account, own account only, exact
+// stream names, nothing on subscribe, and every publisher reaching its subscribers; end to end over raw ws.
+
+import { CodeFactoryChannel } from '../../../channels/devops/code-factory-channel';
+import {
+  codeFactoryStream,
+  publishCodeFactoryAccountEvent,
+  publishCodeFactoryContractEvent,
+  publishCodeFactoryEvidenceValidated,
+  publishCodeFactoryPreflightComplete,
+  publishCodeFactoryReviewClean,
+  publishCodeFactoryReviewDirty,
+  publishCodeFactoryRunEvent,
+} from '../../../channels/devops/code-factory-events';
+import { openRaw } from '../../support/ws-client';
+import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+let d: DevopsDb;
+let h: ReturnType<typeof harnessFor>;
+const pool = clientPool(() => h.server);
+
+beforeAll(async () => {
+  d = await openDevopsDb();
+  h = harnessFor([CodeFactoryChannel], d.db);
+});
+afterEach(() => pool.closeAll());
+afterAll(() => d.cleanup());
+
+const p = (type: string, id: string) => ({ channel: 'CodeFactoryChannel', type, id });
+
+describe('CodeFactoryChannel', () => {
+  describe('subscribe', () => {
+    it.each([
+      ['run', () => d.own.reviewStateId],
+      ['review_state', () => d.own.reviewStateId],
+      ['contract', () => d.own.contractId],
+      ['account', () => d.own.accountId],
+    ])('accepts a %s of the own account and streams code_factory:<type>:<id>', async (type, id) => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(p(type, id()))).toBe('confirm_subscription');
+      expect(streamsOf(client, p(type, id()))).toEqual([`code_factory:${type}:${id()}`]);
+      expect(client.received(p(type, id()))).toEqual([]);
+    });
+
+    it.each([
+      ['run', () => d.foreign.reviewStateId],
+      ['review_state', () => d.foreign.reviewStateId],
+      ['contract', () => d.foreign.contractId],
+      ['account', () => d.foreign.accountId],
+    ])('rejects a %s of a foreign account', async (type, id) => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(p(type, id()))).toBe('reject_subscription');
+    });
+
+    it('rejects a run id that names a contract and a contract id that names a review state', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(p('run', d.own.contractId))).toBe('reject_subscription');
+      expect(await client.subscribe(p('contract', d.own.reviewStateId))).toBe('reject_subscription');
+    });
+
+    it('rejects a malformed id', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(p('run', 'not-a-uuid'))).toBe('reject_subscription');
+      expect(await client.subscribe(p('contract', ''))).toBe('reject_subscription');
+    });
+
+    it('rejects missing params and an unknown type', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe({ channel: 'CodeFactoryChannel' })).toBe('reject_subscription');
+      expect(await client.subscribe({ channel: 'CodeFactoryChannel', type: 'run' })).toBe('reject_subscription');
+      expect(await client.subscribe(p('pipeline', d.own.reviewStateId))).toBe('reject_subscription');
+    });
+
+    it('rejects a worker identity', async () => {
+      const client = await pool.connect(workerOf(d.own.accountId));
+      expect(await client.subscribe(p('account', d.own.accountId))).toBe('reject_subscription');
+    });
+
+    it('accepts a user without permissions (the original requires none)', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, []));
+      expect(await client.subscribe(p('run', d.own.reviewStateId))).toBe('confirm_subscription');
+    });
+  });
+
+  describe('publishers', () => {
+    async function subscribeAll() {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const subs = { run: p('run', d.own.reviewStateId), review_state: p('review_state', d.own.reviewStateId), contract: p('contract', d.own.contractId), account: p('account', d.own.accountId) };
+      for (const s of Object.values(subs)) await client.subscribe(s);
+      const got = (k: keyof typeof subs) => client.received(subs[k]);
+      return { got };
+    }
+    const env = (event: string, payload: Record<string, unknown>) => ({ event, payload, timestamp: expect.stringMatching(TIMESTAMP) });
+
+    it('publishCodeFactoryRunEvent reaches the run and review_state subscribers of that review state', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryRunEvent(h.broadcaster, d.own.reviewStateId, 'remediation_started', { attempt: 1 });
+      expect(got('run')).toEqual([env('remediation_started', { attempt: 1 })]);
+      expect(got('review_state')).toEqual([env('remediation_started', { attempt: 1 })]);
+      expect(got('contract')).toEqual([]);
+      expect(got('account')).toEqual([]);
+    });
+
+    it('publishCodeFactoryContractEvent reaches the contract subscriber only', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryContractEvent(h.broadcaster, d.own.contractId, 'contract_updated', { version: 2 });
+      expect(got('contract')).toEqual([env('contract_updated', { version: 2 })]);
+      expect(got('run')).toEqual([]);
+    });
+
+    it('publishCodeFactoryAccountEvent keeps the given event name and timestamp', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryAccountEvent(h.broadcaster, d.own.accountId, 'code_factory.custom', { x: 1 }, '2026-03-15T09:29:28Z');
+      expect(got('account')).toEqual([{ event: 'code_factory.custom', payload: { x: 1 }, timestamp: '2026-03-15T09:29:28Z' }]);
+    });
+
+    it('publishCodeFactoryPreflightComplete reaches the account, review-state and contract subscribers', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryPreflightComplete(h.broadcaster, d.own.accountId, { prNumber: 42, headSha: 'abc1234', passed: true, riskTier: 'low', reviewStateId: d.own.reviewStateId, contractId: d.own.contractId });
+      const expected = env('code_factory.preflight_complete', { pr_number: 42, head_sha: 'abc1234', passed: true, risk_tier: 'low' });
+      expect(got('account')).toEqual([expected]);
+      expect(got('run')).toEqual([expected]);
+      expect(got('review_state')).toEqual([expected]);
+      expect(got('contract')).toEqual([expected]);
+    });
+
+    it('publishCodeFactoryPreflightComplete without a review state or contract reaches the account only', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryPreflightComplete(h.broadcaster, d.own.accountId, { prNumber: 1, headSha: 'f00', passed: false, riskTier: null });
+      expect(got('account')).toHaveLength(1);
+      expect([...got('run'), ...got('contract')]).toEqual([]);
+    });
+
+    it('publishCodeFactoryReviewClean reaches the account and review-state subscribers', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryReviewClean(h.broadcaster, d.own.accountId, { prNumber: 42, reviewStateId: d.own.reviewStateId });
+      const expected = env('code_factory.review_clean', { pr_number: 42, review_state_id: d.own.reviewStateId });
+      expect(got('account')).toEqual([expected]);
+      expect(got('review_state')).toEqual([expected]);
+    });
+
+    it('publishCodeFactoryReviewDirty carries findings_count', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryReviewDirty(h.broadcaster, d.own.accountId, { prNumber: 42, findingsCount: 3, reviewStateId: d.own.reviewStateId });
+      expect(got('account')).toEqual([env('code_factory.review_dirty', { pr_number: 42, findings_count: 3, review_state_id: d.own.reviewStateId })]);
+      expect(got('run')).toHaveLength(1);
+    });
+
+    it('publishCodeFactoryEvidenceValidated carries the original payload', async () => {
+      const { got } = await subscribeAll();
+      await publishCodeFactoryEvidenceValidated(h.broadcaster, d.own.accountId, { prNumber: 42, passed: true, manifestId: 'm-1', reviewStateId: d.own.reviewStateId });
+      expect(got('account')).toEqual([env('code_factory.evidence_validated', { pr_number: 42, passed: true, manifest_id: 'm-1' })]);
+      expect(got('review_state')).toHaveLength(1);
+    });
+
+    it('builds the stream names of every type', () => {
+      expect(['run', 'contract', 'account', 'review_state'].map((t) => codeFactoryStream(t as 'run', 'X'))).toEqual([
+        'code_factory:run:X',
+        'code_factory:contract:X',
+        'code_factory:account:X',
+        'code_factory:review_state:X',
+      ]);
+    });
+  });
+
+  describe('end to end (raw ws against startServer)', () => {
+    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
+    beforeAll(async () => {
+      e2e = await startDevopsServer();
+    });
+    afterAll(() => e2e.stop());
+
+    it('confirms the own review state, rejects a foreign contract and delivers an orchestrator event', async () => {
+      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
+      try {
+        await ws.next((f) => f.type === 'welcome');
+        const own = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'review_state', id: e2e.own.reviewStateId });
+        const foreign = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'contract', id: e2e.foreign.contractId });
+        ws.send({ command: 'subscribe', identifier: own });
+        ws.send({ command: 'subscribe', identifier: foreign });
+        expect(await ws.next((f) => f.identifier === own)).toEqual({ identifier: own, type: 'confirm_subscription' });
+        expect(await ws.next((f) => f.identifier === foreign)).toEqual({ identifier: foreign, type: 'reject_subscription' });
+        await publishCodeFactoryReviewClean(e2e.running.services.broadcaster, e2e.own.accountId, { prNumber: 7, reviewStateId: e2e.own.reviewStateId });
+        const frame = await ws.next((f) => f.identifier === own && 'message' in f);
+        expect(frame.message).toEqual({ event: 'code_factory.review_clean', payload: { pr_number: 7, review_state_id: e2e.own.reviewStateId }, timestamp: expect.stringMatching(TIMESTAMP) });
+      } finally {
+        ws.close();
+        await ws.closed;
+      }
+    });
+  });
+});

@@ -1,0 +1,273 @@
+// DevopsPipelineChannel and its historical alias CiCdPipelineChannel: own account, optional pipeline of that
+// account, exact streams and subscribe frame, every publisher's payload on both streams; end to end over raw ws.
+
+import { CiCdPipelineChannel } from '../../../channels/devops/ci-cd-pipeline-channel';
+import { DevopsPipelineChannel } from '../../../channels/devops/devops-pipeline-channel';
+import {
+  loadPipelineRun,
+  progressPercentage,
+  publishApprovalStatus,
+  publishRunChanged,
+  publishRunCompleted,
+  publishRunCreated,
+  publishRunUpdated,
+  publishStepUpdate,
+  publishStepUpdated,
+  type PipelineRunGraph,
+} from '../../../channels/devops/devops-pipeline-events';
+import { openRaw } from '../../support/ws-client';
+import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+let d: DevopsDb;
+let h: ReturnType<typeof harnessFor>;
+const pool = clientPool(() => h.server);
+
+beforeAll(async () => {
+  d = await openDevopsDb();
+  h = harnessFor([DevopsPipelineChannel, CiCdPipelineChannel], d.db);
+});
+afterEach(() => pool.closeAll());
+afterAll(() => d.cleanup());
+
+const devops = (extra: Record<string, unknown>) => ({ channel: 'DevopsPipelineChannel', ...extra });
+const cicd = (extra: Record<string, unknown>) => ({ channel: 'CiCdPipelineChannel', ...extra });
+
+describe('DevopsPipelineChannel', () => {
+  describe('subscribe', () => {
+    it('accepts the own account ({account_id} only, as usePageWebSocket sends) and streams devops_account_<id>', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = devops({ account_id: d.own.accountId });
+      expect(await client.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(client, params)).toEqual([`devops_account_${d.own.accountId}`]);
+      expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
+    });
+
+    it('accepts a pipeline of the own account and streams devops_pipeline_<id>', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = devops({ account_id: d.own.accountId, pipeline_id: d.own.devopsPipelineId });
+      expect(await client.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(client, params)).toEqual([`devops_pipeline_${d.own.devopsPipelineId}`]);
+      expect(client.received(params)).toEqual([expect.objectContaining({ type: 'subscribed', pipeline_id: d.own.devopsPipelineId })]);
+    });
+
+    it('accepts a git pipeline of the own account (approval gates publish to it)', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = devops({ account_id: d.own.accountId, pipeline_id: d.own.gitPipelineId });
+      expect(await client.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(client, params)).toEqual([`devops_pipeline_${d.own.gitPipelineId}`]);
+    });
+
+    it('treats a blank or null pipeline_id as the whole account', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      for (const pipeline_id of ['', null]) {
+        const params = devops({ account_id: d.own.accountId, pipeline_id });
+        expect(await client.subscribe(params)).toBe('confirm_subscription');
+        expect(streamsOf(client, params)).toEqual([`devops_account_${d.own.accountId}`]);
+      }
+    });
+
+    it('rejects a foreign account', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(devops({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
+    });
+
+    it('rejects a foreign pipeline under the own account', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
+      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.gitPipelineId }))).toBe('reject_subscription');
+    });
+
+    it('rejects a malformed pipeline id and an account id that differs only in case', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
+      expect(await client.subscribe(devops({ account_id: d.own.accountId.toUpperCase() }))).toBe('reject_subscription');
+    });
+
+    it('rejects missing params and a non-string account id', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(devops({}))).toBe('reject_subscription');
+      expect(await client.subscribe(devops({ pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
+      expect(await client.subscribe(devops({ account_id: 42 }))).toBe('reject_subscription');
+    });
+
+    it('rejects a worker identity', async () => {
+      const client = await pool.connect(workerOf(d.own.accountId));
+      expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('reject_subscription');
+    });
+
+    it('accepts a user without permissions (the original requires none)', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, []));
+      expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('confirm_subscription');
+    });
+  });
+
+  describe('CiCdPipelineChannel (historical alias)', () => {
+    it('streams ci_cd_account_<id> and devops_account_<id> with its own subscribe message', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = cicd({ account_id: d.own.accountId });
+      expect(await client.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(client, params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
+      expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
+    });
+
+    it('takes pipeline_id from ci_cd_pipeline_id and streams ci_cd_pipeline_<id> and devops_pipeline_<id>', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
+      expect(await client.subscribe(params)).toBe('confirm_subscription');
+      expect(streamsOf(client, params)).toEqual([`ci_cd_pipeline_${d.own.devopsPipelineId}`, `devops_pipeline_${d.own.devopsPipelineId}`]);
+      expect(client.received(params)).toEqual([expect.objectContaining({ pipeline_id: d.own.devopsPipelineId })]);
+    });
+
+    it('rejects a foreign account and a foreign pipeline', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(cicd({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
+    });
+
+    it('delivers what older producers publish to ci_cd_pipeline_<id>', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
+      await client.subscribe(params);
+      await h.server.broadcast(`ci_cd_pipeline_${d.own.devopsPipelineId}`, { type: 'run_updated', legacy: true });
+      expect(client.received(params).at(-1)).toEqual({ type: 'run_updated', legacy: true });
+    });
+  });
+
+  describe('publishers', () => {
+    let run: PipelineRunGraph;
+    beforeAll(async () => {
+      run = (await loadPipelineRun(d.db, d.own.runId)) as PipelineRunGraph;
+    });
+
+    async function subscribeAll() {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const subs = [
+        devops({ account_id: d.own.accountId, pipeline_id: d.own.devopsPipelineId }),
+        devops({ account_id: d.own.accountId }),
+        cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId }),
+      ];
+      for (const s of subs) await client.subscribe(s);
+      return () => subs.map((s) => client.received(s).at(-1));
+    }
+
+    const pipelineRun = () => ({
+      id: d.own.runId,
+      run_number: 7,
+      status: 'running',
+      trigger_type: 'manual',
+      started_at: '2026-03-15T09:29:28.123Z',
+      completed_at: null,
+      duration_seconds: null,
+      progress_percentage: 25,
+      error_message: null,
+      pipeline_id: d.own.devopsPipelineId,
+      pipeline_name: 'Own deploy',
+      current_step: { id: d.own.stepIds[1], name: 'step 1', status: 'running' },
+    });
+    const stepExecution = () => ({ id: d.own.stepIds[1], step_name: 'step 1', step_type: 'shell', status: 'running', started_at: null, completed_at: null, error_message: null });
+
+    it.each([
+      ['run_created', publishRunCreated],
+      ['run_updated', publishRunUpdated],
+      ['run_completed', publishRunCompleted],
+    ] as const)('%s reaches the pipeline, account and alias subscribers with the serialized run', async (type, publish) => {
+      const last = await subscribeAll();
+      await publish(h.broadcaster, run);
+      const expected = { type, pipeline_run: pipelineRun(), timestamp: expect.stringMatching(TIMESTAMP) };
+      expect(last()).toEqual([expected, expected, expected]);
+    });
+
+    it('publishRunChanged sends run_completed for a finished run and run_updated otherwise', async () => {
+      const last = await subscribeAll();
+      await publishRunChanged(h.broadcaster, { ...run, status: 'success' });
+      expect(last()[0]).toMatchObject({ type: 'run_completed', pipeline_run: { status: 'success' } });
+      await publishRunChanged(h.broadcaster, run);
+      expect(last()[0]).toMatchObject({ type: 'run_updated' });
+    });
+
+    it('step_updated carries pipeline_run_id, step_execution and progress_percentage', async () => {
+      const last = await subscribeAll();
+      await publishStepUpdated(h.broadcaster, run, run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number]);
+      const expected = { type: 'step_updated', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP) };
+      expect(last()).toEqual([expected, expected, expected]);
+    });
+
+    it('step_update carries the event and merges extra keys', async () => {
+      const last = await subscribeAll();
+      const step = run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number];
+      await publishStepUpdate(h.broadcaster, run, step, 'approval_granted', { responded_by: 'ops@example.test' });
+      const expected = { type: 'step_update', event: 'approval_granted', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP), responded_by: 'ops@example.test' };
+      expect(last()).toEqual([expected, expected, expected]);
+    });
+
+    it('approval_status reaches the git pipeline and account subscribers', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const gitSub = devops({ account_id: d.own.accountId, pipeline_id: d.own.gitPipelineId });
+      const accountSub = devops({ account_id: d.own.accountId });
+      await client.subscribe(gitSub);
+      await client.subscribe(accountSub);
+      const pipeline = await d.db.gitPipeline.findUniqueOrThrow({ where: { id: d.own.gitPipelineId } });
+      await publishApprovalStatus(h.broadcaster, pipeline, 'approved', 'production', { approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' });
+      const expected = { type: 'approval_status', status: 'approved', gate_name: 'production', pipeline_id: pipeline.id, pipeline_name: 'CI', timestamp: expect.stringMatching(TIMESTAMP), approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' };
+      expect(client.received(gitSub).at(-1)).toEqual(expected);
+      expect(client.received(accountSub).at(-1)).toEqual(expected);
+    });
+
+    it('does not deliver a foreign run to the own account', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      const params = devops({ account_id: d.own.accountId });
+      await client.subscribe(params);
+      await publishRunCreated(h.broadcaster, (await loadPipelineRun(d.db, d.foreign.runId)) as PipelineRunGraph);
+      expect(client.received(params)).toHaveLength(1);
+    });
+
+    it('computes progress from finished steps and is 0 without steps', () => {
+      expect(progressPercentage([])).toBe(0);
+      expect(progressPercentage([{ status: 'success' }, { status: 'skipped' }, { status: 'failure' }])).toBe(100);
+      expect(progressPercentage([{ status: 'success' }, { status: 'running' }, { status: 'pending' }])).toBe(33);
+    });
+  });
+
+  describe('end to end (raw ws, as useDevopsWebSocket connects, against startServer)', () => {
+    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
+    beforeAll(async () => {
+      e2e = await startDevopsServer();
+    });
+    afterAll(() => e2e.stop());
+
+    it('confirms after the subscribed frame, ignores the UI keepalive and delivers run_created', async () => {
+      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
+      try {
+        await ws.next((f) => f.type === 'welcome');
+        const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.own.accountId, pipeline_id: e2e.own.devopsPipelineId });
+        ws.send({ command: 'subscribe', identifier });
+        const first = await ws.next((f) => f.identifier === identifier);
+        expect(first.message).toEqual({ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
+        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
+        ws.send({ type: 'ping' });
+        const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
+        await publishRunCreated(e2e.running.services.broadcaster, run);
+        const frame = await ws.next((f) => f.identifier === identifier);
+        expect(frame.message).toMatchObject({ type: 'run_created', pipeline_run: { id: e2e.own.runId, progress_percentage: 25 } });
+      } finally {
+        ws.close();
+        await ws.closed;
+      }
+    });
+
+    it('rejects a foreign account', async () => {
+      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
+      try {
+        await ws.next((f) => f.type === 'welcome');
+        const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.foreign.accountId });
+        ws.send({ command: 'subscribe', identifier });
+        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
+      } finally {
+        ws.close();
+        await ws.closed;
+      }
+    });
+  });
+});

@@ -1,0 +1,189 @@
+// Shared fixtures of the devops channel tests: a migrated SQLite database with two accounts' DevOps, git,
+// mission and code-factory rows, identities for the harness, and harness services over that database.
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AppServices, Broadcaster, JobQueue } from '../../../channels/support/services';
+import { OutboxJobQueue } from '../../../channels/support/job-queue';
+import type { Identity, UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
+import type { ChannelClass } from '../../../src/channel/base';
+import { migrateDatabase } from '../../../src/db/migrate';
+import { createPrisma, type Db } from '../../../src/db/prisma';
+import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
+
+/** The rows of one account. */
+export interface AccountRows {
+  accountId: string;
+  devopsPipelineId: string;
+  runId: string;
+  stepIds: string[];
+  credentialId: string;
+  repositoryId: string;
+  gitPipelineId: string;
+  runningJobId: string;
+  pendingJobId: string;
+  completedJobId: string;
+  /** A repository of the account without a credential, with its pipeline and a running job. */
+  bareRepositoryId: string;
+  barePipelineId: string;
+  bareJobId: string;
+  missionId: string;
+  reviewStateId: string;
+  contractId: string;
+}
+
+/** A migrated test database and the two accounts in it. */
+export interface DevopsDb {
+  db: Db;
+  url: string;
+  own: AccountRows;
+  foreign: AccountRows;
+  cleanup(): Promise<void>;
+}
+
+/** Create a fresh migrated SQLite database holding the devops rows of two accounts. */
+export async function openDevopsDb(): Promise<DevopsDb> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-ch-'));
+  const url = `file:${path.join(dir, 'test.db')}`;
+  await migrateDatabase(url);
+  const db = await createPrisma(url);
+  const own = await seedAccountRows(db, 'Own');
+  const foreign = await seedAccountRows(db, 'Foreign');
+  return {
+    db, url, own, foreign,
+    async cleanup() {
+      await db.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Insert one account with every devops resource the channels look up. */
+export async function seedAccountRows(db: Db, name: string): Promise<AccountRows> {
+  const account = await db.account.create({ data: { name } });
+  const accountId = account.id;
+  const pipeline = await db.devopsPipeline.create({ data: { accountId, name: `${name} deploy` } });
+  const run = await db.devopsPipelineRun.create({
+    data: { devopsPipelineId: pipeline.id, runNumber: 7, status: 'running', triggerType: 'manual', startedAt: new Date('2026-03-15T09:29:28.123Z') },
+  });
+  const stepIds: string[] = [];
+  for (const [position, status] of ['success', 'running', 'pending', 'pending'].entries()) {
+    const step = await db.devopsStepExecution.create({ data: { devopsPipelineRunId: run.id, stepName: `step ${position}`, stepType: 'shell', position, status } });
+    stepIds.push(step.id);
+  }
+  const credential = await db.gitProviderCredential.create({ data: { accountId, name: `${name} GitHub` } });
+  const repository = await db.gitRepository.create({ data: { accountId, gitProviderCredentialId: credential.id, name: 'app', fullName: `${name}/app` } });
+  const gitPipeline = await db.gitPipeline.create({ data: { accountId, gitRepositoryId: repository.id, name: 'CI' } });
+  const job = (status: string, gitPipelineId = gitPipeline.id, conclusion: string | null = null) =>
+    db.gitPipelineJob.create({ data: { accountId, gitPipelineId, name: `job ${status}`, status, conclusion } });
+  const bareRepository = await db.gitRepository.create({ data: { accountId, name: 'bare', fullName: `${name}/bare` } });
+  const barePipeline = await db.gitPipeline.create({ data: { accountId, gitRepositoryId: bareRepository.id, name: 'CI' } });
+  const mission = await db.aiMission.create({ data: { accountId, name: `${name} mission`, status: 'active', currentPhase: 'planning' } });
+  const contract = await db.aiCodeFactoryRiskContract.create({ data: { accountId, name: `${name} contract` } });
+  const reviewState = await db.aiCodeFactoryReviewState.create({ data: { accountId, riskContractId: contract.id, prNumber: 42, headSha: 'abc1234' } });
+  return {
+    accountId,
+    devopsPipelineId: pipeline.id,
+    runId: run.id,
+    stepIds,
+    credentialId: credential.id,
+    repositoryId: repository.id,
+    gitPipelineId: gitPipeline.id,
+    runningJobId: (await job('running')).id,
+    pendingJobId: (await job('pending')).id,
+    completedJobId: (await job('completed', gitPipeline.id, 'success')).id,
+    bareRepositoryId: bareRepository.id,
+    barePipelineId: barePipeline.id,
+    bareJobId: (await job('running', barePipeline.id)).id,
+    missionId: mission.id,
+    reviewStateId: reviewState.id,
+    contractId: contract.id,
+  };
+}
+
+/** A user identity of `accountId` holding `permissions`. */
+export function userOf(accountId: string, permissions: string[] = []): UserIdentity {
+  const userId = randomUUID();
+  return { kind: 'user', userId, accountId, email: `${userId}@example.test`, name: 'Test User', roles: ['member'], permissions: new Set(permissions), connectionIdentifier: `gid://server/User/${userId}` };
+}
+
+/** A worker identity of `accountId` (with system.admin, so only the identity kind can refuse it). */
+export function workerOf(accountId: string): WorkerIdentity {
+  const workerId = randomUUID();
+  return { kind: 'worker', workerId, accountId, name: 'worker', isSystem: false, permissions: new Set(['system.admin']), connectionIdentifier: `gid://server/Worker/${workerId}` };
+}
+
+/** A harness server for `channels` over `db`, with the real job outbox unless `jobs` is given. */
+export function harnessFor(channels: ChannelClass[], db: Db, jobs?: JobQueue): { server: HarnessServer<AppServices>; broadcaster: Broadcaster } {
+  const services = { db, side: null } as unknown as AppServices;
+  const server = createHarnessServer<AppServices>(channels, services);
+  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (stream, message) => server.broadcast(stream, message) };
+  services.broadcaster = broadcaster;
+  services.jobs = jobs ?? new OutboxJobQueue(db, broadcaster);
+  return { server, broadcaster };
+}
+
+/** Connect a harness client; every client opened this way is closed by `closeAll`. */
+export function clientPool(server: () => HarnessServer<AppServices>): { connect(identity: Identity): Promise<HarnessClient>; closeAll(): Promise<void> } {
+  const open: HarnessClient[] = [];
+  return {
+    async connect(identity) {
+      const client = await connectClient(server(), identity);
+      open.push(client);
+      return client;
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((c) => c.close()));
+    },
+  };
+}
+
+/** The stream names held by the subscription of `params` on `client`. */
+export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
+  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
+  return subs.get(JSON.stringify(params))?.streamNames ?? [];
+}
+
+/** A real server (startServer) on a fresh database holding two accounts' devops rows. */
+export interface DevopsE2E {
+  running: Awaited<ReturnType<typeof import('../../../src/main').startServer>>;
+  own: AccountRows;
+  foreign: AccountRows;
+  /** An access token of a new active user of `accountId` holding `permissions`. */
+  tokenFor(accountId: string, permissions?: string[]): Promise<string>;
+  /** `ws://…/cable?token=…`. */
+  urlFor(token: string): string;
+  stop(): Promise<void>;
+}
+
+/** Boot the real server on port 0 with a migrated, unseeded SQLite file and the devops rows. */
+export async function startDevopsServer(): Promise<DevopsE2E> {
+  const { startServer } = await import('../../../src/main');
+  const { signToken } = await import('../../../src/auth/jwt');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-e2e-'));
+  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0' };
+  const running = await startServer(env);
+  const own = await seedAccountRows(running.db, 'E2E own');
+  const foreign = await seedAccountRows(running.db, 'E2E foreign');
+  const tokenFor = async (accountId: string, permissions: string[] = []) => {
+    const db = running.db;
+    const user = await db.user.create({ data: { accountId, email: `${randomUUID()}@e2e.test`, name: 'E2E', status: 'active' } });
+    const role = await db.role.create({ data: { name: `role-${randomUUID()}` } });
+    await db.userRole.create({ data: { userId: user.id, roleId: role.id } });
+    for (const name of permissions) {
+      const permission = await db.permission.upsert({ where: { name }, create: { name }, update: {} });
+      await db.rolePermission.create({ data: { roleId: role.id, permissionId: permission.id } });
+    }
+    return signToken(running.config.jwt, { type: 'access', sub: user.id, expiresInSeconds: 900 });
+  };
+  return {
+    running, own, foreign, tokenFor,
+    urlFor: (token) => `${running.url}?token=${encodeURIComponent(token)}`,
+    async stop() {
+      await running.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,260 @@
+// GitJobLogsChannel: job → pipeline → repository → credential all in the caller's account, git.pipelines.logs,
+// the subscribe frames, the log sync through the job outbox, `refresh`, and ordered publishers; end to end over ws.
+
+import { randomUUID } from 'node:crypto';
+import { GitJobLogsChannel, LOG_SYNC_JOB_CLASS } from '../../../channels/devops/git-job-logs-channel';
+import { gitJobLogsStream, publishJobStatus, publishLogChunk, publishLogComplete, publishLogError } from '../../../channels/devops/git-job-logs-events';
+import type { Broadcaster, JobQueue } from '../../../channels/support/services';
+import { openRaw } from '../../support/ws-client';
+import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+const LOGS = ['git.pipelines.logs'];
+
+let d: DevopsDb;
+let h: ReturnType<typeof harnessFor>;
+const pool = clientPool(() => h.server);
+
+beforeAll(async () => {
+  d = await openDevopsDb();
+  h = harnessFor([GitJobLogsChannel], d.db);
+});
+afterEach(() => pool.closeAll());
+afterAll(() => d.cleanup());
+
+const params = (job_id: string, pipeline_id = d.own.gitPipelineId, repository_id = d.own.repositoryId) => ({ channel: 'GitJobLogsChannel', repository_id, pipeline_id, job_id });
+const syncCount = async (jobId: string) => (await d.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === jobId).length;
+
+describe('GitJobLogsChannel', () => {
+  describe('subscribe', () => {
+    it('streams git_job_logs:<job>, transmits connection_established then job.status and queues a streaming sync', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(d.own.runningJobId);
+      expect(await client.subscribe(p)).toBe('confirm_subscription');
+      expect(streamsOf(client, p)).toEqual([`git_job_logs:${d.own.runningJobId}`]);
+      expect(client.received(p)).toEqual([
+        { type: 'connection_established', job_id: d.own.runningJobId, message: 'Connected to job logs stream', timestamp: expect.stringMatching(TIMESTAMP) },
+        { type: 'job.status', job_id: d.own.runningJobId, payload: { status: 'running', conclusion: null }, timestamp: expect.stringMatching(TIMESTAMP) },
+      ]);
+      const rows = (await d.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === d.own.runningJobId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ accountId: d.own.accountId, queue: 'services', status: 'pending', args: [d.own.runningJobId, { repository_id: d.own.repositoryId, pipeline_id: d.own.gitPipelineId, streaming: true }] });
+    });
+
+    it('queues a non-streaming sync for a finished job and reports its conclusion', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(d.own.completedJobId);
+      expect(await client.subscribe(p)).toBe('confirm_subscription');
+      expect(client.received(p)[1]).toMatchObject({ type: 'job.status', payload: { status: 'completed', conclusion: 'success' } });
+      const rows = (await d.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === d.own.completedJobId);
+      expect(rows.map((r) => (r.args as [string, { streaming: boolean }])[1].streaming)).toEqual([false]);
+    });
+
+    it('queues nothing for a job that has not started', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
+      expect(await syncCount(d.own.pendingJobId)).toBe(0);
+    });
+
+    it('accepts system.admin in place of git.pipelines.logs', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, ['system.admin']));
+      expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
+    });
+
+    it('rejects a user without git.pipelines.logs', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, ['git.pipelines.read']));
+      expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
+    });
+
+    it('rejects a foreign job, pipeline and repository', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      expect(await client.subscribe(params(d.foreign.runningJobId, d.foreign.gitPipelineId, d.foreign.repositoryId))).toBe('reject_subscription');
+      expect(await client.subscribe(params(d.foreign.runningJobId))).toBe('reject_subscription');
+    });
+
+    it('rejects a job of another pipeline and a pipeline of another repository', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      expect(await client.subscribe(params(d.own.bareJobId))).toBe('reject_subscription');
+      expect(await client.subscribe(params(d.own.runningJobId, d.own.gitPipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
+    });
+
+    it('rejects a repository without a credential', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      expect(await client.subscribe(params(d.own.bareJobId, d.own.barePipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
+    });
+
+    it("rejects a repository whose credential belongs to another account", async () => {
+      const accountId = d.own.accountId;
+      const repo = await d.db.gitRepository.create({ data: { accountId, gitProviderCredentialId: d.foreign.credentialId, name: 'x', fullName: 'own/x' } });
+      const pipeline = await d.db.gitPipeline.create({ data: { accountId, gitRepositoryId: repo.id, name: 'CI' } });
+      const job = await d.db.gitPipelineJob.create({ data: { accountId, gitPipelineId: pipeline.id, name: 'j', status: 'running' } });
+      const client = await pool.connect(userOf(accountId, LOGS));
+      expect(await client.subscribe(params(job.id, pipeline.id, repo.id))).toBe('reject_subscription');
+    });
+
+    it('rejects malformed ids and missing or blank params', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      expect(await client.subscribe(params('job-1'))).toBe('reject_subscription');
+      expect(await client.subscribe(params(d.own.runningJobId, 'p'))).toBe('reject_subscription');
+      expect(await client.subscribe({ channel: 'GitJobLogsChannel', repository_id: d.own.repositoryId, pipeline_id: d.own.gitPipelineId })).toBe('reject_subscription');
+      expect(await client.subscribe({ channel: 'GitJobLogsChannel', job_id: d.own.runningJobId })).toBe('reject_subscription');
+      expect(await client.subscribe(params(' '))).toBe('reject_subscription');
+    });
+
+    it('rejects a worker identity', async () => {
+      const client = await pool.connect(workerOf(d.own.accountId));
+      expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
+    });
+  });
+
+  describe('#refresh', () => {
+    it('queues the log sync again', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(d.own.runningJobId);
+      await client.subscribe(p);
+      const before = await syncCount(d.own.runningJobId);
+      await client.perform(p, 'refresh');
+      expect(await syncCount(d.own.runningJobId)).toBe(before + 1);
+    });
+
+    it('queues nothing while the job has not started', async () => {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(d.own.pendingJobId);
+      await client.subscribe(p);
+      await client.perform(p, 'refresh');
+      expect(await syncCount(d.own.pendingJobId)).toBe(0);
+      expect(client.received(p)).toHaveLength(2);
+    });
+
+    it('answers log.error when the job is gone', async () => {
+      const job = await d.db.gitPipelineJob.create({ data: { accountId: d.own.accountId, gitPipelineId: d.own.gitPipelineId, name: 'gone', status: 'pending' } });
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(job.id);
+      await client.subscribe(p);
+      await d.db.gitPipelineJob.delete({ where: { id: job.id } });
+      await client.perform(p, 'refresh');
+      expect(client.received(p).at(-1)).toEqual({ type: 'log.error', job_id: job.id, payload: { error: 'Job not found' }, timestamp: expect.stringMatching(TIMESTAMP) });
+    });
+
+    it('answers log.error when the outbox refuses the job, on subscribe and on refresh', async () => {
+      const failing: JobQueue = { enqueue: () => Promise.reject(new Error('outbox down')) };
+      const broken = harnessFor([GitJobLogsChannel], d.db, failing);
+      const { connectClient } = await import('../../../src/testing/channel-harness');
+      const client = await connectClient(broken.server, userOf(d.own.accountId, LOGS));
+      try {
+        const p = params(d.own.runningJobId);
+        expect(await client.subscribe(p)).toBe('confirm_subscription');
+        await client.perform(p, 'refresh');
+        const errors = client.received(p).filter((m) => (m as { type: string }).type === 'log.error');
+        expect(errors).toEqual([0, 1].map(() => ({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to queue log sync' }, timestamp: expect.stringMatching(TIMESTAMP) })));
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  describe('publishers', () => {
+    async function subscribed() {
+      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const p = params(d.own.pendingJobId);
+      await client.subscribe(p);
+      return () => client.received(p).slice(2);
+    }
+    const msg = (type: string, payload: unknown) => ({ type, job_id: d.own.pendingJobId, payload, timestamp: expect.stringMatching(TIMESTAMP) });
+
+    it('log.chunk carries content, offset, is_complete and the size in bytes', async () => {
+      const got = await subscribed();
+      await publishLogChunk(h.broadcaster, d.own.pendingJobId, { content: 'héllo\n', offset: 12 });
+      expect(got()).toEqual([msg('log.chunk', { content: 'héllo\n', offset: 12, is_complete: false, chunk_size: 7 })]);
+    });
+
+    it('log.complete is the final chunk', async () => {
+      const got = await subscribed();
+      await publishLogComplete(h.broadcaster, d.own.pendingJobId, { content: 'done', offset: 18 });
+      await publishLogChunk(h.broadcaster, d.own.pendingJobId, { content: '', isComplete: true });
+      expect(got()).toEqual([msg('log.complete', { content: 'done', offset: 18, is_complete: true, chunk_size: 4 }), msg('log.complete', { content: '', offset: 0, is_complete: true, chunk_size: 0 })]);
+    });
+
+    it('log.error and job.status carry their payloads', async () => {
+      const got = await subscribed();
+      await publishLogError(h.broadcaster, d.own.pendingJobId, 'provider unavailable');
+      await publishJobStatus(h.broadcaster, d.own.pendingJobId, 'completed', 'failure');
+      await publishJobStatus(h.broadcaster, d.own.pendingJobId, 'in_progress');
+      expect(got()).toEqual([msg('log.error', { error: 'provider unavailable' }), msg('job.status', { status: 'completed', conclusion: 'failure' }), msg('job.status', { status: 'in_progress', conclusion: null })]);
+    });
+
+    it('delivers the messages of one job in call order even when earlier broadcasts are slower', async () => {
+      const delivered: Array<[string, unknown]> = [];
+      let delay = 40;
+      const slow: Broadcaster = {
+        gidApp: 'server',
+        broadcast: (stream, m) =>
+          new Promise<void>((resolve) => {
+            const offset = (m as { payload: { offset?: number } }).payload.offset ?? 'status';
+            setTimeout(() => resolve(void delivered.push([stream, offset])), (delay -= 8));
+          }),
+      };
+      const job = randomUUID();
+      await Promise.all([0, 10, 20, 30].map((offset) => publishLogChunk(slow, job, { content: 'x', offset })).concat(publishJobStatus(slow, job, 'completed', 'success')));
+      expect(delivered).toEqual([0, 10, 20, 30, 'status'].map((o) => [gitJobLogsStream(job), o]));
+    });
+
+    it('keeps delivering after a failed broadcast and reports the failure to its caller', async () => {
+      const delivered: number[] = [];
+      const flaky: Broadcaster = {
+        gidApp: 'server',
+        broadcast: (_s, m) => {
+          const offset = (m as { payload: { offset: number } }).payload.offset;
+          return offset === 1 ? Promise.reject(new Error('down')) : Promise.resolve(void delivered.push(offset));
+        },
+      };
+      const job = randomUUID();
+      const results = await Promise.allSettled([0, 1, 2].map((offset) => publishLogChunk(flaky, job, { content: 'x', offset })));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(delivered).toEqual([0, 2]);
+    });
+  });
+
+  describe('end to end (raw ws, as useJobLogsWebSocket connects, against startServer)', () => {
+    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
+    beforeAll(async () => {
+      e2e = await startDevopsServer();
+    });
+    afterAll(() => e2e.stop());
+
+    it('subscribes, refreshes through the outbox and receives log chunks', async () => {
+      const ws = await openRaw(`${e2e.urlFor(await e2e.tokenFor(e2e.own.accountId, LOGS))}&t=${Date.now()}`);
+      try {
+        const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
+        ws.send({ command: 'subscribe', identifier });
+        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'connection_established', job_id: e2e.own.runningJobId });
+        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'job.status', payload: { status: 'running', conclusion: null } });
+        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
+        ws.send({ command: 'message', identifier, data: JSON.stringify({ action: 'refresh' }) });
+        const b = e2e.running.services.broadcaster;
+        await Promise.all([publishLogChunk(b, e2e.own.runningJobId, { content: 'line 1\n', offset: 0 }), publishLogComplete(b, e2e.own.runningJobId, { content: 'line 2\n', offset: 7 })]);
+        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.chunk', payload: { content: 'line 1\n', offset: 0 } });
+        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.complete', payload: { content: 'line 2\n', offset: 7, is_complete: true } });
+        // One sync queued on subscribe, one by refresh (the action may still be running: poll briefly).
+        const count = async () => (await e2e.running.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === e2e.own.runningJobId).length;
+        for (let i = 0; i < 50 && (await count()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(await count()).toBe(2);
+      } finally {
+        ws.close();
+        await ws.closed;
+      }
+    });
+
+    it('rejects a user without git.pipelines.logs', async () => {
+      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
+      try {
+        const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
+        ws.send({ command: 'subscribe', identifier });
+        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
+      } finally {
+        ws.close();
+        await ws.closed;
+      }
+    });
+  });
+});
