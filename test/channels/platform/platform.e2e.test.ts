@@ -1,0 +1,191 @@
+// The platform channels end to end against a server from startServer (migrated, seeded SQLite): a raw
+// WebSocket client as Powernode's UI speaks it (no subprotocol, `{account_id}` identifiers) and @rails/actioncable.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { publishComponentStatusChanged } from '../../../channels/platform/platform-status-channel';
+import { publishNewNotification } from '../../../channels/platform/notification-events';
+import { publishToolsListChanged } from '../../../channels/platform/mcp-events';
+import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channels/platform/team-channel-channel';
+import { broadcastingFor, gidOf } from '../../../src/channel/index';
+import { signToken } from '../../../src/auth/jwt';
+import { seedId } from '../../../src/db/seed';
+import { startServer } from '../../../src/main';
+import { railsCable, railsSubscribe } from '../../support/clients';
+import { openRaw, type RawClient } from '../../support/ws-client';
+import { demo } from './support';
+
+type Running = Awaited<ReturnType<typeof startServer>>;
+type Frame = Record<string, unknown>;
+const AC = railsCable();
+const BROADCAST_KEY = 'platform-e2e-key';
+const acme = demo('acme');
+const globex = demo('globex');
+
+let running: Running;
+let dir: string;
+const open: RawClient[] = [];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
+  running = await startServer({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, BROADCAST_KEY,
+  });
+});
+afterAll(async () => {
+  for (const c of open) c.close();
+  await running.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const tokenFor = (userId: string) => signToken(running.config.jwt, { type: 'access', sub: userId, expiresInSeconds: 900 });
+const consumerFor = (userId: string) => AC.createConsumer(`${running.url}?token=${encodeURIComponent(tokenFor(userId))}`);
+const isType = (t: string) => (m: unknown) => (m as { type?: string }).type === t;
+
+/** A raw client like the UI's WebSocketManager: `?token=`, no subprotocol, subscribe + message frames. */
+async function uiClient(userId: string) {
+  const ws = await openRaw(`${running.url}?token=${encodeURIComponent(tokenFor(userId))}`);
+  open.push(ws);
+  await ws.next((f) => f.type === 'welcome');
+  return {
+    ws,
+    async subscribe(params: Frame): Promise<string> {
+      const identifier = JSON.stringify(params);
+      ws.send({ command: 'subscribe', identifier });
+      const f = await ws.next((x) => x.identifier === identifier && typeof x.type === 'string');
+      return f.type as string;
+    },
+    perform(params: Frame, action: string, data: Frame = {}) {
+      ws.send({ command: 'message', identifier: JSON.stringify(params), data: JSON.stringify({ action, ...data }) });
+    },
+    async message(params: Frame, pred: (m: Frame) => boolean): Promise<Frame> {
+      const identifier = JSON.stringify(params);
+      const f = await ws.next((x) => x.identifier === identifier && typeof x.message === 'object' && x.message !== null && pred(x.message as Frame));
+      return f.message as Frame;
+    },
+  };
+}
+
+async function outsideBroadcast(stream: string, data: unknown): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${running.port}/_broadcast`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BROADCAST_KEY}` },
+    body: JSON.stringify({ stream, data: JSON.stringify(data) }),
+  });
+  return res.status;
+}
+
+describe('platform channels end to end', () => {
+  it('NotificationChannel: the UI subscribes with {account_id}, pings, marks read and receives new notifications', async () => {
+    const ui = await uiClient(acme.owner);
+    const p = { channel: 'NotificationChannel', account_id: acme.account };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    ui.perform(p, 'ping');
+    expect(await ui.message(p, (m) => m.type === 'pong')).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
+    const unread = seedId('acme:notification:unread');
+    ui.perform(p, 'mark_as_read', { notification_id: unread });
+    expect(await ui.message(p, (m) => m.type === 'notification_read')).toEqual({ type: 'notification_read', notification_id: unread });
+    const n = await running.db.notification.create({ data: { accountId: acme.account, userId: acme.owner, notificationType: 'system_alert', title: 'Deploy', message: 'Done' } });
+    await publishNewNotification(running.services.broadcaster, n);
+    expect(await ui.message(p, (m) => m.type === 'new_notification')).toMatchObject({ notification: { id: n.id, 'read?': false } });
+    const railsName = broadcastingFor(running.config.cable.globalIdApp, 'notification', gidOf('Account', acme.account));
+    expect(await outsideBroadcast(railsName, { type: 'new_notification', notification: { id: 'from-rails' } })).toBeLessThan(300);
+    expect(await ui.message(p, (m) => m.type === 'new_notification' && (m.notification as Frame).id === 'from-rails')).toBeTruthy();
+    expect(await ui.subscribe({ channel: 'NotificationChannel', account_id: globex.account })).toBe('reject_subscription');
+  });
+
+  it('AnalyticsChannel: request_analytics without params answers for the subscribed account', async () => {
+    const ui = await uiClient(acme.member);
+    const p = { channel: 'AnalyticsChannel', account_id: acme.account };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    ui.perform(p, 'request_analytics');
+    expect(await ui.message(p, (m) => m.type === 'analytics_update')).toMatchObject({ data: { current_metrics: { mrr: 49, arr: 588, active_customers: 1, churn_rate: 0 }, account_id: acme.account } });
+    expect(await ui.subscribe({ channel: 'AnalyticsChannel' })).toBe('reject_subscription');
+  });
+
+  it('CustomerChannel: an owner searches and loads the own account\'s customers', async () => {
+    const ui = await uiClient(acme.owner);
+    const p = { channel: 'CustomerChannel', account_id: acme.account };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    ui.perform(p, 'search', { query: 'viewer', filters: {} });
+    const found = await ui.message(p, (m) => m.type === 'search_results');
+    expect((found.results as Frame[]).map((r) => r.id)).toEqual([acme.viewer]);
+    ui.perform(p, 'load_customers', { page: 1, per_page: 2 });
+    expect(await ui.message(p, (m) => m.type === 'search_results' && m.total !== undefined)).toMatchObject({ total: 4, page: 1, per_page: 2 });
+    const member = await uiClient(acme.member);
+    expect(await member.subscribe(p)).toBe('reject_subscription');
+  });
+
+  it('TeamExecutionChannel: the UI\'s pause command with {team_id} is persisted, acknowledged and broadcast', async () => {
+    const ui = await uiClient(acme.member);
+    const teamId = seedId('acme:team');
+    const executionId = seedId('acme:team-execution');
+    const p = { channel: 'TeamExecutionChannel', team_id: teamId };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    ui.perform(p, 'pause', { execution_id: executionId });
+    expect(await ui.message(p, (m) => m.type === 'command_acknowledged')).toMatchObject({ command: 'pause', execution_id: executionId });
+    expect(await ui.message(p, (m) => m.type === 'execution_paused')).toMatchObject({ team_id: teamId, control_signal: 'pause' });
+    expect((await running.db.aiTeamExecution.findUniqueOrThrow({ where: { id: executionId } })).controlSignal).toBe('pause');
+    ui.perform(p, 'resume', { execution_id: executionId });
+    expect(await ui.message(p, (m) => m.type === 'execution_resumed')).toMatchObject({ control_signal: null });
+  });
+
+  it('SubscriptionChannel through @rails/actioncable: status on subscribe and refresh_subscriptions', async () => {
+    const consumer = consumerFor(acme.viewer);
+    const sub = railsSubscribe(consumer, { channel: 'SubscriptionChannel', account_id: acme.account });
+    expect(await sub.next(isType('subscription_status'))).toMatchObject({ subscription: { status: 'active', plan: { name: 'Pro', price: 4900 } }, account_id: acme.account });
+    expect(await sub.state).toBe('connected');
+    sub.perform('refresh_subscriptions');
+    expect(await sub.next(isType('subscription_updated'))).toMatchObject({ subscription: { status: 'active' } });
+    consumer.disconnect();
+  });
+
+  it('McpChannel through @rails/actioncable: initialized, json_rpc_request and tools/list_changed', async () => {
+    const consumer = consumerFor(acme.member);
+    const sub = railsSubscribe(consumer, { channel: 'McpChannel' });
+    expect(await sub.next((m) => (m as Frame).method === 'initialized')).toMatchObject({ params: { account_id: acme.account, available_tools: 1 } });
+    expect(await sub.state).toBe('connected');
+    sub.perform('json_rpc_request', { jsonrpc: '2.0', id: 'mcp_1', method: 'tools/list' });
+    expect(await sub.next(isType('json_rpc_response'))).toMatchObject({ data: { jsonrpc: '2.0', id: 'mcp_1', result: { tools: [{ name: 'search_docs' }] } } });
+    await publishToolsListChanged(running.services.broadcaster, acme.account, [{ name: 'search_docs' }]);
+    expect(await sub.next(isType('json_rpc_notification'))).toMatchObject({ data: { method: 'tools/list_changed', params: { tools: [{ name: 'search_docs' }] } } });
+    const viewer = consumerFor(acme.viewer);
+    expect(await railsSubscribe(viewer, { channel: 'McpChannel' }).state).toBe('rejected');
+    viewer.disconnect();
+    consumer.disconnect();
+  });
+
+  it('TeamChannelChannel through @rails/actioncable: message_created arrives', async () => {
+    const consumer = consumerFor(acme.viewer);
+    const channelId = seedId('acme:team-channel');
+    const sub = railsSubscribe(consumer, { channel: 'TeamChannelChannel', channel_id: channelId });
+    expect(await sub.state).toBe('connected');
+    const m = await running.db.aiTeamMessage.findFirstOrThrow({ where: { channelId }, include: TEAM_MESSAGE_INCLUDE });
+    await publishTeamMessageCreated(running.services.broadcaster, m);
+    expect(await sub.next(isType('message_created'))).toMatchObject({ channel_id: channelId, message: { id: m.id, from_role: { role_name: 'lead' } } });
+    expect(await railsSubscribe(consumer, { channel: 'TeamChannelChannel', channel_id: seedId('globex:team-channel') }).state).toBe('rejected');
+    consumer.disconnect();
+  });
+
+  it('PlatformStatusChannel through @rails/actioncable: shared transitions reach every scope', async () => {
+    const consumer = consumerFor(globex.viewer);
+    const sub = railsSubscribe(consumer, { channel: 'PlatformStatusChannel', account_id: globex.account });
+    expect(await sub.next(isType('connection_established'))).toMatchObject({ scope: 'account' });
+    expect(await sub.state).toBe('connected');
+    await publishComponentStatusChanged(running.services.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'db', from: 'up', to: 'down', eventIds: [], occurredAt: new Date() });
+    expect(await sub.next(isType('component_status_changed'))).toMatchObject({ shared: true, to_verdict: 'down' });
+    consumer.disconnect();
+  });
+
+  it('SystemChannel through @rails/actioncable: refresh_stats counts the account\'s operations', async () => {
+    const consumer = consumerFor(acme.owner);
+    const sub = railsSubscribe(consumer, { channel: 'SystemChannel', account_id: acme.account });
+    expect(await sub.state).toBe('connected');
+    sub.perform('refresh_stats');
+    expect(await sub.next(isType('system_stats'))).toMatchObject({ stats: { operations: { total: 1, completed: 1 } } });
+    sub.perform('get_operation', { operation_id: seedId('acme:system-operation') });
+    expect(await sub.next(isType('operation_status'))).toMatchObject({ operation: { command: 'cache_clear' } });
+    consumer.disconnect();
+  });
+});
