@@ -45,7 +45,7 @@ export class Subscriptions {
 
   /** Handle `message`: decode `data` and run the action; every failure is logged only. */
   async perform(identifier: string, data: string): Promise<void> {
-    const channel = this.find(identifier, 'message');
+    const channel = this.map.get(identifier) ?? this.bareChannelTarget(identifier) ?? this.find(identifier, 'message');
     if (!channel) return;
     let decoded: unknown;
     try {
@@ -95,6 +95,25 @@ export class Subscriptions {
     return this.map.size;
   }
 
+  /**
+   * Powernode's WebSocketManager sends some actions with the bare identifier `{"channel":"X"}` while it subscribed
+   * `{"channel":"X","account_id":…}` (powernode-channels.md §6.3). When the connection holds exactly one
+   * subscription of X, the action goes to it; its own authorization applies. Anything else stays unknown.
+   */
+  private bareChannelTarget(identifier: string): Channel | undefined {
+    let parsed: ReturnType<typeof parseIdentifier>;
+    try {
+      parsed = parseIdentifier(identifier);
+    } catch {
+      return undefined;
+    }
+    if (Object.keys(parsed.params).length !== 1) return undefined;
+    const matches = [...this.map.entries()].filter(([id]) => channelOf(id) === parsed.channel);
+    if (matches.length !== 1) return undefined;
+    this.host.logger.debug('bare-identifier message routed to the only subscription of its channel', { channel: parsed.channel });
+    return matches[0]?.[1];
+  }
+
   private find(identifier: string, command: string): Channel | undefined {
     const channel = this.map.get(identifier);
     if (!channel) this.host.logger.warn(`${command} for unknown subscription`, { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
@@ -115,5 +134,13 @@ export class Subscriptions {
       this.host.logger.warn('invalid subscribe', { code, err: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
+  }
+}
+
+function channelOf(identifier: string): string | undefined {
+  try {
+    return parseIdentifier(identifier).channel;
+  } catch {
+    return undefined;
   }
 }

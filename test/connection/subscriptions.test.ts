@@ -52,3 +52,23 @@ describe('Subscriptions', () => {
     expect(await client.subscribe({ channel: 'ChatChannel', room: 'r' })).toBe('none');
   });
 });
+
+describe('bare-identifier actions (Powernode WebSocketManager)', () => {
+  it('routes {"channel":"X"} messages to the only subscription of X', async () => {
+    const server = createHarnessServer(TEST_CHANNELS, {});
+    const client = await connectClient(server, user);
+    await client.subscribe({ channel: 'ChatChannel', room: 'only' });
+    await client.send({ command: 'message', identifier: JSON.stringify({ channel: 'ChatChannel' }), data: JSON.stringify({ action: 'tick' }) });
+    expect(client.received({ channel: 'ChatChannel', room: 'only' })).toEqual([{ count: 1, room: 'only' }]);
+  });
+
+  it('does not guess when two subscriptions of the channel exist', async () => {
+    const server = createHarnessServer(TEST_CHANNELS, {});
+    const client = await connectClient(server, user);
+    await client.subscribe({ channel: 'ChatChannel', room: 'a' });
+    await client.subscribe({ channel: 'ChatChannel', room: 'b' });
+    const before = client.transport.frames.length;
+    await client.send({ command: 'message', identifier: JSON.stringify({ channel: 'ChatChannel' }), data: JSON.stringify({ action: 'tick' }) });
+    expect(client.transport.frames.length).toBe(before);
+  });
+});
