@@ -1,0 +1,74 @@
+// AiConversationChannel (§2.2, §9): one AI conversation the caller may open (same account AND owner, collaborative
+// participant or ai.conversations.manage). `send_message` persists and broadcasts the message and queues the AI
+// response through the job outbox; `typing_indicator` is broadcast to every subscriber, the sender included.
+
+import { z } from 'zod';
+import { ApplicationChannel } from '../application-channel';
+import { findAccessibleConversation, type ConversationRow } from './conversation-access';
+import { addUserMessage, messageErrors, SENDABLE_STATUSES } from './conversation-messages';
+import { conversationStream, publishAiThinking, publishMessageCreated, publishTypingIndicator, streamingServiceStream, type MessageRow } from './ai-conversation-events';
+import { publishConversationUpdated } from './ai-conversations-list-events';
+import { isPresent } from './ai-values';
+
+const Params = z.looseObject({ conversation_id: z.string().min(1).max(100) });
+type ConversationParams = z.infer<typeof Params>;
+const SendMessage = z.looseObject({ content: z.unknown().optional() });
+const TypingIndicator = z.looseObject({ typing: z.unknown().optional() });
+
+/** The job that generates the AI reply (the original POSTed it to the worker service). */
+export const AI_RESPONSE_JOB = { jobClass: 'AiConversationResponseJob', queue: 'ai_conversations' } as const;
+
+/** Messages, AI responses and typing indicators of one conversation. */
+export class AiConversationChannel extends ApplicationChannel<ConversationParams> {
+  static override identifier = 'AiConversationChannel';
+  static override params = Params;
+  static override actions = { send_message: SendMessage, typing_indicator: TypingIndicator };
+  private conversation!: ConversationRow;
+
+  override async subscribed(): Promise<void> {
+    this.conversation = this.found(await findAccessibleConversation(this.db, this.identity, this.params.conversation_id), 'conversation');
+    this.streamFrom(conversationStream(this.conversation));
+    // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>` (§8).
+    this.streamFrom(streamingServiceStream(this.conversation.id));
+    this.transmit({ type: 'subscription.confirmed', conversation_id: this.conversation.conversationId || this.conversation.id, timestamp: this.now() });
+  }
+
+  async send_message(data: z.infer<typeof SendMessage>): Promise<void> {
+    if (!isPresent(data.content)) return this.transmitError('Message content is required');
+    const conversation = await findAccessibleConversation(this.db, this.identity, this.conversation.id);
+    if (!conversation) return this.transmitError('Conversation not found');
+    if (!SENDABLE_STATUSES.includes(conversation.status)) return this.transmitError('Cannot send message to this conversation');
+    const errors = messageErrors(data.content);
+    if (errors.length > 0) return this.transmitError(`Failed to save message: ${errors.join(', ')}`);
+    const added = await addUserMessage(this.db, conversation, this.user.userId, data.content);
+    this.conversation = added.conversation;
+    await publishMessageCreated(this.services.broadcaster, added.conversation, added.message);
+    await publishConversationUpdated(this.services.broadcaster, added.conversation);
+    if (added.conversation.aiAgentId) await this.queueAiResponse(added.conversation, added.message);
+  }
+
+  async typing_indicator(data: z.infer<typeof TypingIndicator>): Promise<void> {
+    const { userId, name, email } = this.user;
+    await publishTypingIndicator(this.services.broadcaster, this.conversation, { id: userId, name, email }, data.typing === true);
+  }
+
+  override rescue(error: unknown, action: string): void {
+    super.rescue(error, action);
+    this.transmitError(action === 'send_message' ? 'Failed to send message' : 'Request failed');
+  }
+
+  private async queueAiResponse(conversation: ConversationRow, message: MessageRow): Promise<void> {
+    try {
+      await this.services.jobs.enqueue({ accountId: conversation.accountId, ...AI_RESPONSE_JOB, args: [conversation.id, message.id, this.user.userId] });
+    } catch (err) {
+      this.logger.error('AI response could not be queued', { code: 'CABLE_CHANNEL_ERROR', err });
+      return this.transmit({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: this.now() });
+    }
+    this.transmit({ type: 'ai_response_queued', status: 'queued', timestamp: this.now() });
+    await publishAiThinking(this.services.broadcaster, conversation);
+  }
+
+  private transmitError(message: string): void {
+    this.transmit({ type: 'error', message, timestamp: this.now() });
+  }
+}
