@@ -145,6 +145,26 @@ async function pendingSql(provider) {
   return /^\s*(--[^\n]*\n?|\s)*$/.test(sql) || sql.includes('This is an empty migration') ? '' : sql;
 }
 
+/** Schema text without comments and insignificant whitespace (what the migration snapshots are compared by). */
+export function normalizeSchema(text) {
+  return text
+    .split('\n')
+    .map((line) => splitComment(line)[0].replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Point the newest snapshot at the current schema when the change needs no SQL (e.g. a relation renamed). */
+function refreshSnapshot(provider) {
+  const snapshot = latestSnapshot(provider);
+  if (!snapshot || normalizeSchema(fs.readFileSync(snapshot, 'utf8')) === normalizeSchema(fs.readFileSync(schemaFile(provider), 'utf8'))) {
+    process.stderr.write(`${provider}: no schema changes\n`);
+    return;
+  }
+  fs.copyFileSync(schemaFile(provider), snapshot);
+  process.stderr.write(`${provider}: no SQL needed; refreshed ${path.relative(ROOT, snapshot)}\n`);
+}
+
 /** Write a new migration for every provider whose schema changed. */
 async function writeMigration(name) {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('migration name must be snake_case');
@@ -152,7 +172,7 @@ async function writeMigration(name) {
   for (const provider of PROVIDERS) {
     const sql = await pendingSql(provider);
     if (!sql) {
-      process.stderr.write(`${provider}: no schema changes\n`);
+      refreshSnapshot(provider);
       continue;
     }
     const dir = path.join(MIGRATIONS, provider, `${stamp}_${name}`);

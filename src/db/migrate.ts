@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../log/logger';
 import { createAdapterFactory, type AdapterFactory } from './adapter';
-import { pgTarget, providerOf, quoteIdent, type Provider } from './url';
+import { pgTarget, providerOf, quoteIdent, sqliteFilePath, type Provider } from './url';
 
 type Connection = Awaited<ReturnType<AdapterFactory['connect']>>;
 
@@ -50,7 +50,23 @@ export async function migrateDatabase(url: string, logger: Logger = silentLogger
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`;
 
+// better-sqlite3 is synchronous: two connections of one process waiting on each other's lock would block the
+// event loop until the busy timeout, so runs on the same file within this process take turns.
+const sqliteTurns = new Map<string, Promise<unknown>>();
+
 async function migrateSqlite(url: string, migrations: Migration[]): Promise<string[]> {
+  const file = sqliteFilePath(url);
+  const previous = sqliteTurns.get(file) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => applySqlite(url, migrations));
+  sqliteTurns.set(file, run);
+  try {
+    return await run;
+  } finally {
+    if (sqliteTurns.get(file) === run) sqliteTurns.delete(file);
+  }
+}
+
+async function applySqlite(url: string, migrations: Migration[]): Promise<string[]> {
   // Through the Prisma driver adapter (better-sqlite3 underneath), so no second SQLite binding is needed.
   const conn = await (await createAdapterFactory(url)).connect();
   const query = async (sql: string) => (await conn.queryRaw({ sql, args: [], argTypes: [] })).rows;

@@ -46,15 +46,15 @@ export function accountRows(spec: AccountSpec): DemoRowsPart {
   const workers = active ? ACTIVE_ACCOUNT_WORKERS : [];
   return {
     account: [{ id: a.id, name: spec.name, subdomain: spec.key, status: spec.status, createdAt: seedTime(0) }],
-    user: users.map((u) => userRow(a, u)),
+    user: users.map((u, i) => userRow(a, u, i)),
     userRole: users.flatMap((u) => u.roles.map((r) => ({ userId: a.ids(`user:${u.key}`), roleId: roleId(r) }))),
-    worker: workers.map((w) => workerRow(a, w)),
+    worker: workers.map((w, i) => workerRow(a, w, i)),
     workerRole: workers.flatMap((w) => w.roles.map((r) => ({ workerId: a.ids(`worker:${w.key}`), roleId: roleId(r) }))),
     ...(active ? credentialRows(a) : {}),
   };
 }
 
-function userRow(a: DemoAccount, u: UserSpec) {
+function userRow(a: DemoAccount, u: UserSpec, position: number) {
   const active = u.status === 'active';
   return {
     id: a.ids(`user:${u.key}`),
@@ -64,12 +64,12 @@ function userRow(a: DemoAccount, u: UserSpec) {
     status: u.status,
     emailVerified: active,
     lastLoginAt: active ? seedTime(60) : null,
-    createdAt: seedTime(1),
+    createdAt: seedTime(1 + position),
   };
 }
 
-function workerRow(a: DemoAccount, w: WorkerSpec) {
-  return { id: a.ids(`worker:${w.key}`), accountId: a.id, name: `${a.name} ${w.name}`, status: w.status, isSystem: false, createdAt: seedTime(2) };
+function workerRow(a: DemoAccount, w: WorkerSpec, position: number) {
+  return { id: a.ids(`worker:${w.key}`), accountId: a.id, name: `${a.name} ${w.name}`, status: w.status, isSystem: false, createdAt: seedTime(5 + position) };
 }
 
 function credentialRows(a: DemoAccount): DemoRowsPart {
