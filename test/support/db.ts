@@ -100,16 +100,22 @@ function pgAvailableSync(): boolean {
 /** Run `fn` as a suite once per provider; PostgreSQL fails under CI=true when unreachable, else is skipped. */
 export function describeProvider(name: string, fn: (provider: Provider) => void): void {
   describe(`${name} [sqlite]`, () => fn('sqlite'));
+  describePostgres(name, () => fn('postgresql'));
+}
+
+/** Run `fn` as a PostgreSQL-only suite with the same rule: fail under CI=true when unreachable, else skip. */
+export function describePostgres(name: string, fn: () => void): void {
+  const title = `${name} [postgresql]`;
   if (pgAvailableSync()) {
-    describe(`${name} [postgresql]`, () => fn('postgresql'));
+    describe(title, fn);
   } else if (process.env.CI === 'true') {
-    describe(`${name} [postgresql]`, () => {
+    describe(title, () => {
       it('reaches the PostgreSQL test server', () => {
         throw new Error(`PostgreSQL is unreachable at ${PG_TEST_URL}; CI=true requires it (database suites never skip in CI)`);
       });
     });
   } else {
-    console.warn(`[test] PostgreSQL unreachable at ${PG_TEST_URL}: skipping "${name} [postgresql]" (set CI=true to fail instead)`);
-    describe.skip(`${name} [postgresql]`, () => fn('postgresql'));
+    console.warn(`[test] PostgreSQL unreachable at ${PG_TEST_URL}: skipping "${title}" (set CI=true to fail instead)`);
+    describe.skip(title, fn);
   }
 }

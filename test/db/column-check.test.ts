@@ -1,0 +1,35 @@
+// checkColumns: a migrated database has every declared column; a database missing a table or a column is reported.
+
+import fs from 'node:fs';
+import { checkColumns, declaredColumns, SCHEMA_FILE } from '../../src/db/column-check';
+import { createTestDatabase, describePostgres, type TestDatabase } from '../support/db';
+
+describe('declaredColumns', () => {
+  it('maps each model to its table and mapped column names, without relation fields', () => {
+    const tables = declaredColumns(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+    expect(tables.get('cable_job_outbox')).toEqual(expect.arrayContaining(['id', 'account_id', 'job_class', 'args', 'queue', 'status', 'created_at', 'dispatched_at']));
+    expect(tables.get('ai_team_channels')).not.toContain('team');
+    expect(tables.get('role_permissions')).toEqual(['role_id', 'permission_id']);
+  });
+});
+
+describePostgres('checkColumns', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgresql');
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('reports nothing missing on a migrated database', async () => {
+    expect(await checkColumns(t.url)).toEqual({ missingTables: [], missingColumns: [] });
+  });
+
+  it('reports a missing table and a missing column', async () => {
+    await t.db.$executeRawUnsafe('ALTER TABLE notifications DROP COLUMN dismissed_at');
+    await t.db.$executeRawUnsafe('DROP TABLE cable_job_outbox');
+    expect(await checkColumns(t.url)).toEqual({ missingTables: ['cable_job_outbox'], missingColumns: [{ table: 'notifications', column: 'dismissed_at' }] });
+  });
+});
