@@ -1,6 +1,7 @@
 // checkColumns: a migrated database has every declared column; a database missing a table or a column is reported.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { checkColumns, declaredColumns, SCHEMA_FILE } from '../../src/db/column-check';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../support/db';
 
@@ -10,6 +11,13 @@ describe('declaredColumns', () => {
     expect(tables.get('cable_job_outbox')).toEqual(expect.arrayContaining(['id', 'account_id', 'job_class', 'args', 'queue', 'status', 'created_at', 'dispatched_at']));
     expect(tables.get('ai_team_channels')).not.toContain('team');
     expect(tables.get('role_permissions')).toEqual(['role_id', 'permission_id']);
+  });
+
+  it('matches the cable_job_outbox DDL that docs/database.md asks Powernode operators to run', () => {
+    const docs = fs.readFileSync(path.resolve(__dirname, '../../docs/database.md'), 'utf8');
+    const ddl = /CREATE TABLE IF NOT EXISTS cable_job_outbox \(([\s\S]*?)\n\s*\);/.exec(docs)![1]!;
+    const documented = ddl.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+    expect(documented.sort()).toEqual([...declaredColumns(fs.readFileSync(SCHEMA_FILE, 'utf8')).get('cable_job_outbox')!].sort());
   });
 });
 
