@@ -42,10 +42,19 @@ export function listMigrations(provider: Provider, dir: string = MIGRATIONS_DIR)
 /** Apply pending migrations to `url`; returns the names applied now (empty when up to date). */
 export async function migrateDatabase(url: string, logger: Logger = silentLogger): Promise<string[]> {
   const migrations = listMigrations(providerOf(url));
-  const applied = providerOf(url) === 'sqlite' ? await migrateSqlite(url, migrations) : await migratePostgres(url, migrations);
+  const { applied, recorded } = providerOf(url) === 'sqlite' ? await migrateSqlite(url, migrations) : await migratePostgres(url, migrations);
+  const changed = migrations.filter((m) => recorded.has(m.name) && recorded.get(m.name) !== m.checksum).map((m) => m.name);
+  // An applied migration is never re-run; an edited one means the databases may differ from the files.
+  if (changed.length > 0) logger.warn('applied migrations were edited afterwards; add a new migration instead', { changed });
   if (applied.length > 0) logger.info('database migrated', { applied });
   else logger.debug('database up to date', { migrations: migrations.length });
   return applied;
+}
+
+/** What a provider run did: migrations applied now, and the checksums recorded before it. */
+interface RunResult {
+  applied: string[];
+  recorded: Map<string, string>;
 }
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`;
@@ -54,7 +63,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT 
 // event loop until the busy timeout, so runs on the same file within this process take turns.
 const sqliteTurns = new Map<string, Promise<unknown>>();
 
-async function migrateSqlite(url: string, migrations: Migration[]): Promise<string[]> {
+async function migrateSqlite(url: string, migrations: Migration[]): Promise<RunResult> {
   const file = sqliteFilePath(url);
   const previous = sqliteTurns.get(file) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => applySqlite(url, migrations));
@@ -66,18 +75,18 @@ async function migrateSqlite(url: string, migrations: Migration[]): Promise<stri
   }
 }
 
-async function applySqlite(url: string, migrations: Migration[]): Promise<string[]> {
+async function applySqlite(url: string, migrations: Migration[]): Promise<RunResult> {
   // Through the Prisma driver adapter (better-sqlite3 underneath), so no second SQLite binding is needed.
   const conn = await (await createAdapterFactory(url)).connect();
   const query = async (sql: string) => (await conn.queryRaw({ sql, args: [], argTypes: [] })).rows;
   try {
     await conn.executeScript(`PRAGMA journal_mode = WAL; ${CREATE_TABLE}`);
-    const done = new Set((await query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).map((r) => String(r[0])));
+    const recorded = new Map((await query(`SELECT name, checksum FROM ${MIGRATIONS_TABLE}`)).map((r) => [String(r[0]), String(r[1])]));
     const applied: string[] = [];
-    for (const m of migrations.filter((x) => !done.has(x.name))) {
+    for (const m of migrations.filter((x) => !recorded.has(x.name))) {
       if (await applySqliteMigration(conn, query, m)) applied.push(m.name);
     }
-    return applied;
+    return { applied, recorded };
   } finally {
     await conn.dispose();
   }
@@ -104,7 +113,7 @@ function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+async function migratePostgres(url: string, migrations: Migration[]): Promise<RunResult> {
   const { connectionString, schema } = pgTarget(url);
   const { Client } = await import('pg');
   const client = new Client({ connectionString });
@@ -115,14 +124,15 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cable_migrations:${schema ?? 'public'}`]);
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET LOCAL search_path TO ${quoteIdent(schema)}`);
     await client.query(CREATE_TABLE);
-    const done = new Set((await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => r.name));
-    const pending = migrations.filter((m) => !done.has(m.name));
+    const rows = (await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${MIGRATIONS_TABLE}`)).rows;
+    const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
+    const pending = migrations.filter((m) => !recorded.has(m.name));
     for (const m of pending) {
       await client.query(m.sql);
       await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES ($1, $2, $3)`, [m.name, m.checksum, new Date().toISOString()]);
     }
     await client.query('COMMIT');
-    return pending.map((m) => m.name);
+    return { applied: pending.map((m) => m.name), recorded };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -1,6 +1,7 @@
 // migrateDatabase on both providers: from zero, idempotent, concurrent runs, and the tables it creates.
 
 import { listMigrations, migrateDatabase, MIGRATIONS_TABLE } from '../../src/db/migrate';
+import { createLogger } from '../../src/log/logger';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 
 describeProvider('migrateDatabase', (provider) => {
@@ -26,6 +27,13 @@ describeProvider('migrateDatabase', (provider) => {
 
     it('applies nothing the second time', async () => {
       expect(await migrateDatabase(t.url)).toEqual([]);
+    });
+
+    it('warns about an applied migration whose file changed since', async () => {
+      const lines: string[] = [];
+      await t.db.$executeRawUnsafe(`UPDATE ${MIGRATIONS_TABLE} SET checksum = 'edited' WHERE name = '${names[0]}'`);
+      expect(await migrateDatabase(t.url, createLogger('warn', (l) => lines.push(l)))).toEqual([]);
+      expect(lines.map((l) => JSON.parse(l) as { level: string; changed: string[] })).toEqual([expect.objectContaining({ level: 'warn', changed: [names[0]] })]);
     });
 
     it('creates the tables the models map to', async () => {
