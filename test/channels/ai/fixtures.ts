@@ -176,3 +176,44 @@ export function lastOf(client: HarnessClient, params: Record<string, unknown>): 
 
 /** A job queue that always fails (the outbox is unavailable). */
 export const FAILING_JOBS: JobQueue = { enqueue: () => Promise.reject(new Error('outbox unavailable')) };
+
+/** A real server (startServer) on a fresh, unseeded database holding two accounts' AI rows. */
+export interface AiE2E {
+  running: Awaited<ReturnType<typeof import('../../../src/main').startServer>>;
+  own: AiRows;
+  foreign: AiRows;
+  /** An access token for the existing user `userId`, granting `permissions` through a new role. */
+  tokenFor(userId: string, permissions?: string[]): Promise<string>;
+  /** `ws://…/cable?token=…`. */
+  urlFor(token: string): string;
+  stop(): Promise<void>;
+}
+
+/** Boot the real server on port 0 with a migrated, unseeded SQLite file and the AI rows. */
+export async function startAiServer(): Promise<AiE2E> {
+  const { startServer } = await import('../../../src/main');
+  const { signToken } = await import('../../../src/auth/jwt');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-e2e-'));
+  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0' };
+  const running = await startServer(env);
+  const own = await seedAiRows(running.db, 'E2E own');
+  const foreign = await seedAiRows(running.db, 'E2E foreign');
+  const tokenFor = async (userId: string, permissions: string[] = []) => {
+    const db = running.db;
+    const role = await db.role.create({ data: { name: `role-${randomUUID()}` } });
+    await db.userRole.create({ data: { userId, roleId: role.id } });
+    for (const name of permissions) {
+      const permission = await db.permission.upsert({ where: { name }, create: { name }, update: {} });
+      await db.rolePermission.create({ data: { roleId: role.id, permissionId: permission.id } });
+    }
+    return signToken(running.config.jwt, { type: 'access', sub: userId, expiresInSeconds: 900 });
+  };
+  return {
+    running, own, foreign, tokenFor,
+    urlFor: (token) => `${running.url}?token=${encodeURIComponent(token)}`,
+    async stop() {
+      await running.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

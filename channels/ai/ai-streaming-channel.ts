@@ -1,0 +1,49 @@
+// AiStreamingChannel (§2.4): token streaming of one agent execution (by PK or `execution_id` column) or one
+// conversation (by PK or `conversation_id` column) the caller may open; the execution wins when both are given.
+
+import { z } from 'zod';
+import { ApplicationChannel, isUuid } from '../application-channel';
+import { findAccessibleConversation } from './conversation-access';
+import {
+  conversationStreamingStream,
+  executionStreamingStream,
+  streamingServiceExecutionStream,
+  translateStreamingServiceFrame,
+} from './ai-streaming-events';
+
+const Key = z.string().max(100).optional();
+const Params = z.looseObject({ execution_id: Key, conversation_id: Key });
+type StreamingParams = z.infer<typeof Params>;
+
+/** stream_start / token / stream_end / stream_error of an execution or a conversation. */
+export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
+  static override identifier = 'AiStreamingChannel';
+  static override params = Params;
+
+  override async subscribed(): Promise<void> {
+    const { execution_id: executionId, conversation_id: conversationId } = this.params;
+    if (executionId) return this.subscribeToExecution(executionId);
+    if (conversationId) return this.subscribeToConversation(conversationId);
+    this.reject();
+  }
+
+  private async subscribeToExecution(key: string): Promise<void> {
+    const where = isUuid(key) ? { OR: [{ id: key.toLowerCase() }, { executionId: key }] } : { executionId: key };
+    const execution = this.found(await this.db.aiAgentExecution.findFirst({ where: { ...where, accountId: this.accountId }, select: { id: true, executionId: true } }), 'execution');
+    // Subscribers and producers may name the execution either way (publishers here use the execution_id column).
+    this.streamFrom(executionStreamingStream(key));
+    this.streamFrom(executionStreamingStream(execution.executionId));
+    this.streamFrom(executionStreamingStream(execution.id));
+    this.streamFrom(streamingServiceExecutionStream(execution.id), (frame) => this.transmit(translateStreamingServiceFrame(frame)));
+    this.transmit({ type: 'subscription.confirmed', subscription_type: 'execution', execution_id: key, timestamp: this.now() });
+  }
+
+  private async subscribeToConversation(key: string): Promise<void> {
+    const conversation = this.found(await findAccessibleConversation(this.db, this.identity, key), 'conversation');
+    // Publishers here use the primary key; the conversation_id column works as an alias both ways.
+    this.streamFrom(conversationStreamingStream(key));
+    this.streamFrom(conversationStreamingStream(conversation.id));
+    this.streamFrom(conversationStreamingStream(conversation.conversationId));
+    this.transmit({ type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: key, timestamp: this.now() });
+  }
+}

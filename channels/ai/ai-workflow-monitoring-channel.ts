@@ -1,0 +1,50 @@
+// AiWorkflowMonitoringChannel (§2.5): workflow monitoring for users holding ai.monitor or ai.workflows.read;
+// one workflow of the caller's account, or the whole account (monitoring + account orchestration streams).
+
+import { z } from 'zod';
+import { ApplicationChannel } from '../application-channel';
+import { orchestrationStream, legacyMetricsStream } from './ai-orchestration-envelope';
+import { activeExecutions, dashboardStats } from './ai-workflow-monitoring-events';
+
+// The UI also sends `account_id`; it selects nothing, but when present it must be the caller's own account.
+const Params = z.looseObject({ workflow_id: z.string().min(1).optional(), account_id: z.string().optional() });
+type MonitoringParams = z.infer<typeof Params>;
+
+/** Permissions that open the channel (system.admin implies both). */
+export const MONITORING_PERMISSIONS = ['ai.monitor', 'ai.workflows.read'];
+
+/** Dashboard stats, active executions and alerts of the caller's account or one workflow. */
+export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringParams> {
+  static override identifier = 'AiWorkflowMonitoringChannel';
+  static override params = Params;
+  static override actions = { get_dashboard_stats: z.looseObject({}), get_active_executions: z.looseObject({}) };
+
+  override async subscribed(): Promise<void> {
+    const { workflow_id: workflowId, account_id: accountId } = this.params;
+    if (!this.canAny(MONITORING_PERMISSIONS)) return this.reject();
+    if (accountId !== undefined && !this.ownsAccount(accountId)) return this.reject();
+    if (workflowId !== undefined) {
+      const workflow = await this.db.aiWorkflow.findFirst({ where: this.owned(workflowId), select: { id: true } });
+      this.streamFrom(orchestrationStream('workflow', this.found(workflow, 'workflow').id));
+    } else {
+      this.streamFrom(orchestrationStream('monitoring', this.accountId));
+      this.streamFrom(orchestrationStream('account', this.accountId));
+      // The monitoring controller's `system_metrics_update` goes to `ai_orchestration_<account>` (§2.3, §8).
+      this.streamFrom(legacyMetricsStream(this.accountId));
+    }
+    this.transmit({ type: 'subscription.confirmed', channel: 'workflow_monitoring', workflow_id: workflowId ?? null, timestamp: this.now() });
+  }
+
+  async get_dashboard_stats(): Promise<void> {
+    this.transmit({ type: 'dashboard_stats', stats: await dashboardStats(this.db, this.accountId), timestamp: this.now() });
+  }
+
+  async get_active_executions(): Promise<void> {
+    this.transmit({ type: 'active_executions', executions: await activeExecutions(this.db, this.accountId), timestamp: this.now() });
+  }
+
+  override rescue(error: unknown, action: string): void {
+    super.rescue(error, action);
+    this.transmit({ type: 'error', error: 'Request failed', timestamp: this.now() });
+  }
+}

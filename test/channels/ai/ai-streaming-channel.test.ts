@@ -1,0 +1,130 @@
+// AiStreamingChannel: the execution path (PK or execution_id column) and the conversation path (PK or
+// conversation_id column, with the conversation access rule), the exact streams, all four publishers, and the
+// translation of Rails StreamingService frames.
+
+import { AiStreamingChannel } from '../../../channels/ai/ai-streaming-channel';
+import { publishStreamEnd, publishStreamError, publishStreamStart, publishToken } from '../../../channels/ai/ai-streaming-events';
+import { clientPool, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb } from './fixtures';
+
+let d: AiDb;
+let h: ReturnType<typeof harnessFor>;
+const pool = clientPool(() => h.server);
+
+beforeAll(async () => {
+  d = await openAiDb();
+  h = harnessFor([AiStreamingChannel], d.db);
+});
+afterEach(() => pool.closeAll());
+afterAll(() => d.cleanup());
+
+const exec = (id: unknown) => ({ channel: 'AiStreamingChannel', execution_id: id });
+const conv = (id: unknown) => ({ channel: 'AiStreamingChannel', conversation_id: id });
+const owner = () => identityOf(d.own.accountId, d.own.ownerId);
+
+async function subscribed(params: Record<string, unknown>, identity = owner()) {
+  const client = await pool.connect(identity);
+  expect(await client.subscribe(params)).toBe('confirm_subscription');
+  return client;
+}
+
+describe('AiStreamingChannel', () => {
+  describe('execution path', () => {
+    it('accepts the execution_id column and streams both execution names plus the StreamingService name', async () => {
+      const client = await subscribed(exec(d.own.executionId));
+      expect(streamsOf(client, exec(d.own.executionId)).sort()).toEqual(
+        [`ai_streaming:execution:${d.own.executionId}`, `ai_streaming:execution:${d.own.executionPk}`, `ai_execution_stream_${d.own.executionPk}`].sort(),
+      );
+      expect(client.received(exec(d.own.executionId))).toEqual([
+        { type: 'subscription.confirmed', subscription_type: 'execution', execution_id: d.own.executionId, timestamp: expect.stringMatching(TIMESTAMP) },
+      ]);
+    });
+
+    it('accepts the primary key', async () => {
+      const client = await subscribed(exec(d.own.executionPk));
+      expect(streamsOf(client, exec(d.own.executionPk)).sort()).toEqual(
+        [`ai_streaming:execution:${d.own.executionId}`, `ai_streaming:execution:${d.own.executionPk}`, `ai_execution_stream_${d.own.executionPk}`].sort(),
+      );
+    });
+
+    it('prefers the execution when both ids are given', async () => {
+      const params = { channel: 'AiStreamingChannel', execution_id: d.own.executionId, conversation_id: d.own.conversationPk };
+      const client = await subscribed(params);
+      expect(client.received(params)[0]).toMatchObject({ subscription_type: 'execution' });
+    });
+
+    it('rejects a foreign, unknown or malformed execution', async () => {
+      const client = await pool.connect(owner());
+      for (const id of [d.foreign.executionId, d.foreign.executionPk, UNKNOWN_UUID, 5]) expect(await client.subscribe(exec(id))).toBe('reject_subscription');
+    });
+  });
+
+  describe('conversation path', () => {
+    it('accepts the primary key and streams ai_streaming:conversation:<pk>', async () => {
+      const client = await subscribed(conv(d.own.conversationPk));
+      expect(streamsOf(client, conv(d.own.conversationPk))).toEqual([`ai_streaming:conversation:${d.own.conversationPk}`, `ai_streaming:conversation:${d.own.conversationKey}`]);
+      expect(client.received(conv(d.own.conversationPk))).toEqual([
+        { type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: d.own.conversationPk, timestamp: expect.stringMatching(TIMESTAMP) },
+      ]);
+    });
+
+    it('accepts the conversation_id column as an alias', async () => {
+      const client = await subscribed(conv(d.own.conversationKey));
+      expect(streamsOf(client, conv(d.own.conversationKey))).toEqual([`ai_streaming:conversation:${d.own.conversationKey}`, `ai_streaming:conversation:${d.own.conversationPk}`]);
+    });
+
+    it('rejects a foreign conversation and a same-account user without access', async () => {
+      const admin = await pool.connect(userOf(d.own.accountId, ['system.admin']));
+      expect(await admin.subscribe(conv(d.foreign.conversationPk))).toBe('reject_subscription');
+      const other = await pool.connect(identityOf(d.own.accountId, d.own.otherUserId));
+      expect(await other.subscribe(conv(d.own.conversationPk))).toBe('reject_subscription');
+    });
+  });
+
+  it('rejects missing params and a worker identity', async () => {
+    const client = await pool.connect(owner());
+    expect(await client.subscribe({ channel: 'AiStreamingChannel' })).toBe('reject_subscription');
+    expect(await client.subscribe({ channel: 'AiStreamingChannel', execution_id: '', conversation_id: '' })).toBe('reject_subscription');
+    const worker = await pool.connect(workerOf(d.own.accountId));
+    expect(await worker.subscribe(exec(d.own.executionId))).toBe('reject_subscription');
+  });
+
+  describe('publishers', () => {
+    it('reach execution subscribers by either id and conversation subscribers', async () => {
+      const byColumn = await subscribed(exec(d.own.executionId));
+      const byPk = await subscribed(exec(d.own.executionPk));
+      const byConversation = await subscribed(conv(d.own.conversationPk));
+      const target = { executionId: d.own.executionId, conversationId: d.own.conversationPk };
+      const frames: Array<[() => Promise<void>, Record<string, unknown>]> = [
+        [() => publishStreamStart(h.broadcaster, target, { stream_id: 's1', model: 'gpt' }), { type: 'stream_start', data: { stream_id: 's1', model: 'gpt' } }],
+        [() => publishToken(h.broadcaster, target, { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 }), { type: 'token', data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }],
+        [() => publishStreamEnd(h.broadcaster, target, { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 }), { type: 'stream_end', data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }],
+        [() => publishStreamError(h.broadcaster, target, { stream_id: 's1', error: 'cut off' }), { type: 'stream_error', data: { stream_id: 's1', error: 'cut off', partial_content: null } }],
+      ];
+      for (const [publish, expected] of frames) {
+        await publish();
+        const full = { ...expected, timestamp: expect.stringMatching(TIMESTAMP) };
+        expect(lastOf(byColumn, exec(d.own.executionId))).toEqual(full);
+        expect(lastOf(byPk, exec(d.own.executionPk))).toEqual(full);
+        expect(lastOf(byConversation, conv(d.own.conversationPk))).toEqual(full);
+      }
+      expect(byColumn.received(exec(d.own.executionId))).toHaveLength(5);
+    });
+
+    it('translates Rails StreamingService frames into this channel shapes', async () => {
+      const client = await subscribed(exec(d.own.executionId));
+      const stream = `ai_execution_stream_${d.own.executionPk}`;
+      const at = '2026-03-15T09:29:28Z';
+      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's9', chunk_index: 0, content: 'a', accumulated_content: 'a', buffer_size: 1 }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's9', full_response: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_response: 'a' }, timestamp: at });
+      await new Promise((r) => setImmediate(r));
+      expect(client.received(exec(d.own.executionId)).slice(1)).toEqual([
+        { type: 'stream_start', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at },
+        { type: 'token', data: { stream_id: 's9', content: 'a', accumulated_content: 'a', chunk_index: 0 }, timestamp: at },
+        { type: 'stream_end', data: { stream_id: 's9', content: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at },
+        { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_content: 'a' }, timestamp: at },
+      ]);
+    });
+  });
+});

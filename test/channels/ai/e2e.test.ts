@@ -1,0 +1,122 @@
+// End to end: every AI channel through a real client (@rails/actioncable or a raw ws client speaking the
+// browser's frames) against one server from startServer, with tokens signed for users of the database.
+
+import { publishConversationCreated } from '../../../channels/ai/ai-conversations-list-events';
+import { publishRalphLoopEvent } from '../../../channels/ai/ai-orchestration-resource-events';
+import { publishToken } from '../../../channels/ai/ai-streaming-events';
+import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
+import { railsCable, railsSubscribe } from '../../support/clients';
+import { openRaw, type RawClient } from '../../support/ws-client';
+import { createUser, startAiServer, TIMESTAMP, type AiE2E } from './fixtures';
+
+const AC = railsCable();
+let e: AiE2E;
+const consumers: Array<{ disconnect(): void }> = [];
+const raws: RawClient[] = [];
+
+beforeAll(async () => {
+  e = await startAiServer();
+});
+afterEach(() => {
+  consumers.splice(0).forEach((c) => c.disconnect());
+  raws.splice(0).forEach((r) => r.close());
+});
+afterAll(() => e.stop());
+
+async function consumer(userId: string, permissions: string[] = []) {
+  const c = AC.createConsumer(e.urlFor(await e.tokenFor(userId, permissions)));
+  consumers.push(c);
+  return c;
+}
+
+/** A raw browser-style client, welcomed. */
+async function raw(userId: string, permissions: string[] = []): Promise<RawClient> {
+  const client = await openRaw(e.urlFor(await e.tokenFor(userId, permissions)));
+  raws.push(client);
+  await client.next((f) => f.type === 'welcome');
+  return client;
+}
+
+/** Subscribe `client` with `params` and return the confirmation or rejection frame type. */
+async function subscribe(client: RawClient, params: Record<string, unknown>): Promise<string> {
+  const identifier = JSON.stringify(params);
+  client.send({ command: 'subscribe', identifier });
+  const frame = await client.next((f) => f.identifier === identifier && (f.type === 'confirm_subscription' || f.type === 'reject_subscription'));
+  return frame.type as string;
+}
+
+const messageOf = (client: RawClient, pred: (m: Record<string, unknown>) => boolean) =>
+  client.next((f) => typeof f.message === 'object' && f.message !== null && pred(f.message as Record<string, unknown>)).then((f) => f.message as Record<string, unknown>);
+
+describe('AI channels end to end', () => {
+  it('AiAgentExecutionChannel answers request_status over @rails/actioncable', async () => {
+    const sub = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiAgentExecutionChannel', execution_id: e.own.executionId });
+    expect(await sub.next()).toMatchObject({ type: 'subscription.confirmed', channel: 'agent_execution', execution_id: e.own.executionId });
+    expect(await sub.state).toBe('connected');
+    sub.perform('request_status');
+    expect(await sub.next()).toMatchObject({ type: 'execution_status', execution: { execution_id: e.own.executionId, total_cost: '0.0123', execution_time_ms: 60000 } });
+    const foreign = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiAgentExecutionChannel', execution_id: e.foreign.executionId });
+    expect(await foreign.state).toBe('rejected');
+  });
+
+  it('AiConversationChannel persists send_message, queues the job and broadcasts typing over a raw socket', async () => {
+    const client = await raw(e.own.ownerId);
+    const params = { channel: 'AiConversationChannel', conversation_id: e.own.conversationPk };
+    expect(await subscribe(client, params)).toBe('confirm_subscription');
+    const identifier = JSON.stringify(params);
+    client.send({ command: 'message', identifier, data: JSON.stringify({ action: 'send_message', content: 'over the wire' }) });
+    expect(await messageOf(client, (m) => m.type === 'message_created')).toMatchObject({ conversation_id: e.own.conversationKey, message: { content: 'over the wire', sender_type: 'user' } });
+    expect(await messageOf(client, (m) => m.type === 'ai_response_queued')).toMatchObject({ status: 'queued' });
+    expect(await messageOf(client, (m) => m.type === 'ai_thinking')).toMatchObject({ agent_name: 'E2E own Assistant' });
+    expect(await e.running.db.jobOutbox.count({ where: { jobClass: 'AiConversationResponseJob', accountId: e.own.accountId } })).toBe(1);
+    client.send({ command: 'message', identifier, data: JSON.stringify({ action: 'typing_indicator', typing: true }) });
+    expect(await messageOf(client, (m) => m.type === 'typing_indicator')).toMatchObject({ user_id: e.own.ownerId, typing: true });
+  });
+
+  it('AiOrchestrationChannel confirms, sends the initial status and relays publishers over @rails/actioncable', async () => {
+    const sub = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiOrchestrationChannel', type: 'ralph_loop', id: e.own.ralphLoopId });
+    expect(await sub.next()).toMatchObject({ type: 'subscription.confirmed', stream_key: `ai_orchestration:ralph_loop:${e.own.ralphLoopId}` });
+    expect(await sub.next()).toMatchObject({ event: 'ralph_loop.progress', is_initial_status: true, payload: { task_count: 8 } });
+    expect(await sub.state).toBe('connected');
+    const loop = await e.running.db.aiRalphLoop.findUniqueOrThrow({ where: { id: e.own.ralphLoopId } });
+    await publishRalphLoopEvent(e.running.services.broadcaster, loop, 'completed');
+    expect(await sub.next()).toMatchObject({ event: 'ralph_loop.completed', resource_type: 'ralph_loop', resource_id: e.own.ralphLoopId });
+    const breakers = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiOrchestrationChannel', type: 'circuit_breaker', resource_id: 'all' });
+    expect(await breakers.state).toBe('rejected');
+  });
+
+  it('AiStreamingChannel delivers tokens on the conversation path over a raw socket', async () => {
+    const client = await raw(e.own.ownerId);
+    expect(await subscribe(client, { channel: 'AiStreamingChannel', conversation_id: e.own.conversationPk })).toBe('confirm_subscription');
+    await publishToken(e.running.services.broadcaster, { conversationId: e.own.conversationPk }, { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 });
+    expect(await messageOf(client, (m) => m.type === 'token')).toEqual({ type: 'token', data: { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 }, timestamp: expect.stringMatching(TIMESTAMP) });
+  });
+
+  it('AiWorkflowMonitoringChannel answers the UI\'s bare-identifier get_dashboard_stats over a raw socket', async () => {
+    // A fresh user: the identity store caches a user's permissions for a second.
+    const monitor = await createUser(e.running.db, e.own.accountId);
+    const client = await raw(monitor.id, ['ai.monitor']);
+    expect(await subscribe(client, { channel: 'AiWorkflowMonitoringChannel', account_id: e.own.accountId })).toBe('confirm_subscription');
+    client.send({ command: 'message', identifier: JSON.stringify({ channel: 'AiWorkflowMonitoringChannel' }), data: JSON.stringify({ action: 'get_dashboard_stats' }) });
+    expect(await messageOf(client, (m) => m.type === 'dashboard_stats')).toMatchObject({ stats: { total_workflows: 2, active_executions: 1 } });
+    const denied = await raw(e.own.otherUserId);
+    expect(await subscribe(denied, { channel: 'AiWorkflowMonitoringChannel', account_id: e.own.accountId })).toBe('reject_subscription');
+  });
+
+  it('AiWorkflowOrchestrationChannel creates a workflow over @rails/actioncable', async () => {
+    const sub = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiWorkflowOrchestrationChannel' });
+    expect(await sub.next()).toMatchObject({ type: 'subscription.confirmed', channel: 'workflow_orchestration' });
+    expect(await sub.state).toBe('connected');
+    sub.perform('create_workflow', { workflow: { name: 'From The Wire' }, nodes: [{ node_id: 'start', node_type: 'start', name: 'Start' }] });
+    expect(await sub.next()).toMatchObject({ type: 'workflow_created', workflow: { name: 'From The Wire', status: 'draft' } });
+    expect(await e.running.db.aiWorkflow.count({ where: { accountId: e.own.accountId, slug: 'from-the-wire' } })).toBe(1);
+  });
+
+  it('AiConversationsListChannel relays conversation_created over a raw socket', async () => {
+    const client = await raw(e.own.otherUserId);
+    expect(await subscribe(client, { channel: 'AiConversationsListChannel' })).toBe('confirm_subscription');
+    const conversation = await e.running.db.aiConversation.findUniqueOrThrow({ where: { id: e.own.conversationPk }, include: CONVERSATION_INCLUDE });
+    await publishConversationCreated(e.running.services.broadcaster, conversation);
+    expect(await messageOf(client, (m) => m.type === 'conversation_created')).toMatchObject({ conversation: { id: e.own.conversationPk, account_id: e.own.accountId } });
+  });
+});
