@@ -10,8 +10,8 @@ import type { AppServices, Broadcaster, JobQueue } from '../../../channels/suppo
 import { OutboxJobQueue } from '../../../channels/support/job-queue';
 import type { Identity, UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
 import type { ChannelClass } from '../../../src/channel/base';
-import { migrateDatabase } from '../../../src/db/migrate';
-import { createPrisma, type Db } from '../../../src/db/prisma';
+import type { Db, Provider } from '../../../src/db/prisma';
+import { createTestDatabase } from '../../support/db';
 import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
 
 /** ISO-8601 with whole seconds and Z. */
@@ -54,21 +54,14 @@ export interface AiDb {
   cleanup(): Promise<void>;
 }
 
-/** Create a fresh migrated SQLite database holding two accounts' AI rows. */
-export async function openAiDb(): Promise<AiDb> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-ch-'));
-  const url = `file:${path.join(dir, 'test.db')}`;
-  await migrateDatabase(url);
-  const db = await createPrisma(url);
+/** Create a fresh migrated database (SQLite unless `provider`, or AI_TEST_PROVIDER, says otherwise) with two accounts' AI rows. */
+export async function openAiDb(provider: Provider = (process.env.AI_TEST_PROVIDER as Provider | undefined) ?? 'sqlite'): Promise<AiDb> {
+  const { db, url, cleanup } = await createTestDatabase(provider);
   const own = await seedAiRows(db, 'Own');
   const foreign = await seedAiRows(db, 'Foreign');
   const serviceBreakerId = (await db.circuitBreaker.create({ data: { service: 'openai', name: `chat-${randomUUID()}`, state: 'closed' } })).id;
   return {
-    db, url, own, foreign, serviceBreakerId,
-    async cleanup() {
-      await db.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    db, url, own, foreign, serviceBreakerId, cleanup,
   };
 }
 

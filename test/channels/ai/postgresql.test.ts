@@ -1,0 +1,78 @@
+// The AI channels' database paths on PostgreSQL (uuid columns, jsonb, NULLS LAST ordering): every lookup type,
+// send_message, the workflow writes and the monitoring queries. The full suites run on SQLite; set
+// AI_TEST_PROVIDER=postgresql to run them all on PostgreSQL.
+
+import { aiChannels } from '../../../channels/ai/index';
+import { describePostgres } from '../../support/db';
+import { clientPool, harnessFor, identityOf, lastOf, openAiDb, UNKNOWN_UUID, userOf, type AiDb } from './fixtures';
+
+describePostgres('AI channels', () => {
+  let d: AiDb;
+  let h: ReturnType<typeof harnessFor>;
+  const pool = clientPool(() => h.server);
+
+  beforeAll(async () => {
+    d = await openAiDb('postgresql');
+    h = harnessFor(aiChannels, d.db);
+  });
+  afterEach(() => pool.closeAll());
+  afterAll(() => d.cleanup());
+
+  it('authorizes every lookup by account and refuses malformed ids before the query', async () => {
+    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['system.admin']));
+    const ok = [
+      { channel: 'AiAgentExecutionChannel', execution_id: d.own.executionId },
+      { channel: 'AiConversationChannel', conversation_id: d.own.conversationKey },
+      { channel: 'AiStreamingChannel', execution_id: d.own.executionPk },
+      { channel: 'AiStreamingChannel', conversation_id: d.own.conversationPk },
+      { channel: 'AiWorkflowMonitoringChannel', workflow_id: d.own.workflowId },
+      ...[
+        ['workflow', d.own.workflowId], ['workflow_run', d.own.runId], ['agent', d.own.agentId], ['batch_execution', d.own.batchId],
+        ['ralph_loop', d.own.ralphLoopId], ['worktree_session', d.own.worktreeSessionId], ['circuit_breaker', d.own.breakerId],
+        ['circuit_breaker', d.serviceBreakerId], ['circuit_breaker_service', 'openai'],
+      ].map(([type, id]) => ({ channel: 'AiOrchestrationChannel', type, id })),
+    ];
+    for (const params of ok) expect([params, await client.subscribe(params)]).toEqual([params, 'confirm_subscription']);
+    const refused = [
+      { channel: 'AiConversationChannel', conversation_id: d.foreign.conversationPk },
+      { channel: 'AiStreamingChannel', execution_id: 'not-a-uuid' },
+      { channel: 'AiOrchestrationChannel', type: 'workflow', id: 'not-a-uuid' },
+      { channel: 'AiOrchestrationChannel', type: 'circuit_breaker', id: 'not-a-uuid' },
+      { channel: 'AiOrchestrationChannel', type: 'agent', id: UNKNOWN_UUID },
+    ];
+    for (const params of refused) expect([params, await client.subscribe(params)]).toEqual([params, 'reject_subscription']);
+  });
+
+  it('sends a message with the next sequence number and queues the AI response', async () => {
+    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+    const params = { channel: 'AiConversationChannel', conversation_id: d.own.conversationPk };
+    await client.subscribe(params);
+    await client.perform(params, 'send_message', { content: 'on postgres' });
+    const saved = await d.db.aiMessage.findFirstOrThrow({ where: { content: 'on postgres' } });
+    expect(saved.sequenceNumber).toBe(2);
+    expect(client.received(params).map((m) => (m as { type: string }).type)).toEqual(['subscription.confirmed', 'message_created', 'ai_response_queued', 'ai_thinking']);
+  });
+
+  it('creates, updates and executes a workflow', async () => {
+    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+    const params = { channel: 'AiWorkflowOrchestrationChannel' };
+    await client.subscribe(params);
+    await client.perform(params, 'create_workflow', { workflow: { name: 'PG Flow', status: 'active', configuration: { a: 1 } }, nodes: [{ node_id: 'start', node_type: 'start', name: 'Start' }] });
+    const created = lastOf(client, params) as { workflow: { id: string } };
+    await client.perform(params, 'update_workflow', { workflow_id: created.workflow.id, updates: { description: 'on pg' } });
+    expect(lastOf(client, params)).toMatchObject({ type: 'workflow_collaborative_update' });
+    await client.perform(params, 'execute_workflow', { workflow_id: created.workflow.id, input_variables: { x: 1 } });
+    expect(client.received(params).some((m) => (m as { type?: string }).type === 'workflow_execution_started')).toBe(true);
+  });
+
+  it('computes the dashboard and the active executions', async () => {
+    // The foreign account: untouched by the writes above.
+    const client = await pool.connect(userOf(d.foreign.accountId, ['ai.monitor']));
+    const params = { channel: 'AiWorkflowMonitoringChannel' };
+    await client.subscribe(params);
+    await client.perform(params, 'get_dashboard_stats');
+    expect(lastOf(client, params)).toMatchObject({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 1 } });
+    await client.perform(params, 'get_active_executions');
+    expect(lastOf(client, params)).toMatchObject({ type: 'active_executions', executions: [{ run_id: d.foreign.runId, total_cost: '0.5' }] });
+  });
+});
