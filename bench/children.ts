@@ -64,6 +64,6 @@ export function spawnServer(script: string, args: string[], nodeArgs: string[], 
 }
 
 /** Fork a TypeScript module with IPC (structured-clone serialization, so typed arrays travel as such). */
-export function forkWorker(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return track(fork(path.join(ROOT, script), [], { cwd: ROOT, env, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+export function forkWorker(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  return track(fork(path.join(ROOT, script), [], { cwd: ROOT, env, execArgv: ['--import', 'tsx', ...nodeArgs], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }

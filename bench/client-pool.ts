@@ -1,8 +1,8 @@
 // The load generator's sockets: opens clients with a bounded number of handshakes in flight, subscribes each to
 // its identifiers and waits for every confirmation, then hands every later frame to one callback.
 
-import WebSocket from 'ws';
 import type { OpenRequest } from './messages';
+import { RawWs } from './raw-ws';
 
 /** Source addresses beyond one address's ephemeral port range (~28k sockets per address). */
 const CLIENTS_PER_SOURCE_ADDRESS = 25_000;
@@ -17,7 +17,7 @@ export interface PoolResult {
 
 /** A worker's clients (index = global index − first). */
 export class ClientPool {
-  readonly sockets: Array<WebSocket | undefined> = [];
+  readonly sockets: Array<RawWs | undefined> = [];
   closedEarly = 0;
   private readonly errors = new Map<string, number>();
 
@@ -40,52 +40,59 @@ export class ClientPool {
   }
 
   /** The socket of global client `index`, if open. */
-  socket(index: number): WebSocket | undefined {
+  socket(index: number): RawWs | undefined {
     return this.sockets[index - this.req.first];
   }
 
   /** Close every socket. */
   closeAll(): void {
-    for (const ws of this.sockets) ws?.terminate();
+    for (const ws of this.sockets) ws?.close();
   }
 
-  private openOne(local: number): Promise<boolean> {
+  private async openOne(local: number): Promise<boolean> {
     const index = this.req.first + local;
     const { tokens, identifiers, timeoutMs } = this.req;
     const token = tokens.length > 0 ? tokens[index % tokens.length] : undefined;
     const url = token ? `${this.req.url}?token=${encodeURIComponent(token)}` : this.req.url;
     const localAddress = index >= CLIENTS_PER_SOURCE_ADDRESS ? `127.0.0.${2 + Math.floor(index / CLIENTS_PER_SOURCE_ADDRESS)}` : undefined;
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs, localAddress });
     const ids = identifiers.map((id) => id.replace('%i', String(index)));
-    return new Promise<boolean>((resolve) => {
-      let pending = ids.length;
-      let settled = false;
-      const settle = (ok: boolean, why?: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (!ok) this.fail(ws, why ?? 'failed');
-        else this.sockets[local] = ws;
-        resolve(ok);
-      };
-      const timer = setTimeout(() => settle(false, 'not confirmed in time'), timeoutMs);
-      ws.on('message', (data: Buffer) => {
-        if (settled) return this.onFrame(data);
-        const frame = JSON.parse(data.toString()) as { type?: string; reason?: string };
-        if (frame.type === 'welcome') for (const identifier of ids) ws.send(JSON.stringify({ command: 'subscribe', identifier }));
-        else if (frame.type === 'confirm_subscription' && (pending -= 1) === 0) settle(true);
-        else if (frame.type === 'reject_subscription' || frame.type === 'disconnect') settle(false, `${frame.type} ${frame.reason ?? ''}`.trim());
-      });
-      ws.on('error', (err) => settle(false, (err as NodeJS.ErrnoException).code ?? err.message));
-      ws.on('close', () => {
-        if (settled && this.sockets[local] === ws) this.closedEarly += 1;
-        settle(false, 'closed before confirmation');
-      });
-    });
+    let pending = ids.length;
+    let settled = false;
+    let outcome: (ok: boolean) => void = () => undefined;
+    const settle = (ws: RawWs, ok: boolean, why?: string) => {
+      if (settled) return;
+      settled = true;
+      if (ok) this.sockets[local] = ws;
+      else (this.count(why ?? 'failed'), ws.close());
+      outcome(ok);
+    };
+    // Frames can arrive with the upgrade response, so the handler exists before the socket does.
+    const onText = (data: Buffer, ws: RawWs) => {
+      if (settled) return this.onFrame(data);
+      const frame = JSON.parse(data.toString()) as { type?: string; reason?: string };
+      if (frame.type === 'welcome') for (const identifier of ids) ws.send(JSON.stringify({ command: 'subscribe', identifier }));
+      else if (frame.type === 'confirm_subscription' && (pending -= 1) === 0) settle(ws, true);
+      else if (frame.type === 'reject_subscription' || frame.type === 'disconnect') settle(ws, false, `${frame.type} ${frame.reason ?? ''}`.trim());
+    };
+    const done = new Promise<boolean>((resolve) => (outcome = resolve));
+    let ws: RawWs;
+    try {
+      ws = await RawWs.open(url, { localAddress, timeoutMs, onText });
+    } catch (err) {
+      this.count((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+      return false;
+    }
+    ws.onClose = () => {
+      if (settled && this.sockets[local] === ws) this.closedEarly += 1;
+      settle(ws, false, 'closed before confirmation');
+    };
+    const timer = setTimeout(() => settle(ws, false, 'not confirmed in time'), timeoutMs);
+    const ok = await done;
+    clearTimeout(timer);
+    return ok;
   }
 
-  private fail(ws: WebSocket, why: string): void {
+  private count(why: string): void {
     this.errors.set(why, (this.errors.get(why) ?? 0) + 1);
-    ws.terminate();
   }
 }

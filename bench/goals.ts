@@ -16,7 +16,7 @@ export interface Verdict {
 export function verdicts(results: Result[]): Verdict[] {
   const out: Verdict[] = [];
   const fanOut = results.filter((r): r is BroadcastFigures => r.scenario === 'broadcast');
-  for (const ours of fanOut.filter((r) => r.target === 'ours')) {
+  for (const ours of fanOut.filter((r) => r.target === 'ours' && r.clients >= 1000)) {
     const ceil = fanOut.find((r) => r.target === 'ceiling' && r.clients === ours.clients);
     if (ceil) {
       const ratio = ours.deliveriesPerSec / ceil.deliveriesPerSec;

@@ -28,10 +28,11 @@ export class LoadGroup {
   readonly ranges: Array<{ first: number; count: number }>;
   private readonly listeners = new Set<(w: number, msg: FromWorker) => void>();
 
-  constructor(readonly clients: number, count: number) {
+  constructor(readonly clients: number, count: number, profileDir?: string) {
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const per = Math.ceil(clients / count);
     this.ranges = Array.from({ length: count }, (_, w) => ({ first: w * per, count: Math.max(0, Math.min(per, clients - w * per)) }));
-    this.workers = this.ranges.map(() => forkWorker('bench/load-worker.ts', { ...process.env, BENCH_BROADCAST_KEY }));
+    this.workers = this.ranges.map(() => forkWorker('bench/load-worker.ts', { ...process.env, BENCH_BROADCAST_KEY }, nodeArgs));
     this.workers.forEach((child, w) =>
       child.on('message', (msg: FromWorker) => {
         if (msg.type === 'error') process.stderr.write(`load worker ${w}: ${msg.message}\n`);

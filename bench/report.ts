@@ -68,11 +68,24 @@ export function machine(): Record<string, unknown> {
   return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() };
 }
 
+/** The figure runs are ranked by: deliveries/s, broadcasts/s, time to confirm all, or idle memory. */
+function primary(r: Result): number {
+  if (r.scenario === 'broadcast') return r.deliveriesPerSec;
+  if (r.scenario === 'many-streams') return r.broadcastsPerSec;
+  return r.scenario === 'storm' ? r.connectMs : (r.idleRssPerConnKb ?? r.rssPerConnKb);
+}
+
+/** The median run of repeated runs of one target (by its primary figure). */
+export function medianRun<R extends Result>(runs: R[]): R {
+  const sorted = [...runs].sort((a, b) => primary(a) - primary(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as R;
+}
+
 /** Write the run to `.bench/results-<date>.json` (or `out`); returns the path. */
-export function saveResults(opts: BenchOptions, command: string, results: Result[]): string {
+export function saveResults(opts: BenchOptions, command: string, results: Result[], allRuns: Result[]): string {
   const date = new Date().toISOString();
   const file = opts.out ?? path.join(ROOT, '.bench', `results-${date.replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ date, command, options: opts, machine: machine(), results }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ date, command, options: opts, machine: machine(), results, allRuns }, null, 2)}\n`);
   return file;
 }

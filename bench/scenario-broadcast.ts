@@ -3,6 +3,7 @@
 
 import type { Round } from './load-group';
 import type { BenchOptions, TargetName } from './options';
+import { monoMs } from './frame-scan';
 import { CpuMeter } from './proc-stats';
 import { openSession, type ConnectFigures } from './session';
 import { concat, percentiles, type Percentiles } from './stats';
@@ -26,6 +27,8 @@ export interface BroadcastFigures extends ConnectFigures {
   /** CPU taken by every other process on the machine during the rounds (noisy neighbours), % of one core. */
   othersCpu: number;
   loopMaxMs: number;
+  /** The measured rounds' monotonic window (ms), to cut a --profile down to it. */
+  phase: { fromMs: number; toMs: number };
   loopP99Ms: number;
 }
 
@@ -43,8 +46,10 @@ export async function runBroadcast(name: TargetName, clients: number, opts: Benc
     await load.collect();
     await target.report(); // start a clean event-loop histogram for the measured rounds
     const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const fromMs = monoMs();
     const { rounds, lost } = await load.runRounds(Array.from({ length: opts.samples }, (_, i) => i), opts.concurrent, plan, timeoutMs);
     const [serverCpu = NaN, ...clientCpus] = cpu.percents();
+    const phase = { fromMs, toMs: monoMs() };
     const othersCpu = cpu.othersPercent();
     const loop = await target.report();
     const collected = await load.collect();
@@ -64,6 +69,7 @@ export async function runBroadcast(name: TargetName, clients: number, opts: Benc
       clientCpu: clientCpus.reduce((a, b) => a + b, 0),
       othersCpu,
       loopMaxMs: loop.maxMs,
+      phase,
       loopP99Ms: loop.p99Ms,
     };
   } finally {

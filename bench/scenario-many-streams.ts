@@ -4,6 +4,7 @@
 
 import { benchStream } from './bench-channels';
 import type { BenchOptions } from './options';
+import { monoMs } from './frame-scan';
 import { CpuMeter } from './proc-stats';
 import { wallMs } from './scenario-broadcast';
 import { openSession, type ConnectFigures } from './session';
@@ -27,6 +28,8 @@ export interface ManyStreamsFigures extends ConnectFigures {
   clientCpu: number;
   othersCpu: number;
   loopMaxMs: number;
+  /** The measured rounds' monotonic window (ms), to cut a --profile down to it. */
+  phase: { fromMs: number; toMs: number };
 }
 
 /** Pick `k` distinct client indices out of `n`. */
@@ -52,8 +55,10 @@ export async function runManyStreams(clients: number, opts: BenchOptions, profil
     await load.collect();
     await target.report();
     const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const fromMs = monoMs();
     const { rounds, lost } = await load.runRounds(Array.from({ length: opts.samples }, (_, i) => i), opts.concurrent, plan, 30_000);
     const [serverCpu = NaN, ...clientCpus] = cpu.percents();
+    const phase = { fromMs, toMs: monoMs() };
     const serverMs = cpu.used()[0] ?? NaN;
     const othersCpu = cpu.othersPercent();
     const loop = await target.report();
@@ -77,6 +82,7 @@ export async function runManyStreams(clients: number, opts: BenchOptions, profil
       clientCpu: clientCpus.reduce((a, b) => a + b, 0),
       othersCpu,
       loopMaxMs: loop.maxMs,
+      phase,
     };
   } finally {
     await session.end();

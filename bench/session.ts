@@ -1,6 +1,7 @@
 // One measured setup: a fresh target server, its memory baseline, W load workers with N clients opened and
 // subscribed, and the per-connection memory after a settle. Scenarios run their rounds on top of it.
 
+import path from 'node:path';
 import { LoadGroup } from './load-group';
 import type { Opened } from './messages';
 import type { BenchOptions, TargetName } from './options';
@@ -36,8 +37,8 @@ export interface Session {
 /** Start `name`, open `clients` clients subscribed to `identifiers`, and measure memory per connection. */
 export async function openSession(name: TargetName, clients: number, identifiers: string[], opts: BenchOptions, profileDir?: string): Promise<Session> {
   if (opts.waitIdle > 0) await waitForIdle(opts.waitIdle * 1000);
-  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: name === 'ours' ? profileDir : undefined });
-  const load = new LoadGroup(clients, Math.min(opts.workers, clients));
+  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server') });
+  const load = new LoadGroup(clients, Math.min(opts.workers, clients), profileDir && path.join(profileDir, 'clients'));
   const end = async () => {
     await load.close();
     await target.stop();
@@ -46,7 +47,7 @@ export async function openSession(name: TargetName, clients: number, identifiers
     const before = await target.report();
     const cpu = new CpuMeter([target.pid, ...load.pids]);
     const tokens = name === 'ours' ? benchTokens(Math.min(clients, 1000)) : [];
-    const opened: Opened = await load.open({ url: target.url, tokens, identifiers, window: opts.connectWindow, timeoutMs: 60_000 });
+    const opened: Opened = await load.open({ url: target.url, tokens, identifiers, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
     const [serverCpuConnect] = cpu.percents();
     const othersCpuConnect = cpu.othersPercent();
     await sleep(opts.smoke ? 300 : 1500);
