@@ -1,0 +1,66 @@
+// Review findings on connect-time authentication outcomes (src/auth/authenticator.ts, src/connection/connection.ts).
+//
+// 1. Infrastructure errors become a permanent logout. Authenticator maps a failing store to TokenError
+//    (`findUser(...).catch(() => null)` → 'not_found'; a failing blacklist → 'revoked'), and Connection.start sends
+//    {"type":"disconnect","reason":"unauthorized","reconnect":false} for every UnauthorizedError. @rails/actioncable
+//    and @anycable/core stop reconnecting on reconnect:false, so a short DB outage logs out every client that
+//    reconnects during it. Rails only rejects on reject_unauthorized_connection; other errors in `connect` leave the
+//    client to retry. Fail-closed is fine; the frame must allow a retry.
+// 2. An expired JWT at connect gets `unauthorized`, not `token_expired` (protocol.md §7 item 4). @anycable/core's
+//    tokenRefresher only reacts to token_expired, so a client whose token expired while it was offline never
+//    refreshes and stays disconnected.
+// All it.failing until fixed.
+
+import { openRaw } from '../support/ws-client';
+import { startTestCable, type TestCable } from '../support/test-cable';
+
+let cable: TestCable;
+beforeAll(async () => {
+  cable = await startTestCable();
+});
+afterAll(async () => {
+  await cable.stop();
+});
+
+async function firstFrame(token: string): Promise<Record<string, unknown>> {
+  const c = await openRaw(cable.urlFor(token));
+  const f = await c.next();
+  c.close();
+  return f;
+}
+
+const PERMANENT_LOGOUT = { type: 'disconnect', reason: 'unauthorized', reconnect: false };
+
+describe('auth outcomes', () => {
+  it('control: a valid token gets welcome', async () => {
+    expect(await firstFrame(cable.userToken('ok-user'))).toEqual({ type: 'welcome' });
+  });
+
+  it.failing('a failing user lookup (DB outage) does not tell the client to stop reconnecting', async () => {
+    const token = cable.userToken('outage-user');
+    const real = cable.store.findUser.bind(cable.store);
+    cable.store.findUser = async () => {
+      throw new Error('connection pool timeout');
+    };
+    try {
+      expect(await firstFrame(token)).not.toEqual(PERMANENT_LOGOUT);
+    } finally {
+      cable.store.findUser = real;
+    }
+  });
+
+  it.failing('an unreadable blacklist (fail closed) still lets the client retry', async () => {
+    const token = cable.userToken('blacklist-outage', { jti: 'j-outage' });
+    cable.store.failing = true;
+    try {
+      expect(await firstFrame(token)).not.toEqual(PERMANENT_LOGOUT);
+    } finally {
+      cable.store.failing = false;
+    }
+  });
+
+  it.failing('an expired JWT at connect gets token_expired (protocol.md §7 item 4)', async () => {
+    const token = cable.userToken('expired-user', { expiresInSeconds: -10 });
+    expect(await firstFrame(token)).toEqual({ type: 'disconnect', reason: 'token_expired', reconnect: false });
+  });
+});
