@@ -1,11 +1,12 @@
-// BenchmarkChannel: websocket-shootout's shapes, registered only when CABLE_BENCHMARK_CHANNEL=1.
-// `echo` answers the sender; `broadcast` fans out to every subscriber, then answers `broadcastResult`.
+// BenchmarkChannel: websocket-shootout's shapes, registered only when CABLE_BENCHMARK_CHANNEL=1. As the Rails
+// BenchmarkChannel: `echo` transmits the data as sent; `broadcast` publishes it to every subscriber, then answers the
+// sender with the same data and `action` set to `broadcastResult`.
 
 import { z } from 'zod';
 import { ApplicationChannel } from './application-channel';
 
-const Payload = z.looseObject({ payload: z.unknown() });
-type PayloadData = z.infer<typeof Payload>;
+const Data = z.looseObject({});
+type BenchData = z.infer<typeof Data>;
 
 /** The stream every benchmark subscriber shares. */
 export const BENCHMARK_STREAM = 'all';
@@ -14,18 +15,19 @@ export const BENCHMARK_STREAM = 'all';
 export class BenchmarkChannel extends ApplicationChannel {
   static override identifier = 'BenchmarkChannel';
   static override accepts = 'any' as const;
-  static override actions = { echo: Payload, broadcast: Payload };
+  static override actions = { echo: Data, broadcast: Data };
 
   override subscribed(): void {
     this.streamFrom(BENCHMARK_STREAM);
   }
 
-  echo({ payload }: PayloadData): void {
-    this.transmit({ action: 'echo', payload });
+  echo(data: BenchData): void {
+    this.transmit(data);
   }
 
-  async broadcast({ payload }: PayloadData): Promise<void> {
-    await this.publish(BENCHMARK_STREAM, { action: 'broadcast', payload });
-    this.transmit({ action: 'broadcastResult', payload });
+  async broadcast(data: BenchData): Promise<void> {
+    await this.publish(BENCHMARK_STREAM, data);
+    // Reassigning an existing key keeps its position, so the reply has the request's key order.
+    this.transmit({ ...data, action: 'broadcastResult' });
   }
 }

@@ -38,6 +38,9 @@ export interface Config {
     maxBufferedBytes: number;
     shutdownTimeoutMs: number;
     authRecheckMs: number;
+    maxSubscriptions: number;
+    maxIdentifierBytes: number;
+    maxPendingCommands: number;
     benchmarkChannel: boolean;
     globalIdApp: string;
   };
@@ -66,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? isFileDb },
+    database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production') },
     jwt: {
       algorithm: e.JWT_ALGORITHM,
       secret: e.JWT_SECRET_KEY ?? DEVELOPMENT_JWT_SECRET,
@@ -83,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxBufferedBytes: e.CABLE_MAX_BUFFERED_BYTES,
       shutdownTimeoutMs: e.CABLE_SHUTDOWN_TIMEOUT_MS,
       authRecheckMs: e.CABLE_AUTH_RECHECK_MS,
+      maxSubscriptions: e.CABLE_MAX_SUBSCRIPTIONS,
+      maxIdentifierBytes: e.CABLE_MAX_IDENTIFIER_BYTES,
+      maxPendingCommands: e.CABLE_MAX_PENDING_COMMANDS,
       benchmarkChannel: e.CABLE_BENCHMARK_CHANNEL,
       globalIdApp: e.GLOBALID_APP,
     },

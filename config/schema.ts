@@ -37,6 +37,9 @@ export const EnvSchema = z
     CABLE_MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
     CABLE_SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(5000),
     CABLE_AUTH_RECHECK_MS: int(500, 3_600_000).default(5000),
+    CABLE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(256),
+    CABLE_MAX_IDENTIFIER_BYTES: int(64, 1024 * 1024).default(4096),
+    CABLE_MAX_PENDING_COMMANDS: int(1, 100_000).default(256),
     PUBSUB_ADAPTER: z.enum(['memory', 'redis', 'solid_cable']).default('memory'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CABLE_CHANNEL_PREFIX: z.string().default(''),
@@ -52,6 +55,9 @@ export const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET_KEY'], message: 'is required in production with HS256' });
+    }
+    if (env.NODE_ENV === 'production' && !env.BROADCAST_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['BROADCAST_KEY'], message: 'is required in production (it guards /_broadcast and /_disconnect)' });
     }
     if (env.PUBSUB_ADAPTER === 'redis' && !env.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when PUBSUB_ADAPTER=redis' });

@@ -5,6 +5,7 @@
 export const ERROR_CODES = Object.freeze({
   CABLE_UNAUTHORIZED: 'Connection rejected: missing, invalid, expired or revoked credentials',
   CABLE_TOKEN_EXPIRED: 'An open connection reached its token expiry and was closed',
+  CABLE_AUTH_UNAVAILABLE: 'Credentials could not be checked (database or blacklist unreachable); the client may retry',
   CABLE_MALFORMED_COMMAND: 'A client frame was not a JSON object with a string command',
   CABLE_UNKNOWN_COMMAND: 'A client frame named a command the server does not know',
   CABLE_FRAME_TOO_LARGE: 'A client frame exceeded CABLE_MAX_FRAME_BYTES',
@@ -12,7 +13,9 @@ export const ERROR_CODES = Object.freeze({
   CABLE_CHANNEL_NOT_FOUND: 'subscribe named a channel that is not registered',
   CABLE_ALREADY_SUBSCRIBED: 'subscribe repeated an identifier that is already subscribed',
   CABLE_UNKNOWN_SUBSCRIPTION: 'message/unsubscribe/history named an identifier that is not subscribed',
-  CABLE_INVALID_IDENTIFIER: 'The identifier was not a JSON object with a string channel',
+  CABLE_INVALID_IDENTIFIER: 'The identifier was not a JSON object with a string channel, or longer than CABLE_MAX_IDENTIFIER_BYTES',
+  CABLE_TOO_MANY_SUBSCRIPTIONS: 'A connection already holds CABLE_MAX_SUBSCRIPTIONS subscriptions',
+  CABLE_BACKPRESSURE: 'A connection queued CABLE_MAX_PENDING_COMMANDS commands; reading from it pauses until they drain',
   CABLE_PARAMS_INVALID: 'Subscription params or action data failed the channel schema',
   CABLE_UNKNOWN_ACTION: 'message named an action that is not in the channel action table',
   CABLE_CHANNEL_ERROR: 'A channel hook or action threw',
@@ -43,6 +46,14 @@ export class UnauthorizedError extends CableError {
   constructor(readonly reason: string) {
     super('CABLE_UNAUTHORIZED', `unauthorized: ${reason}`);
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** Authentication could not be completed because its data could not be read (fails closed, but retryable). */
+export class AuthUnavailableError extends CableError {
+  constructor(detail?: string) {
+    super('CABLE_AUTH_UNAVAILABLE', withDetail(ERROR_CODES.CABLE_AUTH_UNAVAILABLE, detail));
+    this.name = 'AuthUnavailableError';
   }
 }
 

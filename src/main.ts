@@ -59,6 +59,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     {
       hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
       maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes,
+      limits: { maxSubscriptions: config.cable.maxSubscriptions, maxIdentifierBytes: config.cable.maxIdentifierBytes, maxPendingCommands: config.cable.maxPendingCommands },
       sessions: pubsub.sessions ?? new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
     },
     (req) => auth.authenticate(req),
@@ -68,6 +69,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const started = Date.now();
   const app = createHttpApp({
     logger: log,
+    cablePath: config.cable.path,
     broadcastKey: config.broadcastKey,
     maxBodyBytes: config.cable.maxFrameBytes,
     publish: (stream, payload) => pubsub.broadcast(stream, payload),
@@ -82,8 +84,14 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   });
   const server = http.createServer(app.callback());
   server.on('upgrade', (req, socket, head) => {
-    if (cable.handles(req)) cable.handleUpgrade(req, socket, head);
-    else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    try {
+      if (cable.handles(req)) cable.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    } catch (err) {
+      // Nothing a client sends may take the process down.
+      log.warn('upgrade failed', { err });
+      socket.destroy();
+    }
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as { port: number }).port;
@@ -135,6 +143,7 @@ async function createSidePublisher(config: Readonly<Config>, log: Logger): Promi
 
 /** Print a ready-to-use URL for the demo owner when the demo data is present (the README's first command). */
 async function printDemoHint(running: RunningServer & { config: Readonly<Config>; db: Db }): Promise<void> {
+  if (running.config.env === 'production') return; // never print credentials in production
   const owner = await running.db.user.findUnique({ where: { email: 'owner@acme.example' } }).catch(() => null);
   const host = `ws://localhost:${running.port}${running.config.cable.path}`;
   if (!owner || !running.config.database.seed) {

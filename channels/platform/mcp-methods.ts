@@ -16,7 +16,8 @@ export interface McpContext {
   userId: string;
   connectionId: string;
   can(permission: string): boolean;
-  follow(stream: string): void;
+  /** Stream `stream` to this subscription; resolves when live, rejects when pub/sub cannot subscribe it. */
+  follow(stream: string): Promise<void>;
 }
 
 /** A JSON-RPC error with the codes of §2.13 and the original's `data.type`. */
@@ -155,11 +156,10 @@ export async function subscribeToResource(ctx: McpContext, params: Json): Promis
   const resourceId = str(params.resource_id);
   if (!resourceId) throw protocolError('Missing resource_id');
   if (resourceId === 'all') {
-    ctx.follow(mcpKindEventsStream(kind, ctx.accountId));
+    await ctx.follow(mcpKindEventsStream(kind, ctx.accountId));
   } else {
     const id = await ownedResourceId(ctx, kind, resourceId);
-    ctx.follow(mcpResourceEventsStream(kind, id));
-    ctx.follow(railsMcpStream(mcpResourceEventsStream(kind, id)));
+    await Promise.all([ctx.follow(mcpResourceEventsStream(kind, id)), ctx.follow(railsMcpStream(mcpResourceEventsStream(kind, id)))]);
   }
   return { subscribed: true, resource_type: resourceType, resource_id: resourceId };
 }

@@ -3,7 +3,7 @@
 // jti or user-wide revocation → rejected (fails closed); legacy opaque tokens only when live and account active.
 
 import type { JwtConfig } from '../../config';
-import { UnauthorizedError } from '../errors';
+import { AuthUnavailableError, UnauthorizedError, errorText } from '../errors';
 import { connectionIdentifierFor, type Identity } from './identity';
 import { TokenError, tokenDigest, verifyToken, type CableClaims } from './jwt';
 import type { IdentityStore } from './store';
@@ -38,12 +38,13 @@ export class Authenticator {
       }
     } catch (err) {
       if (err instanceof UnauthorizedError) throw err;
-      throw new TokenError('revoked'); // the blacklist could not be read: fail closed, unlike the original
+      // The blacklist could not be read: fail closed (unlike the original), but let the client retry.
+      throw new AuthUnavailableError(errorText(err));
     }
   }
 
   private async user(claims: CableClaims, legacy = false): Promise<Identity> {
-    const user = await this.store.findUser(claims.sub).catch(() => null);
+    const user = await readStore(() => this.store.findUser(claims.sub));
     if (!user) throw new TokenError('not_found');
     if (user.status !== 'active' || user.accountStatus !== 'active') throw new TokenError('inactive');
     return {
@@ -62,7 +63,7 @@ export class Authenticator {
   }
 
   private async worker(claims: CableClaims): Promise<Identity> {
-    const worker = await this.store.findWorker(claims.sub).catch(() => null);
+    const worker = await readStore(() => this.store.findWorker(claims.sub));
     if (!worker) throw new TokenError('not_found');
     if (worker.status !== 'active') throw new TokenError('inactive');
     if (!worker.isSystem && worker.accountStatus !== 'active') throw new TokenError('inactive');
@@ -82,7 +83,7 @@ export class Authenticator {
 
   private async legacy(token: string, req: ConnectRequest): Promise<Identity> {
     const digest = tokenDigest(token);
-    const row = await this.store.findLegacyToken(digest).catch(() => null);
+    const row = await readStore(() => this.store.findLegacyToken(digest));
     if (!row) throw new TokenError('not_found');
     if (row.revokedAt) throw new TokenError('revoked');
     if (!row.expiresAt || row.expiresAt.getTime() <= Date.now()) throw new TokenError('expired');
@@ -90,5 +91,14 @@ export class Authenticator {
     const identity = await this.user({ type: 'access', sub: row.userId, exp: Math.floor(row.expiresAt.getTime() / 1000) }, true);
     await this.store.touchLegacyToken(digest, req.ip, req.userAgent?.slice(0, 500)).catch(() => undefined);
     return { ...identity, tokenExp: Math.floor(row.expiresAt.getTime() / 1000) };
+  }
+}
+
+/** A store read whose failure means "cannot tell now" (AuthUnavailableError), never "unauthorized". */
+async function readStore<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new AuthUnavailableError(errorText(err));
   }
 }

@@ -67,6 +67,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   private readonly streamSet: StreamSet;
   private readonly timers: TimerSet;
   private rejected = false;
+  private live = true;
 
   constructor(ctx: ChannelContext<I, S>) {
     this.host = ctx.host;
@@ -108,19 +109,24 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
 
   /** Send `message` to this subscription only. */
   protected transmit(message: unknown): void {
+    // After unsubscribe (hooks included) nothing more goes out under this identifier, e.g. from an in-flight timer.
+    if (!this.live) return;
     this.host.transmitFrame(encodeData(this.quoted, encodeMessage(message)));
   }
   /** Refuse the subscription; the client gets reject_subscription after `subscribed` returns. */
   protected reject(): void {
     this.rejected = true;
   }
-  /** Route broadcasts of `stream` to this subscription (or to `callback`, decoded). */
-  protected streamFrom(stream: string, callback?: StreamCallback): void {
-    this.streamSet.add(stream, callback);
+  /**
+   * Route broadcasts of `stream` to this subscription (or to `callback`, decoded). Resolves when the stream is live;
+   * in `subscribed` the confirmation waits for it anyway, so the promise only matters in actions.
+   */
+  protected streamFrom(stream: string, callback?: StreamCallback): Promise<void> {
+    return this.streamSet.add(stream, callback);
   }
   /** Rails `stream_for`: stream `<channel_name>:<parts>`. */
-  protected streamFor(...parts: BroadcastingPart[]): void {
-    this.streamFrom(this.broadcastingFor(...parts));
+  protected streamFor(...parts: BroadcastingPart[]): Promise<void> {
+    return this.streamFrom(this.broadcastingFor(...parts));
   }
   /** Rails `stream_or_reject_for`: stream for `model` when present, otherwise reject. */
   protected streamOrRejectFor(model: BroadcastingPart | null | undefined): void {
@@ -203,9 +209,15 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     } catch (err) {
       this.logger.error('unsubscribed hook failed', { code: 'CABLE_CHANNEL_ERROR', channel: this.ctor.identifier, err });
     } finally {
-      this.stopAllStreams();
-      this.timers.clear();
+      this.detach();
     }
+  }
+
+  /** Framework driver: stop streams and timers now and send nothing more (used at once when the socket closes). */
+  detach(): void {
+    this.live = false;
+    this.stopAllStreams();
+    this.timers.clear();
   }
 }
 

@@ -12,17 +12,26 @@ export class StreamSet {
 
   constructor(private readonly host: ChannelHost, private readonly quotedIdentifier: string) {}
 
-  /** Start routing `stream` to this subscription (deduplicated; AnyCable does the same). */
-  add(stream: string, callback?: StreamCallback): void {
+  /**
+   * Start routing `stream` to this subscription (deduplicated; AnyCable does the same). The returned promise resolves
+   * when the stream is live; a failure is always handled here (logged, stream dropped), so ignoring it is safe.
+   */
+  add(stream: string, callback?: StreamCallback): Promise<void> {
+    if (callback ? this.callbacks.has(stream) : this.streams.has(stream)) return Promise.resolve();
+    let live: Promise<void>;
     if (callback) {
-      if (this.callbacks.has(stream)) return;
       this.callbacks.set(stream, callback);
-      this.pending.push(this.host.addStreamCallback(stream, callback));
-      return;
+      live = this.host.addStreamCallback(stream, callback);
+    } else {
+      this.streams.add(stream);
+      live = this.host.addStream(stream, this.quotedIdentifier);
     }
-    if (this.streams.has(stream)) return;
-    this.streams.add(stream);
-    this.pending.push(this.host.addStream(stream, this.quotedIdentifier));
+    live.catch((err: unknown) => {
+      this.host.logger.warn('stream could not be subscribed', { code: 'CABLE_PUBSUB_UNAVAILABLE', stream, err: err instanceof Error ? err.message : String(err) });
+      this.remove(stream);
+    });
+    this.pending.push(live);
+    return live;
   }
 
   /** Stop routing `stream`. */

@@ -6,7 +6,7 @@ import type { ChannelHost } from '../channel/host';
 import type { ChannelRegistry } from '../channel/registry';
 import { CableError, UnauthorizedError } from '../errors';
 import type { Hub, HubSession, PreparedFrame, StreamCallback } from '../hub/hub';
-import type { Logger } from '../log/logger';
+import { limitWarnings, type Logger } from '../log/logger';
 import { randomBytes } from 'node:crypto';
 import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelcome, IGNORED } from '../protocol/codec';
 import { EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
@@ -25,6 +25,9 @@ export interface Transport {
   send(text: string): void;
   sendFrame(frame: PreparedFrame): void;
   close(code: number): void;
+  /** Stop reading client frames (backpressure) / read again. */
+  pause(): void;
+  resume(): void;
 }
 
 /** Shared services every connection of a server uses. */
@@ -37,6 +40,8 @@ export interface ConnectionDeps<S> {
   gidApp: string;
   maxFrameBytes: number;
   maxBufferedBytes: number;
+  /** Per-connection bounds (defaults: unbounded, for harnesses). */
+  limits?: { maxSubscriptions: number; maxIdentifierBytes: number; maxPendingCommands: number };
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
@@ -64,18 +69,20 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private silent = false;
   private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private paused = false;
   private readonly subscriptions: Subscriptions;
   private expiryTimer: NodeJS.Timeout | undefined;
   private internalStream: string | undefined;
   private readonly onInternal: StreamCallback = (msg) => this.handleInternal(msg);
 
   constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S>, readonly id: string) {
-    this.logger = deps.logger.child({ conn: id });
+    this.logger = limitWarnings(deps.logger.child({ conn: id }));
     this.gidApp = deps.gidApp;
     this.services = deps.services;
     this.ext = transport.protocol === EXT_PROTOCOL;
     this.sid = this.ext ? randomBytes(9).toString('base64url') : undefined;
-    this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost);
+    this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits);
   }
 
   /** The authenticated identity (throws before welcome). */
@@ -105,9 +112,16 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       try {
         this.ident = await authentication;
       } catch (err) {
-        const reason = err instanceof UnauthorizedError ? err.reason : 'error';
-        this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason });
-        this.rejectUnauthorized();
+        if (err instanceof UnauthorizedError) {
+          this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason: err.reason });
+          this.rejectUnauthorized();
+        } else {
+          // Credentials could not be checked: refuse (fail closed) but tell the client to retry (close 1011, not 1000).
+          this.logger.warn('authentication unavailable', { code: 'CABLE_AUTH_UNAVAILABLE', err });
+          this.state = 'closing';
+          this.transport.send(encodeDisconnect(null, true));
+          this.transport.close(1011);
+        }
         return;
       }
       if (this.state !== 'connecting') return;
@@ -129,6 +143,23 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       return;
     }
     this.enqueue(() => this.dispatch(raw));
+    this.pending += 1;
+    const max = this.deps.limits?.maxPendingCommands ?? Infinity;
+    if (!this.paused && this.pending >= max) {
+      // Backpressure instead of an unbounded queue: stop reading until the queue drains; nothing is dropped.
+      this.paused = true;
+      this.logger.warn('command queue full, pausing reads', { code: 'CABLE_BACKPRESSURE', pending: this.pending });
+      this.transport.pause();
+    }
+    this.chain = this.chain.then(() => this.commandDone(max));
+  }
+
+  private commandDone(max: number): void {
+    this.pending -= 1;
+    if (this.paused && this.pending <= max / 2) {
+      this.paused = false;
+      this.transport.resume();
+    }
   }
 
   /** Handle an inbound binary frame: logged and dropped, as Rails does. */
@@ -142,7 +173,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.state = 'closed';
     this.clearExpiry();
     if (this.internalStream) this.deps.hub.removeCallback(this.internalStream, this.onInternal);
-    this.enqueue(() => this.saveSession());
+    // Session snapshot and streams go now, not behind in-flight commands (one that never settles must not pin them).
+    void this.saveSession();
+    this.subscriptions.detachAll();
     this.enqueue(() => this.subscriptions.unsubscribeAll());
     this.enqueue(async () => this.deps.onClosed?.(this));
   }

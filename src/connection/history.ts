@@ -2,7 +2,7 @@
 // subscription, the messages after the client's position (or since a time) in order, then confirm_history; if any
 // requested position is gone, only reject_history.
 
-import { encodeDataWithPosition, encodeSubscriptionFrame, quoteIdentifier } from '../protocol/codec';
+import { encodeDataWithPosition, encodeSubscriptionFrame, normalizePayload, quoteIdentifier } from '../protocol/codec';
 import type { HistoryRequest } from '../protocol/messages';
 import type { HistoryEntry, HistoryQuery, HistoryReader } from '../pubsub/adapter';
 
@@ -15,7 +15,10 @@ export async function replayHistory(identifier: string, streams: readonly string
     return;
   }
   for (const [stream, entries] of batches) {
-    for (const e of entries) send(encodeDataWithPosition(quoted, e.payload, stream, e.epoch, e.offset));
+    for (const e of entries) {
+      const payload = normalizePayload(e.payload);
+      if (payload !== null) send(encodeDataWithPosition(quoted, payload, stream, e.epoch, e.offset));
+    }
   }
   send(encodeSubscriptionFrame(quoted, 'confirm_history'));
 }

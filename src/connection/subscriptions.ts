@@ -12,11 +12,19 @@ import { parseIdentifier } from '../protocol/identifier';
 /** Result of a subscribe command. */
 export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
 
+/** Per-connection bounds. */
+export interface SubscriptionLimits {
+  maxSubscriptions: number;
+  maxIdentifierBytes: number;
+}
+
+const UNLIMITED: SubscriptionLimits = { maxSubscriptions: Infinity, maxIdentifierBytes: Infinity };
+
 /** Per-connection registry of channel instances. */
 export class Subscriptions {
   private readonly map = new Map<string, Channel>();
 
-  constructor(private readonly registry: ChannelRegistry, private readonly host: ChannelHost) {}
+  constructor(private readonly registry: ChannelRegistry, private readonly host: ChannelHost, private readonly limits: SubscriptionLimits = UNLIMITED) {}
 
   /** Handle `subscribe`: duplicate → nothing; unknown channel or invalid identifier → reject; else run the channel. */
   async subscribe(identifier: string): Promise<SubscribeOutcome> {
@@ -25,7 +33,7 @@ export class Subscriptions {
       return 'duplicate';
     }
     const quoted = quoteIdentifier(identifier);
-    const channel = this.instantiate(identifier);
+    const channel = this.withinLimits(identifier) ? this.instantiate(identifier) : undefined;
     if (!channel) {
       this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'reject_subscription'));
       return 'rejected';
@@ -73,6 +81,11 @@ export class Subscriptions {
     await channel.unsubscribeFromChannel();
   }
 
+  /** Stop every subscription's streams and timers at once (socket closed); hooks run later in unsubscribeAll. */
+  detachAll(): void {
+    for (const channel of this.map.values()) channel.detach();
+  }
+
   /** Unsubscribe every subscription (on disconnect). */
   async unsubscribeAll(): Promise<void> {
     const channels = [...this.map.values()];
@@ -108,10 +121,22 @@ export class Subscriptions {
       return undefined;
     }
     if (Object.keys(parsed.params).length !== 1) return undefined;
-    const matches = [...this.map.entries()].filter(([id]) => channelOf(id) === parsed.channel);
+    const matches = [...this.map.values()].filter((ch) => (ch.constructor as { identifier?: string }).identifier === parsed.channel);
     if (matches.length !== 1) return undefined;
     this.host.logger.debug('bare-identifier message routed to the only subscription of its channel', { channel: parsed.channel });
-    return matches[0]?.[1];
+    return matches[0];
+  }
+
+  private withinLimits(identifier: string): boolean {
+    if (Buffer.byteLength(identifier) > this.limits.maxIdentifierBytes) {
+      this.host.logger.warn('identifier too large', { code: 'CABLE_INVALID_IDENTIFIER', bytes: Buffer.byteLength(identifier) });
+      return false;
+    }
+    if (this.map.size >= this.limits.maxSubscriptions) {
+      this.host.logger.warn('too many subscriptions on one connection', { code: 'CABLE_TOO_MANY_SUBSCRIPTIONS', limit: this.limits.maxSubscriptions });
+      return false;
+    }
+    return true;
   }
 
   private find(identifier: string, command: string): Channel | undefined {
@@ -134,13 +159,5 @@ export class Subscriptions {
       this.host.logger.warn('invalid subscribe', { code, err: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
-  }
-}
-
-function channelOf(identifier: string): string | undefined {
-  try {
-    return parseIdentifier(identifier).channel;
-  } catch {
-    return undefined;
   }
 }

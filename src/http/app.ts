@@ -21,6 +21,12 @@ export function createHttpApp(deps: HttpDeps): Koa {
   mountHealth(router, deps);
   mountBroadcast(router, deps);
   mountDisconnect(router, deps);
+  // Rails answers a non-upgrade request to the cable with 404 text/plain "Page not found" (respond_to_invalid_request).
+  router.all(deps.cablePath, (ctx) => {
+    ctx.status = 404;
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = 'Page not found';
+  });
   app.use(async (ctx, next) => {
     try {
       await next();

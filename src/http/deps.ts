@@ -15,6 +15,8 @@ export interface ServerStats {
 /** What the HTTP side needs from the rest of the server. */
 export interface HttpDeps {
   logger: Logger;
+  /** The cable path: a plain GET there is Rails' `404 Page not found`. */
+  cablePath: string;
   broadcastKey?: string;
   maxBodyBytes: number;
   /** Publish an encoded JSON payload to a stream. */

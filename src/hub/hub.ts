@@ -4,7 +4,7 @@
 
 import type { MessageHandler, MessagePosition, PubSubAdapter } from '../pubsub/adapter';
 import type { Logger } from '../log/logger';
-import { dataFramePrefix, isJsonText, quoteIdentifier } from '../protocol/codec';
+import { dataFramePrefix, normalizePayload, railsJson } from '../protocol/codec';
 
 /** A frame built once and written to many sockets; transports may cache their wire encoding in `wire`. */
 export class PreparedFrame {
@@ -109,9 +109,10 @@ export class Hub {
     this.pubsub.unsubscribe(stream, entry.handler).catch((err: unknown) => this.logger.warn('pubsub unsubscribe failed', { stream, err }));
   }
 
-  private deliver(stream: string, entry: StreamEntry, payload: string, position?: MessagePosition): void {
-    // Rails decodes every payload and drops what is not JSON; we validate once per stream, not per subscriber.
-    if (!isJsonText(payload)) {
+  private deliver(stream: string, entry: StreamEntry, raw: string, position?: MessagePosition): void {
+    // Rails decodes every payload (dropping what is not JSON) and re-encodes it; we do it once per stream.
+    const payload = normalizePayload(raw);
+    if (payload === null) {
       this.logger.warn('dropped non-JSON broadcast payload', { code: 'CABLE_MALFORMED_COMMAND', stream });
       return;
     }
@@ -145,5 +146,5 @@ export class Hub {
 
 /** `,"stream_id":…,"epoch":…,"offset":…}` — the ext-protocol tail of a positioned data frame. */
 function positionSuffix(stream: string, position: MessagePosition): string {
-  return `,"stream_id":${quoteIdentifier(stream)},"epoch":${quoteIdentifier(position.epoch)},"offset":${position.offset}}`;
+  return `,"stream_id":${railsJson(stream)},"epoch":${railsJson(position.epoch)},"offset":${position.offset}}`;
 }

@@ -53,3 +53,24 @@ export function createLogger(level: LogLevel = 'info', sink: LogSink = (l) => pr
 
 /** A logger that drops everything (for tests and benches). */
 export const silentLogger: Logger = createLogger('silent');
+
+/** Limit warn lines of `logger` to `max` per `windowMs` (a client flooding bad frames cannot flood the log); a summary line reports what was suppressed. */
+export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000): Logger {
+  let windowStart = 0;
+  let count = 0;
+  let suppressed = 0;
+  const warn = (msg: string, fields?: LogFields) => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      if (suppressed > 0) logger.warn('warnings suppressed', { suppressed });
+      windowStart = now;
+      count = 0;
+      suppressed = 0;
+    }
+    if (count < max) {
+      count += 1;
+      logger.warn(msg, fields);
+    } else suppressed += 1;
+  };
+  return { ...logger, warn, debug: logger.debug, info: logger.info, error: logger.error, child: (f) => limitWarnings(logger.child(f), max, windowMs) };
+}

@@ -65,7 +65,7 @@ function decodeHistory(value: unknown): HistoryRequest | undefined {
 export function encodeWelcome(sid?: string, restoredIds?: readonly string[]): string {
   if (sid === undefined) return '{"type":"welcome"}';
   if (restoredIds === undefined) return `{"type":"welcome","sid":${JSON.stringify(sid)}}`;
-  return `{"type":"welcome","sid":${JSON.stringify(sid)},"restored":true,"restored_ids":${JSON.stringify(restoredIds)}}`;
+  return `{"type":"welcome","sid":${JSON.stringify(sid)},"restored":true,"restored_ids":${railsJson(restoredIds)}}`;
 }
 
 /** `{"type":"ping","message":<unix seconds>}`. */
@@ -83,9 +83,36 @@ export function encodeDisconnect(reason: DisconnectReason | null, reconnect: boo
   return `{"type":"disconnect","reason":${JSON.stringify(reason)},"reconnect":${reconnect}}`;
 }
 
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** JSON text as ActiveSupport::JSON writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped (escape_html_entities_in_json). */
+export function railsEscape(json: string): string {
+  return HTML_UNSAFE.test(json) ? json.replace(HTML_UNSAFE, (c) => ESCAPES[c] as string) : json;
+}
+
+/** `value` encoded as Rails encodes a frame's message (JSON.stringify plus Rails' escapes; undefined → null). */
+export function railsJson(value: unknown): string {
+  return railsEscape(JSON.stringify(value) ?? 'null');
+}
+
+/**
+ * A pub/sub payload as Rails' default stream handler would send it: null when it is not JSON (Rails drops it),
+ * otherwise the text with Rails' HTML/line-separator escapes. Unlike Rails we do not re-serialize: JavaScript
+ * numbers would turn `1.0` into `1` and corrupt big integers, so only insignificant whitespace can differ.
+ */
+export function normalizePayload(payload: string): string | null {
+  try {
+    JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  return railsEscape(payload);
+}
+
 /** The identifier as a JSON string literal, computed once per subscription and reused for every frame. */
 export function quoteIdentifier(identifier: string): string {
-  return JSON.stringify(identifier);
+  return railsJson(identifier);
 }
 
 /** `{"identifier":…,"type":"confirm_subscription"}` (and the reject / history variants). */
@@ -108,20 +135,10 @@ export function encodeData(quotedIdentifier: string, messageJson: string): strin
 
 /** Ext-protocol data frame: the data frame plus `stream_id`, `epoch` and `offset`. */
 export function encodeDataWithPosition(quotedIdentifier: string, messageJson: string, stream: string, epoch: string, offset: number): string {
-  return `{"identifier":${quotedIdentifier},"message":${messageJson},"stream_id":${JSON.stringify(stream)},"epoch":${JSON.stringify(epoch)},"offset":${offset}}`;
+  return `{"identifier":${quotedIdentifier},"message":${messageJson},"stream_id":${railsJson(stream)},"epoch":${railsJson(epoch)},"offset":${offset}}`;
 }
 
-/** Encode a value as the JSON message of a frame; `undefined` becomes `null`. */
+/** Encode a value as the JSON message of a frame, as ActiveSupport::JSON does; `undefined` becomes `null`. */
 export function encodeMessage(message: unknown): string {
-  return JSON.stringify(message) ?? 'null';
-}
-
-/** Whether a payload received from pub/sub is valid JSON (Rails drops non-JSON payloads). */
-export function isJsonText(payload: string): boolean {
-  try {
-    JSON.parse(payload);
-    return true;
-  } catch {
-    return false;
-  }
+  return railsJson(message);
 }

@@ -30,8 +30,10 @@ export type DisconnectReason = (typeof DISCONNECT_REASONS)[keyof typeof DISCONNE
 export const BASE_PROTOCOL = 'actioncable-v1-json';
 /** AnyCable's extended protocol (sessions, stream positions, history). */
 export const EXT_PROTOCOL = 'actioncable-v1-ext-json';
-/** Sub-protocols the server can select, in preference order of the client's list. */
-export const SUBPROTOCOLS: readonly string[] = [BASE_PROTOCOL, EXT_PROTOCOL];
+/** Selected when it is the only thing a client offers, so an incompatible client stops cleanly (Rails lists it). */
+export const UNSUPPORTED_PROTOCOL = 'actioncable-unsupported';
+/** Sub-protocols the server can select: the first one the client offers wins. */
+export const SUBPROTOCOLS: readonly string[] = [BASE_PROTOCOL, EXT_PROTOCOL, UNSUPPORTED_PROTOCOL];
 
 /** Per-stream position a client already has (ext protocol). */
 export interface StreamPosition {

@@ -4,9 +4,15 @@
 import type { IncomingMessage } from 'node:http';
 import { SUBPROTOCOLS } from '../protocol/messages';
 
-/** The request URL parsed against a dummy base (only path and query matter). */
+const UNPARSABLE = 'http://cable.invalid/%00unparsable';
+
+/** The request URL parsed against a dummy base (only path and query matter); never throws (an unparsable target matches no path). */
 export function requestUrl(req: IncomingMessage): URL {
-  return new URL(req.url ?? '/', 'http://cable.invalid');
+  try {
+    return new URL(req.url ?? '/', 'http://cable.invalid');
+  } catch {
+    return new URL(UNPARSABLE);
+  }
 }
 
 /** Whether `origin` may open a socket: absent (non-browser), same-origin, or matching the allowlist. */

@@ -23,6 +23,16 @@ export class FakeTransport implements Transport {
     this.closedWith ??= code;
   }
 
+  paused = false;
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
   /** Every frame decoded as JSON. */
   get messages(): Array<Record<string, unknown>> {
     return this.frames.map((f) => JSON.parse(f) as Record<string, unknown>);

@@ -52,7 +52,7 @@ describe('handshake', () => {
     c.close();
   });
 
-  it('upgrades without a protocol header when only unsupported protocols are offered', async () => {
+  it('selects actioncable-unsupported when it is the only protocol offered, as Rails does', async () => {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request(`${cable.httpUrl}/cable?token=${encodeURIComponent(cable.userToken())}`, {
         headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'actioncable-unsupported' },
@@ -65,7 +65,7 @@ describe('handshake', () => {
       req.end();
     });
     expect(res.statusCode).toBe(101);
-    expect(res.headers['sec-websocket-protocol']).toBeUndefined();
+    expect(res.headers['sec-websocket-protocol']).toBe('actioncable-unsupported');
   });
 
   it('answers a plain GET /cable with 404', async () => {

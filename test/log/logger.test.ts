@@ -1,4 +1,4 @@
-import { createLogger, redact } from '../../src/log/logger';
+import { createLogger, limitWarnings, redact } from '../../src/log/logger';
 
 describe('logger', () => {
   it('writes one JSON line per event and never writes tokens', () => {
@@ -19,5 +19,15 @@ describe('logger', () => {
 
   it('redacts bearer headers inside free text', () => {
     expect(redact('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [FILTERED]');
+  });
+});
+
+describe('limitWarnings', () => {
+  it('passes at most N warnings per window and reports the suppressed count', () => {
+    const lines: string[] = [];
+    const log = limitWarnings(createLogger('debug', (l) => lines.push(l)), 3, 60_000);
+    for (let i = 0; i < 10; i += 1) log.warn('bad frame');
+    log.info('still logged');
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['bad frame', 'bad frame', 'bad frame', 'still logged']);
   });
 });

@@ -9,14 +9,14 @@
 //    reverse proxy on the same host every external request is loopback, so anyone can publish to any stream or
 //    disconnect any user. A forwarded request (X-Forwarded-For / Forwarded present) should not count as loopback,
 //    and production should require the key.
-// All it.failing until fixed.
+// Fixed: no demo seed in production, BROADCAST_KEY required there, proxied requests are not loopback.
 
 import { loadConfig } from '../../config';
 import { startTestCable, type TestCable } from '../support/test-cable';
 
 describe('production defaults', () => {
-  it.failing('does not seed demo data (with its fixed legacy token) in production on SQLite', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'a-production-secret-of-32-chars!', DATABASE_URL: 'file:/tmp/prod.db' });
+  it('does not seed demo data (with its fixed legacy token) in production on SQLite', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'a-production-secret-of-32-chars!', BROADCAST_KEY: 'production-broadcast-key', DATABASE_URL: 'file:/tmp/prod.db' });
     expect(config.database.seed).toBe(false);
   });
 
@@ -39,7 +39,7 @@ describe('operator endpoints without BROADCAST_KEY', () => {
     expect(res.status).toBe(201);
   });
 
-  it.failing('a request forwarded by a local reverse proxy is not treated as loopback', async () => {
+  it('a request forwarded by a local reverse proxy is not treated as loopback', async () => {
     const res = await fetch(`${cable.httpUrl}/_broadcast`, {
       method: 'POST',
       headers: { 'X-Forwarded-For': '203.0.113.7' },

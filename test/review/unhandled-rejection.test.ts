@@ -110,17 +110,17 @@ async function subscribe(channel: string): Promise<Record<string, unknown>> {
 }
 
 describe('pub/sub subscribe failure never becomes an unhandled rejection', () => {
-  it.failing('streamFrom then reject() in subscribed', async () => {
+  it('streamFrom then reject() in subscribed', async () => {
     expect((await subscribe('StreamThenRejectChannel')).type).toBe('reject_subscription');
     expect(unhandledFor('down_a')).toBe(false);
   });
 
-  it.failing('streamFrom then an await in subscribed (McpChannel pattern)', async () => {
+  it('streamFrom then an await in subscribed (McpChannel pattern)', async () => {
     expect((await subscribe('StreamThenAwaitChannel')).type).toBe('reject_subscription');
     expect(unhandledFor('down_b')).toBe(false);
   });
 
-  it.failing('streamFrom inside an action (McpChannel subscribe_to_resource pattern)', async () => {
+  it('streamFrom inside an action (McpChannel subscribe_to_resource pattern)', async () => {
     const c = await openRaw(cable.urlFor(cable.userToken()));
     await c.next();
     const identifier = JSON.stringify({ channel: 'FollowInActionChannel' });

@@ -4,7 +4,7 @@
 // is still live. The client gets a data frame for an identifier it unsubscribed from (anyt "no frames after
 // removing subscription"); @anycable/core answers such a frame with a spurious `unsubscribe`.
 // Proposed fix: a `live` flag on Channel cleared at the start of unsubscribeFromChannel (after `unsubscribed`
-// runs, so hooks may still transmit as in Rails), checked in transmit(). it.failing until fixed.
+// runs, so hooks may still transmit as in Rails), checked in transmit(). Fixed.
 
 import { ApplicationChannel } from '../../channels/application-channel';
 import { openRaw } from '../support/ws-client';
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('no frames after unsubscribe', () => {
-  it.failing('an in-flight periodic tick does not transmit after unsubscribe', async () => {
+  it('an in-flight periodic tick does not transmit after unsubscribe', async () => {
     const c = await openRaw(cable.urlFor(cable.userToken()));
     await c.next();
     const identifier = JSON.stringify({ channel: 'SlowTickChannel' });
