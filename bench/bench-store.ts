@@ -11,12 +11,17 @@ export function benchUserId(n: number): string {
   return `bench-user-${n}`;
 }
 
+/** The account of bench user `n`. */
+export function benchAccountOf(n: number): string {
+  return `bench-acct-${n % ACCOUNTS}`;
+}
+
 /** Every `bench-user-<n>` exists and is active; nothing is revoked. */
 export class BenchIdentityStore implements IdentityStore {
   async findUser(id: string): Promise<UserRecord | null> {
     const n = USER_ID.exec(id)?.[1];
     if (n === undefined) return null;
-    const accountId = `bench-acct-${Number(n) % ACCOUNTS}`;
+    const accountId = benchAccountOf(Number(n));
     return { id, accountId, email: `${id}@bench.invalid`, name: id, status: 'active', accountStatus: 'active', roles: [], permissions: [] };
   }
   async findWorker(): Promise<WorkerRecord | null> {

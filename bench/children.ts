@@ -9,11 +9,24 @@ import readline from 'node:readline';
 export const ROOT = path.resolve(__dirname, '..');
 
 const live = new Set<ChildProcess>();
+const cleanups: Array<() => void> = [];
 
-/** Kill every child still running (SIGKILL: a run that is over must not leave servers behind). */
+/** Run `fn` when the run ends (after the children are killed), e.g. to remove a temporary database. */
+export function onExit(fn: () => void): void {
+  cleanups.push(fn);
+}
+
+/** Kill every child still running (SIGKILL: a run that is over must not leave servers behind), then clean up. */
 export function killAll(): void {
   for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   live.clear();
+  for (const fn of cleanups.splice(0)) {
+    try {
+      fn();
+    } catch {
+      // best effort: never mask the run's own outcome
+    }
+  }
 }
 
 /** Install exit and signal handlers that kill the children. */

@@ -7,6 +7,12 @@ export const READY_PREFIX = 'BENCH_READY ';
 /** The loop-delay preload prints `BENCH_LOOP {LoopReport}` on SIGUSR2. */
 export const LOOP_REPORT_PREFIX = 'BENCH_LOOP ';
 
+/** A client credential and the account it belongs to. */
+export interface BenchToken {
+  token: string;
+  account: string;
+}
+
 /** What a worker's clients connect to and subscribe with. */
 export interface OpenRequest {
   type: 'open';
@@ -15,8 +21,8 @@ export interface OpenRequest {
   first: number;
   count: number;
   /** Client i uses tokens[i % tokens.length] as `?token=` (none when empty). */
-  tokens: string[];
-  /** Identifiers each client subscribes to; `%i` becomes the client's global index. */
+  tokens: BenchToken[];
+  /** Identifiers each client subscribes to; `%i` becomes the client's global index, `%a` its token's account. */
   identifiers: string[];
   /** Handshakes in flight at once. */
   window: number;

@@ -24,6 +24,8 @@ export interface BenchOptions {
   batch: number;
   /** Before each run, wait up to this many seconds for the rest of the machine to go quiet. */
   waitIdle: number;
+  /** Our server: `app` (src/main.ts on a temporary SQLite database) or `bench` (synthetic store); default by tree. */
+  server: 'app' | 'bench' | undefined;
   /** Runs per target and client count (alternating order); tables show the median run. */
   repeat: number;
   out: string | undefined;
@@ -56,6 +58,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     batch: int(flags.get('batch') ?? '100', 'batch'),
     waitIdle: int(flags.get('wait-idle') ?? '0', 'wait-idle', 0),
     repeat: int(flags.get('repeat') ?? '1', 'repeat'),
+    server: serverFlag(flags.get('server')),
     out: flags.get('out'),
   };
 }
@@ -63,7 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 /** Usage text printed for --help. */
 export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams] [--clients 1000,5000,10000]
   [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling] [--ceiling-mode frame|send]
-  [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--profile] [--out file.json] [--smoke]`;
+  [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--server app|bench] [--profile] [--out file.json] [--smoke]`;
 
 function readFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
@@ -77,6 +80,11 @@ function readFlags(argv: readonly string[]): Map<string, string> {
     else flags.set(name, '');
   }
   return flags;
+}
+
+function serverFlag(raw: string | undefined): 'app' | 'bench' | undefined {
+  if (raw === undefined || raw === 'app' || raw === 'bench') return raw;
+  throw new Error('--server takes app or bench');
 }
 
 function int(raw: string, name: string, min = 1): number {

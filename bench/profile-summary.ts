@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --profile`): self time per function and per file, so
 // what bounds the server can be read without a browser, optionally cut to a monotonic window (the `phase` a
-// result JSON records). Usage: tsx bench/profile-summary.ts <file> [--from ms --to ms] [--top 25]
+// result JSON records). Usage: tsx bench/profile-summary.ts <file> [--from ms --to ms | --stall] [--top 25]
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +34,21 @@ function selfTimes(profile: CpuProfile, fromMs: number, toMs: number): { byNode:
   return { byNode, totalMs };
 }
 
+/** The longest stretch (monotonic ms) without an idle sample: the worst event-loop stall the profile saw. */
+export function longestBusy(profile: CpuProfile): { fromMs: number; toMs: number } {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  let t = profile.startTime;
+  let start = -1;
+  let best = { fromMs: 0, toMs: 0 };
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (!idle.has(id)) return void (start < 0 && (start = t));
+    if (start >= 0 && t - start > (best.toMs - best.fromMs) * 1000) best = { fromMs: start / 1000, toMs: t / 1000 };
+    start = -1;
+  });
+  return best;
+}
+
 /** Self time (ms) per function label and per file, largest first. */
 export function summarise(profile: CpuProfile, fromMs = -Infinity, toMs = Infinity): { totalMs: number; functions: Array<[string, number]>; files: Array<[string, number]> } {
   const { byNode, totalMs } = selfTimes(profile, fromMs, toMs);
@@ -63,9 +78,13 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const file = args[0];
   const opt = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
-  if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [--from ms --to ms] [--top 25]');
+  if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [--from ms --to ms | --stall] [--top 25]');
   const top = opt('top', 25);
-  const { totalMs, functions, files } = summarise(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, opt('from', -Infinity), opt('to', Infinity));
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const stall = longestBusy(profile);
+  process.stdout.write(`longest busy stretch: ${(stall.toMs - stall.fromMs).toFixed(0)} ms (--from ${stall.fromMs.toFixed(0)} --to ${stall.toMs.toFixed(0)})\n`);
+  const window = args.includes('--stall') ? stall : { fromMs: opt('from', -Infinity), toMs: opt('to', Infinity) };
+  const { totalMs, functions, files } = summarise(profile, window.fromMs, window.toMs);
   const pct = (ms: number) => `${((ms / totalMs) * 100).toFixed(1).padStart(5)}%`;
   process.stdout.write(`profile ${path.basename(file)}: ${(totalMs / 1000).toFixed(2)} s of samples (idle included)\n\nself time by function:\n`);
   for (const [label, ms] of functions.slice(0, top)) process.stdout.write(`  ${pct(ms)}  ${label}\n`);

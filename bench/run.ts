@@ -10,6 +10,7 @@ import { broadcastTable, connectTable, manyStreamsTable, machine, medianRun, sav
 import { runBroadcast, type BroadcastFigures } from './scenario-broadcast';
 import { runIdleMemory, runStorm, type ConnectRun } from './scenario-connect';
 import { runManyStreams, type ManyStreamsFigures } from './scenario-many-streams';
+import { serverKind } from './session';
 
 const SMOKE_DEADLINE_MS = 60_000;
 
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
   const m = machine();
-  process.stdout.write(`bench ${opts.scenario}: clients ${opts.clients.join(',')}, samples ${opts.samples}, concurrent ${opts.concurrent}, padding ${opts.padding} B, workers ${opts.workers}; ${m.cpus}× ${m.cpuModel}, node ${m.node}\n`);
+  process.stdout.write(`bench ${opts.scenario} (our server: ${serverKind(opts)}): clients ${opts.clients.join(',')}, samples ${opts.samples}, concurrent ${opts.concurrent}, padding ${opts.padding} B, workers ${opts.workers}; ${m.cpus}× ${m.cpuModel}, node ${m.node}\n`);
   const results: Result[] = [];
   const allRuns: Result[] = [];
   const order = opts.scenario === 'many-streams' ? (['ours'] as TargetName[]) : opts.targets;
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
   }
   const checks = verdicts(results);
   if (checks.length > 0) process.stdout.write(`\ntargets (issue 11):\n${checks.map((v) => `  ${v.met ? 'met    ' : 'NOT met'}  ${v.goal}: ${v.measured}`).join('\n')}\n`);
-  process.stdout.write(`\nresults: ${path.relative(ROOT, saveResults(opts, command, results, allRuns))}\n`);
+  process.stdout.write(`\nresults: ${path.relative(ROOT, saveResults({ ...opts, server: serverKind(opts) }, command, results, allRuns))}\n`);
   return allRuns.every(isComplete) ? 0 : 1;
 }
 

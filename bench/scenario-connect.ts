@@ -1,13 +1,11 @@
-// The connection scenarios: `storm` (every client connects at once with a JWT and subscribes to the
-// account-scoped BenchAccountChannel; time until all are confirmed) and `idle-memory` (idle authenticated
-// connections each holding two subscriptions; server RSS per connection after a GC).
+// The connection scenarios: `storm` (every client connects at once with a JWT and subscribes to an
+// account-scoped channel — NotificationChannel on the app server; time until all are confirmed) and `idle-memory`
+// (idle authenticated connections each holding two subscriptions; server RSS per connection after a GC).
 
 import { BENCHMARK_IDENTIFIER } from './scenario-broadcast';
 import type { BenchOptions, TargetName } from './options';
+import type { ServerSetup } from './server-setup';
 import { openSession, sleep, type ConnectFigures } from './session';
-
-/** The account-scoped bench channel. */
-export const ACCOUNT_IDENTIFIER = '{"channel":"BenchAccountChannel"}';
 
 /** Figures of a storm or idle-memory run. */
 export interface ConnectRun extends ConnectFigures {
@@ -20,7 +18,7 @@ export interface ConnectRun extends ConnectFigures {
 
 /** Connect `clients` at once (window permitting) to the account channel and report how long confirmation took. */
 export async function runStorm(name: TargetName, clients: number, opts: BenchOptions, profileDir?: string): Promise<ConnectRun> {
-  const ids = name === 'ours' ? [ACCOUNT_IDENTIFIER] : [BENCHMARK_IDENTIFIER];
+  const ids = (setup: ServerSetup) => [name === 'ours' ? setup.accountIdentifier : BENCHMARK_IDENTIFIER];
   const session = await openSession(name, clients, ids, opts, profileDir);
   await session.end();
   return { scenario: 'storm', target: name, ...session.connect };
@@ -28,7 +26,8 @@ export async function runStorm(name: TargetName, clients: number, opts: BenchOpt
 
 /** Hold `clients` idle connections with two subscriptions each and report memory per connection. */
 export async function runIdleMemory(name: TargetName, clients: number, opts: BenchOptions, profileDir?: string): Promise<ConnectRun> {
-  const session = await openSession(name, clients, [BENCHMARK_IDENTIFIER, ACCOUNT_IDENTIFIER], { ...opts, connectWindow: Math.min(opts.connectWindow, 500) }, profileDir);
+  const ids = (setup: ServerSetup) => [BENCHMARK_IDENTIFIER, setup.accountIdentifier];
+  const session = await openSession(name, clients, ids, { ...opts, connectWindow: Math.min(opts.connectWindow, 500) }, profileDir);
   try {
     const baseline = session.connect.rssBeforeMb * 2 ** 20;
     await sleep(opts.smoke ? 500 : 7000); // a few ping ticks (3 s) and auth re-checks (5 s) on idle sockets

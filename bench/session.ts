@@ -3,11 +3,12 @@
 
 import path from 'node:path';
 import { LoadGroup } from './load-group';
-import type { Opened } from './messages';
+import { ClientPool } from './client-pool';
+import type { OpenRequest, Opened } from './messages';
 import type { BenchOptions, TargetName } from './options';
 import { CpuMeter, waitForIdle } from './proc-stats';
 import { startTarget, type Target } from './target';
-import { benchTokens } from './tokens';
+import { hasDatabaseLayer, serverSetup, type ServerSetup } from './server-setup';
 
 /** What opening the clients cost the server. */
 export interface ConnectFigures {
@@ -34,20 +35,32 @@ export interface Session {
   end(): Promise<void>;
 }
 
+/** Identifiers each client subscribes to, given how ours is set up. */
+export type Identifiers = string[] | ((setup: ServerSetup) => string[]);
+
+/** Which server ours is: `--server`, else `app` once the database layer exists; many-streams needs `bench`. */
+export function serverKind(opts: BenchOptions): 'app' | 'bench' {
+  if (opts.scenario === 'many-streams') return 'bench';
+  return opts.server ?? (hasDatabaseLayer() ? 'app' : 'bench');
+}
+
 /** Start `name`, open `clients` clients subscribed to `identifiers`, and measure memory per connection. */
-export async function openSession(name: TargetName, clients: number, identifiers: string[], opts: BenchOptions, profileDir?: string): Promise<Session> {
+export async function openSession(name: TargetName, clients: number, identifiers: Identifiers, opts: BenchOptions, profileDir?: string): Promise<Session> {
+  const setup = await serverSetup(serverKind(opts));
   if (opts.waitIdle > 0) await waitForIdle(opts.waitIdle * 1000);
-  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server') });
+  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server'), setup });
   const load = new LoadGroup(clients, Math.min(opts.workers, clients), profileDir && path.join(profileDir, 'clients'));
   const end = async () => {
     await load.close();
     await target.stop();
   };
   try {
+    const tokens = name === 'ours' ? setup.tokens : [];
+    const ids = typeof identifiers === 'function' ? identifiers(setup) : identifiers;
+    await warmUp({ url: target.url, tokens, identifiers: ids });
     const before = await target.report();
     const cpu = new CpuMeter([target.pid, ...load.pids]);
-    const tokens = name === 'ours' ? benchTokens(Math.min(clients, 1000)) : [];
-    const opened: Opened = await load.open({ url: target.url, tokens, identifiers, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
+    const opened: Opened = await load.open({ url: target.url, tokens, identifiers: ids, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
     const [serverCpuConnect] = cpu.percents();
     const othersCpuConnect = cpu.othersPercent();
     await sleep(opts.smoke ? 300 : 1500);
@@ -72,6 +85,18 @@ export async function openSession(name: TargetName, clients: number, identifiers
     await end().catch(() => undefined);
     throw err;
   }
+}
+
+const WARM_UP_CLIENTS = 20;
+
+/** Connect, subscribe and drop a few clients first, so lazy first-use work (module loads, query compilers, JIT) is not
+ * counted as the cost of the measured connections: a server in service has long done it. */
+async function warmUp(req: Pick<OpenRequest, 'url' | 'tokens' | 'identifiers'>): Promise<void> {
+  const pool = new ClientPool({ type: 'open', ...req, first: 0, count: WARM_UP_CLIENTS, window: WARM_UP_CLIENTS, timeoutMs: 60_000 }, () => undefined);
+  const { failed, errors } = await pool.open();
+  pool.closeAll();
+  if (failed > 0) throw new Error(`warm-up clients failed: ${errors.join('; ')}`);
+  await sleep(200);
 }
 
 /** Wait `ms`. */

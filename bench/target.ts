@@ -1,13 +1,15 @@
 // A measured server (ours or the ceiling) as a child process with the loop-delay preload: start it, ask it for an
 // event-loop/memory report, read its RSS and CPU from /proc, stop it.
 
-import path from 'node:path';
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { spawnServer, ROOT, type ServerChild } from './children';
 import type { LoopReport } from './loop-delay';
 import { LOOP_REPORT_PREFIX, READY_PREFIX } from './messages';
 import type { TargetName } from './options';
 import { rssBytes } from './proc-stats';
+import type { ServerSetup } from './server-setup';
 
 /** Shared secrets between the bench's server and its token minting. */
 export const BENCH_JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
@@ -31,6 +33,8 @@ export interface TargetOptions {
   ceilingMode: 'frame' | 'send';
   /** Directory for `--cpu-prof` output, when profiling. */
   profileDir?: string;
+  /** How to start ours. */
+  setup: ServerSetup;
 }
 
 const PRELOAD = ['--import', `./${path.relative(ROOT, path.join(__dirname, 'loop-delay.ts'))}`, '--expose-gc'];
@@ -42,33 +46,65 @@ export async function startTarget(name: TargetName, opts: TargetOptions): Promis
     fs.mkdirSync(opts.profileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
   }
-  const child = name === 'ours' ? spawnOurs(nodeArgs) : spawnServer('bench/ws-ceiling.ts', ['--port', '0', '--mode', opts.ceilingMode], nodeArgs, process.env);
-  const ready = JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number };
-  const path_ = name === 'ours' ? '/cable' : '/';
+  const { child, port } = name === 'ceiling' ? await startCeiling(nodeArgs, opts.ceilingMode) : await startOurs(nodeArgs, opts.setup);
   return {
     name,
     pid: child.pid,
-    port: ready.port,
-    url: `ws://127.0.0.1:${ready.port}${path_}`,
-    httpUrl: `http://127.0.0.1:${ready.port}`,
+    port,
+    url: `ws://127.0.0.1:${port}${name === 'ours' ? '/cable' : '/'}`,
+    httpUrl: `http://127.0.0.1:${port}`,
     report: () => report(child),
     stop: () => stop(child),
   };
 }
 
-function spawnOurs(nodeArgs: string[]): ServerChild {
+async function startCeiling(nodeArgs: string[], mode: 'frame' | 'send'): Promise<{ child: ServerChild; port: number }> {
+  const child = spawnServer('bench/ws-ceiling.ts', ['--port', '0', '--mode', mode], nodeArgs, process.env);
+  return { child, port: (JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number }).port };
+}
+
+async function startOurs(nodeArgs: string[], setup: ServerSetup): Promise<{ child: ServerChild; port: number }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
-    PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     PUBSUB_ADAPTER: 'memory',
     CABLE_BENCHMARK_CHANNEL: '1',
     JWT_SECRET_KEY: BENCH_JWT_SECRET,
     BROADCAST_KEY: BENCH_BROADCAST_KEY,
+    ...setup.env,
   };
-  return spawnServer('bench/server-entry.ts', [], nodeArgs, env);
+  if (setup.kind === 'bench') {
+    const child = spawnServer('bench/server-entry.ts', [], nodeArgs, { ...env, PORT: '0' });
+    return { child, port: (JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number }).port };
+  }
+  // `npm start` itself: src/main.ts prints no port in production, so give it a free one and poll /health.
+  const port = await freePort();
+  const child = spawnServer('src/main.ts', [], nodeArgs, { ...env, PORT: String(port) });
+  await waitForHealth(child, port, 120_000);
+  return { child, port };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+async function waitForHealth(child: ServerChild, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.child.exitCode !== null) throw new Error(`src/main.ts exited (${child.child.exitCode})\n${child.stderrTail()}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`src/main.ts did not answer /health within ${timeoutMs} ms\n${child.stderrTail()}`);
 }
 
 async function report(child: ServerChild): Promise<LoopReport & { procRss: number }> {
