@@ -77,3 +77,15 @@ export async function waitForIdle(maxMs: number, maxPercent = 15): Promise<numbe
     if (others < maxPercent || Date.now() >= deadline) return others;
   }
 }
+
+/** The kernel's count of connections dropped because a listen queue was full (machine-wide, /proc/net/netstat). */
+export function listenOverflows(): number {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = (lines[0] ?? '').split(/\s+/);
+    const values = (lines[1] ?? '').split(/\s+/);
+    return Number(values[names.indexOf('ListenOverflows')] ?? 0);
+  } catch {
+    return 0;
+  }
+}

@@ -46,10 +46,10 @@ export function broadcastTable(rows: BroadcastFigures[]): string {
 
 /** The storm / idle-memory table. */
 export function connectTable(rows: ConnectRun[]): string {
-  const header = ['target', 'confirmed', 'failed', 'all confirmed in ms', 'server CPU%', 'others CPU%', 'max loop ms', 'RSS/conn KB', 'idle RSS/conn KB', 'heap/conn KB'];
+  const header = ['target', 'confirmed', 'failed', 'all confirmed in ms', 'listen overflows', 'server CPU%', 'others CPU%', 'max loop ms', 'RSS/conn KB', 'idle RSS/conn KB', 'heap/conn KB'];
   return table(
     header,
-    rows.map((r) => [r.target, fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
+    rows.map((r) => [r.target, fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmtInt(r.listenOverflows), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
   );
 }
 

@@ -6,7 +6,7 @@ import { LoadGroup } from './load-group';
 import { ClientPool } from './client-pool';
 import type { OpenRequest, Opened } from './messages';
 import type { BenchOptions, TargetName } from './options';
-import { CpuMeter, waitForIdle } from './proc-stats';
+import { CpuMeter, listenOverflows, waitForIdle } from './proc-stats';
 import { startTarget, type Target } from './target';
 import { hasDatabaseLayer, serverSetup, type ServerSetup } from './server-setup';
 
@@ -20,6 +20,8 @@ export interface ConnectFigures {
   connectMs: number;
   serverCpuConnect: number;
   othersCpuConnect: number;
+  /** Connections the kernel dropped from a full accept queue while connecting (clients retry after 1 s, 3 s, …). */
+  listenOverflows: number;
   loopMaxConnectMs: number;
   rssBeforeMb: number;
   rssAfterMb: number;
@@ -60,6 +62,7 @@ export async function openSession(name: TargetName, clients: number, identifiers
     await warmUp({ url: target.url, tokens, identifiers: ids });
     const before = await target.report();
     const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const overflowsBefore = listenOverflows();
     const opened: Opened = await load.open({ url: target.url, tokens, identifiers: ids, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
     const [serverCpuConnect] = cpu.percents();
     const othersCpuConnect = cpu.othersPercent();
@@ -74,6 +77,7 @@ export async function openSession(name: TargetName, clients: number, identifiers
       connectMs: opened.ms,
       serverCpuConnect: serverCpuConnect ?? NaN,
       othersCpuConnect,
+      listenOverflows: listenOverflows() - overflowsBefore,
       loopMaxConnectMs: after.maxMs,
       rssBeforeMb: before.procRss / 2 ** 20,
       rssAfterMb: after.procRss / 2 ** 20,
