@@ -35,20 +35,64 @@ class ShortCache<T> {
   }
 }
 
+/** Collects the keys asked for within one tick and loads them with one query (a connection storm is a few queries). */
+class Batcher<V> {
+  private queue = new Map<string, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
+  private scheduled = false;
+
+  constructor(private readonly load: (keys: string[]) => Promise<Map<string, V>>, private readonly maxBatch = 1000) {}
+
+  get(key: string): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiters = this.queue.get(key) ?? [];
+      waiters.push({ resolve, reject });
+      this.queue.set(key, waiters);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = new Map();
+    const keys = [...batch.keys()];
+    for (let i = 0; i < keys.length; i += this.maxBatch) {
+      const chunk = keys.slice(i, i + this.maxBatch);
+      try {
+        const found = await this.load(chunk);
+        for (const k of chunk) for (const w of batch.get(k) ?? []) w.resolve(found.get(k));
+      } catch (err) {
+        for (const k of chunk) for (const w of batch.get(k) ?? []) w.reject(err);
+      }
+    }
+  }
+}
+
 /** IdentityStore over Prisma. */
 export class PrismaIdentityStore implements IdentityStore {
   private readonly users = new ShortCache<UserRecord | null>(1000);
   private readonly workers = new ShortCache<WorkerRecord | null>(1000);
+  private readonly blacklist = new ShortCache<Date | null>(1000);
+  private readonly userBatch: Batcher<UserRecord>;
+  private readonly blacklistBatch: Batcher<{ createdAt: Date; userBlacklist: boolean }>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.userBatch = new Batcher(async (ids) => {
+      const rows = await this.db.user.findMany({ where: { id: { in: ids } }, include: { account: true, roles: { include: roleInclude } } });
+      return new Map(rows.map((u) => [u.id, { id: u.id, accountId: u.accountId, email: u.email, name: u.name || u.email, status: u.status, accountStatus: u.account.status, ...namesOf(u.roles) }]));
+    });
+    this.blacklistBatch = new Batcher(async (keys) => {
+      const rows = await this.db.jwtBlacklist.findMany({ where: { jti: { in: keys }, expiresAt: { gt: new Date() } }, select: { jti: true, createdAt: true, userBlacklist: true } });
+      return new Map(rows.map((r) => [r.jti, { createdAt: r.createdAt, userBlacklist: r.userBlacklist }]));
+    });
+  }
 
   findUser(id: string): Promise<UserRecord | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
-    return this.users.get(id, async () => {
-      const u = await this.db.user.findUnique({ where: { id }, include: { account: true, roles: { include: roleInclude } } });
-      if (!u) return null;
-      return { id: u.id, accountId: u.accountId, email: u.email, name: u.name || u.email, status: u.status, accountStatus: u.account.status, ...namesOf(u.roles) };
-    });
+    return this.users.get(id, async () => (await this.userBatch.get(id)) ?? null);
   }
 
   findWorker(id: string): Promise<WorkerRecord | null> {
@@ -71,13 +115,19 @@ export class PrismaIdentityStore implements IdentityStore {
   }
 
   async isJtiRevoked(jti: string): Promise<boolean> {
-    const row = await this.db.jwtBlacklist.findFirst({ where: { jti, expiresAt: { gt: new Date() } }, select: { id: true } });
-    return row !== null;
+    return (await this.blacklisted(jti)) !== null;
   }
 
   async userRevokedAt(userId: string): Promise<Date | null> {
-    const row = await this.db.jwtBlacklist.findFirst({ where: { jti: `${USER_REVOCATION_PREFIX}${userId}`, userBlacklist: true, expiresAt: { gt: new Date() } } });
-    return row ? row.createdAt : null;
+    return this.blacklisted(`${USER_REVOCATION_PREFIX}${userId}`, true);
+  }
+
+  /** When `key` was blacklisted (null if not); batched per tick and cached for a second (the recheck catches later revocations). */
+  private blacklisted(key: string, userWide = false): Promise<Date | null> {
+    return this.blacklist.get(`${userWide}:${key}`, async () => {
+      const row = await this.blacklistBatch.get(key);
+      return row && (!userWide || row.userBlacklist) ? row.createdAt : null;
+    });
   }
 
   async revocationState(q: { jtis: string[]; userIds: string[]; workerIds: string[] }): Promise<RevocationState> {
