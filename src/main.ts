@@ -46,6 +46,9 @@ export interface AssembleOptions<S> {
   onStop?: () => Promise<void>;
 }
 
+/** Pending-connection queue asked of the kernel. */
+const LISTEN_BACKLOG = 4096;
+
 /** Wire hub, registry, authenticator, cable server and Koa on one http.Server and listen. */
 export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
   const { config, logger: log } = o;
@@ -93,7 +96,9 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       socket.destroy();
     }
   });
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // Node's default accept backlog (511) overflows when thousands of clients reconnect at once after a deploy; the
+  // kernel caps this at net.core.somaxconn.
+  await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));
   const port = (server.address() as { port: number }).port;
   log.info('cable server listening', { port, path: config.cable.path, adapter: pubsub.name });
   const stop = async () => {
