@@ -188,11 +188,6 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.transport.close(1000);
   }
 
-  /** Heartbeat from the server's ping timer. */
-  beat(frame: PreparedFrame): void {
-    if (this.state === 'open') this.sendFrame(frame);
-  }
-
   // ---- ChannelHost ----
 
   /** Write a frame built for this connection only. */
