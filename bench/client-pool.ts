@@ -53,7 +53,8 @@ export class ClientPool {
     const index = this.req.first + local;
     const { tokens, identifiers, timeoutMs } = this.req;
     const token = tokens.length > 0 ? tokens[index % tokens.length] : undefined;
-    const url = token ? `${this.req.url}?token=${encodeURIComponent(token.token)}` : this.req.url;
+    const base = this.req.urls[index % this.req.urls.length] as string;
+    const url = token ? `${base}?token=${encodeURIComponent(token.token)}` : base;
     const localAddress = index >= CLIENTS_PER_SOURCE_ADDRESS ? `127.0.0.${2 + Math.floor(index / CLIENTS_PER_SOURCE_ADDRESS)}` : undefined;
     const ids = identifiers.map((id) => id.replace('%i', String(index)).replace('%a', token?.account ?? ''));
     let pending = ids.length;

@@ -3,6 +3,7 @@
 
 import type { Result } from './report';
 import type { BroadcastFigures } from './scenario-broadcast';
+import type { ManyStreamsFigures } from './scenario-many-streams';
 import { fmt } from './stats';
 
 /** One checked target. */
@@ -27,6 +28,17 @@ export function verdicts(results: Result[]): Verdict[] {
       }
     }
     if (ours.clients >= 10_000) out.push({ goal: `${ours.clients} subscribers: no event-loop stall > 100 ms`, measured: `${fmt(ours.loopMaxMs)} ms`, met: ours.loopMaxMs <= 100 });
+  }
+  const streams = results.filter((r): r is ManyStreamsFigures => r.scenario === 'many-streams').sort((a, b) => a.clients - b.clients);
+  const [fewest, most] = [streams[0], streams[streams.length - 1]];
+  if (fewest && most && most.clients >= 10 * fewest.clients) {
+    // Flat means: ten times the streams, not ten times the cost (cache misses make it drift a little).
+    const growth = most.serverUsPerBroadcast / fewest.serverUsPerBroadcast;
+    out.push({
+      goal: `many streams: server cost per broadcast at ${most.clients} streams ≤ 1.5× that at ${fewest.clients}`,
+      measured: `${fmt(most.serverUsPerBroadcast)} µs vs ${fmt(fewest.serverUsPerBroadcast)} µs (${fmt(growth, 2)}×)`,
+      met: growth <= 1.5,
+    });
   }
   for (const r of results) {
     if (r.target !== 'ours') continue;

@@ -16,7 +16,8 @@ export interface BenchToken {
 /** What a worker's clients connect to and subscribe with. */
 export interface OpenRequest {
   type: 'open';
-  url: string;
+  /** Client i connects to urls[i % urls.length] (one per node of our server). */
+  urls: string[];
   /** Global index of this worker's first client and how many clients it runs. */
   first: number;
   count: number;

@@ -28,6 +28,8 @@ export interface BenchOptions {
   server: 'app' | 'bench' | undefined;
   /** Runs per target and client count (alternating order); tables show the median run. */
   repeat: number;
+  /** Processes of our server (2+ share one Redis: PUBSUB_ADAPTER=redis, clients split round-robin); the ceiling stays one. */
+  nodes: number;
   out: string | undefined;
 }
 
@@ -58,6 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     batch: int(flags.get('batch') ?? '100', 'batch'),
     waitIdle: int(flags.get('wait-idle') ?? '0', 'wait-idle', 0),
     repeat: int(flags.get('repeat') ?? '1', 'repeat'),
+    nodes: int(flags.get('nodes') ?? '1', 'nodes'),
     server: serverFlag(flags.get('server')),
     out: flags.get('out'),
   };
@@ -66,7 +69,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 /** Usage text printed for --help. */
 export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams] [--clients 1000,5000,10000]
   [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling] [--ceiling-mode frame|send]
-  [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--server app|bench] [--profile] [--out file.json] [--smoke]`;
+  [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--nodes 1] [--server app|bench] [--profile] [--out file.json] [--smoke]`;
 
 function readFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();

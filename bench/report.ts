@@ -17,6 +17,11 @@ export type Result = BroadcastFigures | ConnectRun | ManyStreamsFigures;
 /** The header line of the fan-out table (the smoke test looks for it). */
 export const BROADCAST_HEADER = ['target', 'deliveries/s', 'rtt p50/p95/p99 ms', 'fan-out p50/p95 ms', 'RSS/conn KB', 'server CPU%', 'client CPU%', 'others CPU%', 'max loop ms', 'dps ours/ceil', 'p95 ours/ceil'];
 
+/** A row's target label: `ours ×2` when ours ran as two nodes. */
+function label(r: Result): string {
+  return r.nodes > 1 ? `${r.target} ×${r.nodes}` : r.target;
+}
+
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
@@ -29,7 +34,7 @@ export function broadcastTable(rows: BroadcastFigures[]): string {
   const ceil = rows.find((r) => r.target === 'ceiling');
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${fmt(a / b, 2)}×` : '—');
   const cells = rows.map((r) => [
-    r.target,
+    label(r),
     fmtInt(r.deliveriesPerSec),
     `${fmt(r.rtt.p50)} / ${fmt(r.rtt.p95)} / ${fmt(r.rtt.p99)}`,
     `${fmt(r.fanout.p50)} / ${fmt(r.fanout.p95)}`,
@@ -49,7 +54,7 @@ export function connectTable(rows: ConnectRun[]): string {
   const header = ['target', 'confirmed', 'failed', 'all confirmed in ms', 'listen overflows', 'server CPU%', 'others CPU%', 'max loop ms', 'RSS/conn KB', 'idle RSS/conn KB', 'heap/conn KB'];
   return table(
     header,
-    rows.map((r) => [r.target, fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmtInt(r.listenOverflows), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
+    rows.map((r) => [label(r), fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmtInt(r.listenOverflows), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
   );
 }
 

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
   const m = machine();
-  process.stdout.write(`bench ${opts.scenario} (our server: ${serverKind(opts)}): clients ${opts.clients.join(',')}, samples ${opts.samples}, concurrent ${opts.concurrent}, padding ${opts.padding} B, workers ${opts.workers}; ${m.cpus}× ${m.cpuModel}, node ${m.node}\n`);
+  process.stdout.write(`bench ${opts.scenario} (our server: ${serverKind(opts)}): clients ${opts.clients.join(',')}, samples ${opts.samples}, concurrent ${opts.concurrent}, padding ${opts.padding} B, workers ${opts.workers}${opts.nodes > 1 ? `, ours on ${opts.nodes} nodes over Redis` : ''}; ${m.cpus}× ${m.cpuModel}, node ${m.node}\n`);
   const results: Result[] = [];
   const allRuns: Result[] = [];
   const order = opts.scenario === 'many-streams' ? (['ours'] as TargetName[]) : opts.targets;

@@ -5,7 +5,7 @@ import type { Round } from './load-group';
 import type { BenchOptions, TargetName } from './options';
 import { monoMs } from './frame-scan';
 import { CpuMeter } from './proc-stats';
-import { openSession, type ConnectFigures } from './session';
+import { openSession, splitCpu, type ConnectFigures } from './session';
 import { concat, percentiles, type Percentiles } from './stats';
 
 /** The identifier of BenchmarkChannel. */
@@ -45,10 +45,10 @@ export async function runBroadcast(name: TargetName, clients: number, opts: Benc
     await load.runRounds(warmup, opts.concurrent, plan, timeoutMs);
     await load.collect();
     await target.report(); // start a clean event-loop histogram for the measured rounds
-    const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const cpu = new CpuMeter([...target.pids, ...load.pids]);
     const fromMs = monoMs();
     const { rounds, lost } = await load.runRounds(Array.from({ length: opts.samples }, (_, i) => i), opts.concurrent, plan, timeoutMs);
-    const [serverCpu = NaN, ...clientCpus] = cpu.percents();
+    const { server: serverCpu, clients: clientCpu } = splitCpu(cpu.percents(), target);
     const phase = { fromMs, toMs: monoMs() };
     const othersCpu = cpu.othersPercent();
     const loop = await target.report();
@@ -66,7 +66,7 @@ export async function runBroadcast(name: TargetName, clients: number, opts: Benc
       rtt: percentiles(Float64Array.from(rounds, (r) => r.lastAt - r.sentAt)),
       fanout: percentiles(concat(collected.map((c) => c.latencies))),
       serverCpu,
-      clientCpu: clientCpus.reduce((a, b) => a + b, 0),
+      clientCpu,
       othersCpu,
       loopMaxMs: loop.maxMs,
       phase,

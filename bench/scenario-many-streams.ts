@@ -7,7 +7,7 @@ import type { BenchOptions } from './options';
 import { monoMs } from './frame-scan';
 import { CpuMeter } from './proc-stats';
 import { wallMs } from './scenario-broadcast';
-import { openSession, type ConnectFigures } from './session';
+import { openSession, splitCpu, type ConnectFigures } from './session';
 import { concat, percentiles, type Percentiles } from './stats';
 
 /** Figures of one many-streams run. */
@@ -54,12 +54,12 @@ export async function runManyStreams(clients: number, opts: BenchOptions, profil
     await load.runRounds([-1, -2, -3, -4, -5], opts.concurrent, plan, 30_000);
     await load.collect();
     await target.report();
-    const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const cpu = new CpuMeter([...target.pids, ...load.pids]);
     const fromMs = monoMs();
     const { rounds, lost } = await load.runRounds(Array.from({ length: opts.samples }, (_, i) => i), opts.concurrent, plan, 30_000);
-    const [serverCpu = NaN, ...clientCpus] = cpu.percents();
+    const { server: serverCpu, clients: clientCpu } = splitCpu(cpu.percents(), target);
     const phase = { fromMs, toMs: monoMs() };
-    const serverMs = cpu.used()[0] ?? NaN;
+    const serverMs = splitCpu(cpu.used(), target).server;
     const othersCpu = cpu.othersPercent();
     const loop = await target.report();
     const collected = await load.collect();
@@ -79,7 +79,7 @@ export async function runManyStreams(clients: number, opts: BenchOptions, profil
       rtt: percentiles(Float64Array.from(rounds, (r) => r.lastAt - r.sentAt)),
       fanout: percentiles(concat(collected.map((c) => c.latencies))),
       serverCpu,
-      clientCpu: clientCpus.reduce((a, b) => a + b, 0),
+      clientCpu,
       othersCpu,
       loopMaxMs: loop.maxMs,
       phase,

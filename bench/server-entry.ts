@@ -1,12 +1,12 @@
 // Our server as the bench runs it: assembleServer from src/main.ts with the app's channels, BenchmarkChannel
-// (CABLE_BENCHMARK_CHANNEL=1), the bench-only channels, memory pub/sub and the bench identity store. Settings come
-// from the environment like `npm start`; prints `BENCH_READY {"port":N}` once listening, stops on SIGTERM.
+// (CABLE_BENCHMARK_CHANNEL=1), the bench-only channels, the configured pub/sub (memory unless --nodes) and the
+// bench identity store. Settings come from the environment like `npm start`; prints `BENCH_READY {"port":N}` once listening, stops on SIGTERM.
 
 import { loadConfig } from '../config';
 import { channels } from '../channels';
 import { createLogger } from '../src/log/logger';
 import { assembleServer } from '../src/main';
-import { MemoryAdapter } from '../src/pubsub/memory';
+import { createPubSub } from '../src/pubsub';
 import { BENCH_CHANNELS } from './bench-channels';
 import { BenchIdentityStore } from './bench-store';
 import { READY_PREFIX } from './messages';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const running = await assembleServer({
     config,
     logger,
-    pubsub: new MemoryAdapter(logger),
+    pubsub: await createPubSub({ ...config.pubsub, history: config.history }, logger),
     services: {},
     store: new BenchIdentityStore(),
     channels: [...channels, ...BENCH_CHANNELS],

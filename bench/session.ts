@@ -13,6 +13,8 @@ import { hasDatabaseLayer, serverSetup, type ServerSetup } from './server-setup'
 /** What opening the clients cost the server. */
 export interface ConnectFigures {
   clients: number;
+  /** Processes the server ran as (ours with --nodes; 1 for the ceiling). */
+  nodes: number;
   confirmed: number;
   failed: number;
   errors: string[];
@@ -50,7 +52,7 @@ export function serverKind(opts: BenchOptions): 'app' | 'bench' {
 export async function openSession(name: TargetName, clients: number, identifiers: Identifiers, opts: BenchOptions, profileDir?: string): Promise<Session> {
   const setup = await serverSetup(serverKind(opts));
   if (opts.waitIdle > 0) await waitForIdle(opts.waitIdle * 1000);
-  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server'), setup });
+  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server'), setup, nodes: opts.nodes });
   const load = new LoadGroup(clients, Math.min(opts.workers, clients), profileDir && path.join(profileDir, 'clients'));
   const end = async () => {
     await load.close();
@@ -59,23 +61,24 @@ export async function openSession(name: TargetName, clients: number, identifiers
   try {
     const tokens = name === 'ours' ? setup.tokens : [];
     const ids = typeof identifiers === 'function' ? identifiers(setup) : identifiers;
-    await warmUp({ url: target.url, tokens, identifiers: ids });
+    for (const url of target.urls) await warmUp({ urls: [url], tokens, identifiers: ids });
     const before = await target.report();
-    const cpu = new CpuMeter([target.pid, ...load.pids]);
+    const cpu = new CpuMeter([...target.pids, ...load.pids]);
     const overflowsBefore = listenOverflows();
-    const opened: Opened = await load.open({ url: target.url, tokens, identifiers: ids, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
-    const [serverCpuConnect] = cpu.percents();
+    const opened: Opened = await load.open({ urls: target.urls, tokens, identifiers: ids, window: opts.connectWindow, timeoutMs: opts.smoke ? 15_000 : 60_000 });
+    const { server: serverCpuConnect } = splitCpu(cpu.percents(), target);
     const othersCpuConnect = cpu.othersPercent();
     await sleep(opts.smoke ? 300 : 1500);
     const after = await target.report();
     const n = Math.max(1, opened.confirmed);
     const connect: ConnectFigures = {
       clients,
+      nodes: target.pids.length,
       confirmed: opened.confirmed,
       failed: opened.failed,
       errors: opened.errors,
       connectMs: opened.ms,
-      serverCpuConnect: serverCpuConnect ?? NaN,
+      serverCpuConnect,
       othersCpuConnect,
       listenOverflows: listenOverflows() - overflowsBefore,
       loopMaxConnectMs: after.maxMs,
@@ -95,12 +98,19 @@ const WARM_UP_CLIENTS = 20;
 
 /** Connect, subscribe and drop a few clients first, so lazy first-use work (module loads, query compilers, JIT) is not
  * counted as the cost of the measured connections: a server in service has long done it. */
-async function warmUp(req: Pick<OpenRequest, 'url' | 'tokens' | 'identifiers'>): Promise<void> {
+async function warmUp(req: Pick<OpenRequest, 'urls' | 'tokens' | 'identifiers'>): Promise<void> {
   const pool = new ClientPool({ type: 'open', ...req, first: 0, count: WARM_UP_CLIENTS, window: WARM_UP_CLIENTS, timeoutMs: 60_000 }, () => undefined);
   const { failed, errors } = await pool.open();
   pool.closeAll();
   if (failed > 0) throw new Error(`warm-up clients failed: ${errors.join('; ')}`);
   await sleep(200);
+}
+
+/** Per-pid figures of a CpuMeter over [...target.pids, ...load pids] → the server's total (all nodes) and the clients'. */
+export function splitCpu(values: number[], target: Target): { server: number; clients: number } {
+  const n = target.pids.length;
+  const total = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0));
+  return { server: total(values.slice(0, n)), clients: total(values.slice(n)) };
 }
 
 /** Wait `ms`. */

@@ -1,5 +1,6 @@
-// A measured server (ours or the ceiling) as a child process with the loop-delay preload: start it, ask it for an
-// event-loop/memory report, read its RSS and CPU from /proc, stop it.
+// A measured server (ours or the ceiling) as child processes with the loop-delay preload: start it, ask it for an
+// event-loop/memory report, read its RSS and CPU from /proc, stop it. With --nodes N, ours is N processes on one
+// Redis (PUBSUB_ADAPTER=redis, a channel prefix of its own per run); reports sum memory and take the worst loop.
 
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,13 +16,14 @@ import type { ServerSetup } from './server-setup';
 export const BENCH_JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
 export const BENCH_BROADCAST_KEY = 'bench-broadcast-key';
 
-/** A running measured server. */
+/** A running measured server (one or more processes). */
 export interface Target {
   name: TargetName;
-  pid: number;
-  port: number;
-  /** WebSocket URL clients connect to. */
-  url: string;
+  /** One pid per node. */
+  pids: number[];
+  /** WebSocket URL of each node; client i connects to urls[i % urls.length]. */
+  urls: string[];
+  /** HTTP base URL of the first node (POST /_broadcast). */
   httpUrl: string;
   /** Event-loop delay since the last report (GC first), plus RSS from /proc right after. */
   report(): Promise<LoopReport & { procRss: number }>;
@@ -35,7 +37,12 @@ export interface TargetOptions {
   profileDir?: string;
   /** How to start ours. */
   setup: ServerSetup;
+  /** Processes of ours (the ceiling is always one). */
+  nodes: number;
 }
+
+/** Redis for --nodes 2+: REDIS_URL, else the local default. */
+export const BENCH_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const PRELOAD = ['--import', `./${path.relative(ROOT, path.join(__dirname, 'loop-delay.ts'))}`, '--expose-gc'];
 
@@ -46,15 +53,48 @@ export async function startTarget(name: TargetName, opts: TargetOptions): Promis
     fs.mkdirSync(opts.profileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
   }
-  const { child, port } = name === 'ceiling' ? await startCeiling(nodeArgs, opts.ceilingMode) : await startOurs(nodeArgs, opts.setup);
+  const nodes: Array<{ child: ServerChild; port: number }> = [];
+  try {
+    if (name === 'ceiling') nodes.push(await startCeiling(nodeArgs, opts.ceilingMode));
+    else {
+      const cluster = opts.nodes > 1 ? await clusterEnv() : {};
+      for (let i = 0; i < opts.nodes; i += 1) nodes.push(await startOurs(nodeArgs, opts.setup, cluster));
+    }
+  } catch (err) {
+    await Promise.all(nodes.map((n) => stop(n.child)));
+    throw err;
+  }
   return {
     name,
-    pid: child.pid,
-    port,
-    url: `ws://127.0.0.1:${port}${name === 'ours' ? '/cable' : '/'}`,
-    httpUrl: `http://127.0.0.1:${port}`,
-    report: () => report(child),
-    stop: () => stop(child),
+    pids: nodes.map((n) => n.child.pid),
+    urls: nodes.map((n) => `ws://127.0.0.1:${n.port}${name === 'ours' ? '/cable' : '/'}`),
+    httpUrl: `http://127.0.0.1:${(nodes[0] as { port: number }).port}`,
+    report: async () => mergeReports(await Promise.all(nodes.map((n) => report(n.child)))),
+    stop: async () => void (await Promise.all(nodes.map((n) => stop(n.child)))),
+  };
+}
+
+/** The environment that makes several of our processes one cluster: Redis pub/sub under a prefix of this run. */
+async function clusterEnv(): Promise<NodeJS.ProcessEnv> {
+  const url = new URL(BENCH_REDIS_URL);
+  const reachable = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(Number(url.port || 6379), url.hostname, () => (probe.destroy(), resolve(true)));
+    probe.once('error', () => resolve(false));
+  });
+  if (!reachable) throw new Error(`--nodes needs Redis: nothing answers at ${BENCH_REDIS_URL} (set REDIS_URL)`);
+  return { PUBSUB_ADAPTER: 'redis', REDIS_URL: BENCH_REDIS_URL, CABLE_CHANNEL_PREFIX: `bench_${process.pid}_${Date.now()}` };
+}
+
+/** One report for several processes: memory summed, the worst event-loop figures. */
+function mergeReports(reports: Array<LoopReport & { procRss: number }>): LoopReport & { procRss: number } {
+  const sum = (f: (r: LoopReport & { procRss: number }) => number) => reports.reduce((n, r) => n + f(r), 0);
+  return {
+    maxMs: Math.max(...reports.map((r) => r.maxMs)),
+    p99Ms: Math.max(...reports.map((r) => r.p99Ms)),
+    meanMs: sum((r) => r.meanMs) / reports.length,
+    rss: sum((r) => r.rss),
+    heapUsed: sum((r) => r.heapUsed),
+    procRss: sum((r) => r.procRss),
   };
 }
 
@@ -63,7 +103,7 @@ async function startCeiling(nodeArgs: string[], mode: 'frame' | 'send'): Promise
   return { child, port: (JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number }).port };
 }
 
-async function startOurs(nodeArgs: string[], setup: ServerSetup): Promise<{ child: ServerChild; port: number }> {
+async function startOurs(nodeArgs: string[], setup: ServerSetup, cluster: NodeJS.ProcessEnv): Promise<{ child: ServerChild; port: number }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -74,6 +114,7 @@ async function startOurs(nodeArgs: string[], setup: ServerSetup): Promise<{ chil
     JWT_SECRET_KEY: BENCH_JWT_SECRET,
     BROADCAST_KEY: BENCH_BROADCAST_KEY,
     ...setup.env,
+    ...cluster,
   };
   if (setup.kind === 'bench') {
     const child = spawnServer('bench/server-entry.ts', [], nodeArgs, { ...env, PORT: '0' });
