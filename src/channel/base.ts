@@ -6,7 +6,7 @@ import { z, type ZodType } from 'zod';
 import { ActionNotFoundError, CableError } from '../errors';
 import type { Logger } from '../log/logger';
 import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
-import { broadcastingFor, type BroadcastingPart } from './broadcasting';
+import { broadcastingFor, broadcastTo, type BroadcastingPart, type BroadcastTarget } from './broadcasting';
 import type { ChannelHost } from './host';
 import { channelName } from './naming';
 import { validateParams } from './params';
@@ -55,6 +55,19 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   static actions: ActionTable = {};
   /** Rails channel_name override; defaults to the underscored identifier. */
   static channelName?: string;
+
+  /** Rails `SomeChannel.broadcasting_for(model)`: the name `streamFor(model)` streams, `<channel_name>:<gid param>`. */
+  static broadcastingFor(this: ChannelNaming, gidApp: string, ...parts: BroadcastingPart[]): string {
+    return broadcastingFor(gidApp, channelNameOf(this), ...parts);
+  }
+
+  /**
+   * Rails `SomeChannel.broadcast_to(model, message)`: publish to every subscription that called `streamFor(model)`.
+   * @example await NotificationChannel.broadcastTo(this.services.broadcaster, gidOf('User', userId), { type: 'ping' })
+   */
+  static broadcastTo(this: ChannelNaming, target: BroadcastTarget, model: BroadcastingPart, message: unknown): Promise<void> {
+    return broadcastTo(target, channelNameOf(this), model, message);
+  }
 
   /** Validated params, set before `subscribed` runs. */
   protected params!: P;
@@ -221,8 +234,14 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   }
 }
 
+/** What names a channel class: its identifier and optional Rails channel_name override. */
+export interface ChannelNaming {
+  readonly identifier: string;
+  readonly channelName?: string;
+}
+
 /** The Rails channel_name of a channel class. */
-export function channelNameOf(cls: { identifier: string; channelName?: string }): string {
+export function channelNameOf(cls: ChannelNaming): string {
   return cls.channelName ?? channelName(cls.identifier);
 }
 

@@ -32,3 +32,14 @@ function serialize(app: string, part: BroadcastingPart): string {
 export function broadcastingFor(app: string, channel: string, ...parts: BroadcastingPart[]): string {
   return [channel, ...parts.map((p) => serialize(app, p))].join(':');
 }
+
+/** Where `broadcastTo` publishes: the GlobalID app of the names and the pub/sub broadcast (Rails `ActionCable.server`). */
+export interface BroadcastTarget {
+  readonly gidApp: string;
+  broadcast(stream: string, message: unknown): Promise<void>;
+}
+
+/** Rails `Channel.broadcast_to(model, message)`: publish `message` to `<channel>:<model's part>` through `target`. */
+export function broadcastTo(target: BroadcastTarget, channel: string, model: BroadcastingPart, message: unknown): Promise<void> {
+  return target.broadcast(broadcastingFor(target.gidApp, channel, model), message);
+}

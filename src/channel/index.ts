@@ -1,9 +1,9 @@
 // Public surface of the framework for channels/: the only module channel files import from src/.
 
 export { Channel, channelNameOf } from './base';
-export type { ActionTable, ChannelClass, ChannelContext } from './base';
-export { broadcastingFor, globalIdParam, gidOf } from './broadcasting';
-export type { BroadcastingPart, GlobalIdentifiable } from './broadcasting';
+export type { ActionTable, ChannelClass, ChannelContext, ChannelNaming } from './base';
+export { broadcastingFor, broadcastTo, globalIdParam, gidOf } from './broadcasting';
+export type { BroadcastingPart, BroadcastTarget, GlobalIdentifiable } from './broadcasting';
 export { channelName } from './naming';
 export type { ChannelHost } from './host';
 export { ChannelRegistry } from './registry';
