@@ -7,7 +7,7 @@ import { orchestrationStream, legacyMetricsStream } from './ai-orchestration-env
 import { activeExecutions, dashboardStats } from './ai-workflow-monitoring-events';
 
 // The UI also sends `account_id`; it selects nothing, but when present it must be the caller's own account.
-const Params = z.looseObject({ workflow_id: z.string().min(1).optional(), account_id: z.string().optional() });
+const Params = z.looseObject({ workflow_id: z.string().nullish(), account_id: z.string().optional() });
 type MonitoringParams = z.infer<typeof Params>;
 
 /** Permissions that open the channel (system.admin implies both). */
@@ -23,7 +23,8 @@ export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringPa
     const { workflow_id: workflowId, account_id: accountId } = this.params;
     if (!this.canAny(MONITORING_PERMISSIONS)) return this.reject();
     if (accountId !== undefined && !this.ownsAccount(accountId)) return this.reject();
-    if (workflowId !== undefined) {
+    // Rails `present?`: a blank or null workflow_id means the whole account (as DevopsPipelineChannel's pipeline_id).
+    if (workflowId && workflowId.trim() !== '') {
       const workflow = await this.db.aiWorkflow.findFirst({ where: this.owned(workflowId), select: { id: true } });
       this.streamFrom(orchestrationStream('workflow', this.found(workflow, 'workflow').id));
     } else {

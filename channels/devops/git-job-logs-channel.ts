@@ -44,7 +44,13 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
   async refresh(): Promise<void> {
     const job = await this.findJob();
     if (job) await this.queueLogSync(job);
-    else this.transmit({ type: 'log.error', job_id: this.params.job_id, payload: { error: 'Job not found' }, timestamp: this.now() });
+    else this.transmitLogError('Job not found');
+  }
+
+  /** A failed action (e.g. the database is unreachable) answers `log.error`, the channel's error frame (§2.12). */
+  override rescue(error: unknown, action: string): void {
+    super.rescue(error, action);
+    this.transmitLogError('Failed to refresh logs');
   }
 
   /** The job, through its pipeline and repository, all in the caller's account; the credential's account too. */
@@ -74,7 +80,13 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
       await this.services.jobs.enqueue({ accountId: this.accountId, jobClass: LOG_SYNC_JOB_CLASS, args, queue: 'services' });
     } catch (err) {
       this.logger.error('log sync could not be queued', { code: 'CABLE_CHANNEL_ERROR', channel: 'GitJobLogsChannel', err });
-      this.transmit({ type: 'log.error', job_id: job.id, payload: { error: 'Failed to queue log sync' }, timestamp: this.now() });
+      this.transmitLogError('Failed to queue log sync');
     }
+  }
+
+  /** `{type:"log.error", job_id, payload:{error}, timestamp}` to this subscriber (the job's canonical id). */
+  private transmitLogError(error: string): void {
+    // The subscription only exists for a UUID job_id that matched a row, so its lower-case form is the row's id.
+    this.transmit({ type: 'log.error', job_id: this.params.job_id.toLowerCase(), payload: { error }, timestamp: this.now() });
   }
 }

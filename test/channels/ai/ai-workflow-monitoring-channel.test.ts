@@ -58,6 +58,15 @@ describe('AiWorkflowMonitoringChannel', () => {
       await subscribed(params(), d.own.accountId, ['system.admin']);
     });
 
+    it('treats a blank or null workflow_id as absent (Rails present?), streaming the whole account', async () => {
+      for (const workflow_id of ['', '  ', null]) {
+        const p = params({ workflow_id, account_id: d.own.accountId });
+        const client = await subscribed(p);
+        expect(streamsOf(client, p)).toEqual([`ai_orchestration:monitoring:${d.own.accountId}`, `ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
+        expect(client.received(p)[0]).toMatchObject({ type: 'subscription.confirmed', workflow_id });
+      }
+    });
+
     it('accepts the own account_id the UI sends', async () => {
       await subscribed(params({ account_id: d.own.accountId }));
     });

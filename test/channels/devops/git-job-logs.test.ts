@@ -151,6 +151,30 @@ describe('GitJobLogsChannel', () => {
         await client.close();
       }
     });
+
+    it('answers log.error when the database fails during refresh (never only a log line)', async () => {
+      let down = false;
+      const flaky = new Proxy(d.db, {
+        get(target, key) {
+          if (key === 'gitPipelineJob' && down) return { findFirst: () => Promise.reject(new Error('database unreachable')) };
+          return Reflect.get(target, key, target);
+        },
+      });
+      const queued: unknown[] = [];
+      const broken = harnessFor([GitJobLogsChannel], flaky, { enqueue: async (job) => (queued.push(job), { id: 'job' }) });
+      const { connectClient } = await import('../../../src/testing/channel-harness');
+      const client = await connectClient(broken.server, userOf(d.own.accountId, LOGS));
+      try {
+        const p = params(d.own.runningJobId.toUpperCase());
+        expect(await client.subscribe(p)).toBe('confirm_subscription');
+        down = true;
+        await client.perform(p, 'refresh');
+        expect(client.received(p).at(-1)).toEqual({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to refresh logs' }, timestamp: expect.stringMatching(TIMESTAMP) });
+        expect(queued).toHaveLength(1);
+      } finally {
+        await client.close();
+      }
+    });
   });
 
   describe('publishers', () => {
