@@ -9,6 +9,7 @@ import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
 import { PreparedFrame } from '../hub/hub';
+import type { Logger } from '../log/logger';
 import { encodeMessage, encodePing } from '../protocol/codec';
 import { clientIp, extractToken, isOriginAllowed, requestUrl, restoreSid, selectProtocol } from './handshake';
 import { WsTransport } from './transport';
@@ -22,6 +23,14 @@ export interface CableServerOptions {
   shutdownTimeoutMs: number;
 }
 
+/**
+ * The size above which `ws` refuses a frame from its header and closes the socket with 1009, as websocket-driver's
+ * `max_length` does under Rails. Frames between `maxFrameBytes` and this cap are read, dropped and logged.
+ */
+export function hardFrameCap(maxFrameBytes: number): number {
+  return Math.max(maxFrameBytes * 4, 16 * 1024 * 1024);
+}
+
 /** Authenticates a connect request. */
 export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
 
@@ -29,6 +38,8 @@ export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
 export class CableServer<S = unknown> {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection<S>>();
+  /** Open ext-protocol connections by sid: a restore of a sid still open here takes that socket over. */
+  private readonly liveSessions = new Map<string, Connection<S>>();
   private readonly pingTimer: NodeJS.Timeout;
   private nextId = 1;
 
@@ -42,7 +53,7 @@ export class CableServer<S = unknown> {
       perMessageDeflate: false,
       clientTracking: false,
       // Frames between maxFrameBytes and this hard cap are dropped with a log line; above it ws closes (1009).
-      maxPayload: Math.max(opts.maxFrameBytes * 4, 16 * 1024 * 1024),
+      maxPayload: hardFrameCap(opts.maxFrameBytes),
       handleProtocols: (offered) => selectProtocol(offered),
     });
     this.pingTimer = setInterval(() => this.beat(), opts.pingIntervalMs);
@@ -93,7 +104,7 @@ export class CableServer<S = unknown> {
 
   private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined): void {
     const transport = new WsTransport(ws);
-    const conn = new Connection<S>(transport, { ...this.deps, onClosed: (c) => this.connections.delete(c) }, String(this.nextId++));
+    const conn = new Connection<S>(transport, { ...this.deps, liveSessions: this.liveSessions, onClosed: (c) => this.connections.delete(c) }, String(this.nextId++));
     this.connections.add(conn);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return conn.receiveBinary(byteLength(data));
@@ -101,7 +112,7 @@ export class CableServer<S = unknown> {
       conn.receive(buf.toString('utf8'), buf.length);
     });
     ws.on('close', () => conn.closed());
-    ws.on('error', (err) => conn.logger.warn('socket error', { err: err.message }));
+    ws.on('error', (err) => logSocketError(conn.logger, err, this.opts.maxFrameBytes));
     conn.start(auth, { restoreSid: sid });
   }
 
@@ -109,6 +120,16 @@ export class CableServer<S = unknown> {
     const frame = new PreparedFrame(encodePing(Date.now() / 1000));
     // Through the hub: at 10k sockets one synchronous loop of pings would stall the event loop for ~100 ms.
     this.deps.hub.sendToEach(frame, this.connections);
+  }
+}
+
+/** ws reports a refused frame or a broken socket with an error event (and closes the socket itself). */
+function logSocketError(logger: Logger, err: Error, maxFrameBytes: number): void {
+  const wsCode = (err as { code?: unknown }).code;
+  if (wsCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+    logger.warn('frame above the hard cap, socket closed with 1009', { code: 'CABLE_MESSAGE_TOO_BIG', limit: hardFrameCap(maxFrameBytes) });
+  } else {
+    logger.warn('socket error, socket closed', { code: 'CABLE_SOCKET_ERROR', reason: typeof wsCode === 'string' ? wsCode : err.message });
   }
 }
 

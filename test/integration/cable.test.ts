@@ -1,6 +1,9 @@
 // Wire conformance through a real server on port 0 and a raw `ws` client (protocol.md §7 items 1–22).
 
 import http from 'node:http';
+import { loadConfig } from '../../config';
+import { hardFrameCap } from '../../src/server/cable-server';
+import { capturingLogger, sleep, waitFor } from '../pubsub/helpers';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { RejectChannel } from '../support/test-channels';
@@ -304,45 +307,134 @@ describe('actions', () => {
 });
 
 describe('bad input', () => {
-  it('never answers bad frames and keeps the connection working', async () => {
-    const c = await connected();
+  let logged: TestCable;
+  let log: ReturnType<typeof capturingLogger>;
+  beforeAll(async () => {
+    log = capturingLogger();
+    logged = await startTestCable({ CABLE_MAX_FRAME_BYTES: '2048' }, { logger: log.logger });
+  });
+  afterAll(async () => {
+    await logged.stop();
+  });
+
+  /** Warn-or-worse lines logged since index `from`, as [level, code]. */
+  const problemsSince = (from: number) =>
+    (log.lines.slice(from) as Array<Record<string, unknown>>).filter((l) => l.level === 'warn' || l.level === 'error').map((l) => [l.level, l.code]);
+
+  async function loggedClient(): Promise<RawClient> {
+    const c = await openRaw(logged.urlFor(logged.userToken()));
+    await c.next(isType('welcome'));
+    c.ws.on('error', () => undefined);
+    return c;
+  }
+
+  it('never answers bad frames, logs each once at warn with its reason code and keeps the connection working', async () => {
+    const c = await loggedClient();
     const id = chat('bad');
-    const bad = [
-      '{not json',
-      '[]',
-      '42',
-      JSON.stringify({ command: 'explode', identifier: id }),
-      JSON.stringify({ identifier: id }),
-      JSON.stringify({ command: 'message', identifier: chat('unknown'), data: '{}' }),
-      JSON.stringify({ command: 'unsubscribe', identifier: chat('unknown') }),
-      JSON.stringify({ command: 'message', identifier: id, data: { action: 'echo' } }),
-      JSON.stringify({ command: 'message', identifier: id, data: 'not json' }),
-      JSON.stringify({ command: 'subscribe' }),
-      JSON.stringify({ type: 'ping' }),
+    const msg = (data: unknown, identifier = id) => JSON.stringify({ command: 'message', identifier, data });
+    const bad: Array<[string | Buffer, string | null]> = [
+      ['{not json', 'CABLE_MALFORMED_COMMAND'],
+      ['[]', 'CABLE_MALFORMED_COMMAND'],
+      ['42', 'CABLE_MALFORMED_COMMAND'],
+      [JSON.stringify({ command: 'explode', identifier: id }), 'CABLE_UNKNOWN_COMMAND'],
+      [JSON.stringify({ identifier: id }), 'CABLE_MALFORMED_COMMAND'],
+      [msg('{}', chat('unknown')), 'CABLE_UNKNOWN_SUBSCRIPTION'],
+      [JSON.stringify({ command: 'unsubscribe', identifier: chat('unknown') }), 'CABLE_UNKNOWN_SUBSCRIPTION'],
+      [msg({ action: 'echo' }), 'CABLE_MALFORMED_COMMAND'],
+      [msg('not json'), 'CABLE_MALFORMED_COMMAND'],
+      [msg('[1]'), 'CABLE_MALFORMED_COMMAND'],
+      [msg(JSON.stringify({ action: 'nope' })), 'CABLE_UNKNOWN_ACTION'],
+      [msg(JSON.stringify({ action: 'speak', body: 42 })), 'CABLE_PARAMS_INVALID'],
+      [JSON.stringify({ command: 'subscribe' }), 'CABLE_MALFORMED_COMMAND'],
+      [msg(JSON.stringify({ action: 'echo', pad: 'x'.repeat(5000) })), 'CABLE_FRAME_TOO_LARGE'],
+      [Buffer.from([1, 2, 3]), 'CABLE_BINARY_FRAME'],
+      [JSON.stringify({ type: 'ping' }), null],
     ];
     await subscribed(c, id);
-    for (const frame of bad) c.send(frame);
-    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    await c.none((f) => f.type !== 'ping', 400);
-    c.send({ command: 'message', identifier: id, data: JSON.stringify({ action: 'tick' }) });
-    expect((await c.next()).message).toEqual({ count: 1, room: 'bad' });
+    let ticks = 0;
+    for (const [frame, code] of bad) {
+      const from = log.lines.length;
+      if (Buffer.isBuffer(frame)) c.ws.send(frame, { binary: true });
+      else c.send(frame);
+      // Commands run in order: once the tick is answered, the bad frame has been handled; nothing came before it.
+      c.send(msg(JSON.stringify({ action: 'tick' })));
+      ticks += 1;
+      expect(await c.next()).toEqual({ identifier: id, message: { count: ticks, room: 'bad' } });
+      expect([String(frame).slice(0, 60), problemsSince(from)]).toEqual([String(frame).slice(0, 60), code ? [['warn', code]] : []]);
+    }
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
     c.close();
   });
 
-  it('drops frames above CABLE_MAX_FRAME_BYTES without closing', async () => {
-    const small = await startTestCable({ CABLE_MAX_FRAME_BYTES: '2048' });
-    const c = await openRaw(small.urlFor(small.userToken()));
-    await c.next();
-    const id = chat('big');
-    c.send({ command: 'subscribe', identifier: id });
-    await c.next();
-    c.send({ command: 'message', identifier: id, data: JSON.stringify({ action: 'echo', pad: 'x'.repeat(5000) }) });
-    await c.none((f) => f.identifier === id, 300);
-    c.send({ command: 'message', identifier: id, data: JSON.stringify({ action: 'tick' }) });
-    expect((await c.next()).message).toEqual({ count: 1, room: 'big' });
-    c.close();
-    await small.stop();
+  it('closes a frame above the hard cap with 1009 (websocket-driver max_length), logged once; other sockets carry on', async () => {
+    const bystander = await loggedClient();
+    await subscribed(bystander, chat('calm'));
+    const c = await loggedClient();
+    const from = log.lines.length;
+    c.ws.send('x'.repeat(hardFrameCap(2048) + 1));
+    expect((await c.closed).code).toBe(1009);
+    await waitFor(() => problemsSince(from).length > 0, 3000, 'the hard-cap log line');
+    await sleep(100);
+    expect(problemsSince(from)).toEqual([['warn', 'CABLE_MESSAGE_TOO_BIG']]);
+    expect(c.frames.filter((f) => f.type !== 'ping')).toEqual([{ type: 'welcome' }]);
+    await logged.cable.broadcast('chat_calm', 'still here');
+    expect((await bystander.next()).message).toBe('still here');
+    bystander.close();
   });
+
+  it('closes a text frame that is not UTF-8 with 1007, logged once with CABLE_SOCKET_ERROR', async () => {
+    const c = await loggedClient();
+    const from = log.lines.length;
+    c.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await c.closed).code).toBe(1007);
+    await waitFor(() => problemsSince(from).length > 0, 3000, 'the socket error log line');
+    expect(problemsSince(from)).toEqual([['warn', 'CABLE_SOCKET_ERROR']]);
+  });
+});
+
+describe('slow consumers', () => {
+  it('disconnects a client that stops reading with too_slow and keeps serving the others', async () => {
+    const log = capturingLogger();
+    const slowCable = await startTestCable({ CABLE_MAX_BUFFERED_BYTES: '65536' }, { logger: log.logger });
+    try {
+      const open = async () => {
+        const c = await openRaw(slowCable.urlFor(slowCable.userToken()));
+        await c.next(isType('welcome'));
+        await subscribed(c, chat('flood'));
+        return c;
+      };
+      const fast = await open();
+      const slow = await open();
+      const raw = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw.pause(); // stops reading: the kernel buffers fill, then the server's send buffer grows
+      const slowLogged = () => (log.lines as Array<Record<string, unknown>>).some((l) => l.code === 'CABLE_SLOW_CONSUMER');
+      const payload = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      while (!slowLogged() && sent < 2000) {
+        await slowCable.cable.broadcast('chat_flood', { n: sent, payload });
+        sent += 1;
+        if (sent % 8 === 0) await sleep(2);
+      }
+      expect(slowLogged()).toBe(true);
+      expect((log.lines as Array<Record<string, unknown>>).find((l) => l.code === 'CABLE_SLOW_CONSUMER')).toMatchObject({ level: 'warn' });
+      // The reading client got every broadcast and still gets new ones.
+      await slowCable.cable.broadcast('chat_flood', 'after');
+      expect((await fast.next((f) => f.message === 'after', 10_000)).message).toBe('after');
+      expect(fast.frames.filter((f) => typeof f.message === 'object').length).toBe(sent);
+      // Once it reads again, the slow client finds the too_slow disconnect after what was buffered, and a close.
+      raw.resume();
+      expect((await slow.closed).code).toBe(1000);
+      const last = slow.frames[slow.frames.length - 1];
+      expect(last).toEqual({ type: 'disconnect', reason: 'too_slow', reconnect: true });
+      expect(slow.frames.some((f) => f.message === 'after')).toBe(false);
+      await waitFor(() => slowCable.cable.connectionCount === 1, 3000, 'the slow socket to be gone');
+      const late = await open();
+      late.close();
+      fast.close();
+    } finally {
+      await slowCable.stop();
+    }
+  }, 30_000);
 });
 
 describe('disconnects', () => {
@@ -426,6 +518,25 @@ describe('http endpoints', () => {
     expect((await fetch(`${keyed.httpUrl}/_broadcast`, { method: 'POST', body, headers: { Authorization: 'Bearer wrong-key-000' } })).status).toBe(401);
     expect((await fetch(`${keyed.httpUrl}/_broadcast`, { method: 'POST', body, headers: { Authorization: 'Bearer sekret-key-123' } })).status).toBe(201);
     await keyed.stop();
+  });
+});
+
+describe('BenchmarkChannel', () => {
+  it('is registered only with CABLE_BENCHMARK_CHANNEL=1 (off by default): otherwise subscribe is rejected', async () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).cable.benchmarkChannel).toBe(false);
+    const id = JSON.stringify({ channel: 'BenchmarkChannel' });
+    for (const [flag, outcome] of [['0', 'reject_subscription'], ['1', 'confirm_subscription']] as const) {
+      const server = await startTestCable({ CABLE_BENCHMARK_CHANNEL: flag });
+      try {
+        const c = await openRaw(server.urlFor(server.userToken()));
+        await c.next(isType('welcome'));
+        c.send({ command: 'subscribe', identifier: id });
+        expect([flag, await c.next()]).toEqual([flag, { identifier: id, type: outcome }]);
+        c.close();
+      } finally {
+        await server.stop();
+      }
+    }
   });
 });
 
