@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
 import { findAccessibleConversation, type ConversationRow } from './conversation-access';
 import { addUserMessage, messageErrors, SENDABLE_STATUSES } from './conversation-messages';
-import { conversationStream, publishAiThinking, publishMessageCreated, publishTypingIndicator, streamingServiceStream, type MessageRow } from './ai-conversation-events';
+import { conversationStream, isConversationEvent, publishAiThinking, publishMessageCreated, publishTypingIndicator, streamingServiceStream, type MessageRow } from './ai-conversation-events';
 import { publishConversationUpdated } from './ai-conversations-list-events';
 import { isPresent } from './ai-values';
 
@@ -27,9 +27,15 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
 
   override async subscribed(): Promise<void> {
     this.conversation = this.found(await findAccessibleConversation(this.db, this.identity, this.params.conversation_id), 'conversation');
-    this.streamFrom(conversationStream(this.conversation));
-    // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>` (§8).
-    this.streamFrom(streamingServiceStream(this.conversation.id));
+    const own = conversationStream(this.conversation);
+    const service = streamingServiceStream(this.conversation.id);
+    if (own !== service) this.streamFrom(own);
+    // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>` (§8). Its `stream_*`
+    // frames are AiStreamingChannel's (translated there); this channel's clients cannot read them, so only this
+    // channel's own event types pass (also when websocket_channel happens to be that very stream).
+    this.streamFrom(service, (frame) => {
+      if (isConversationEvent(frame)) this.transmit(frame);
+    });
     this.transmit({ type: 'subscription.confirmed', conversation_id: this.conversation.conversationId || this.conversation.id, timestamp: this.now() });
   }
 

@@ -32,6 +32,17 @@ export function streamingServiceStream(conversationPk: string): string {
   return `ai_conversation_${conversationPk}`;
 }
 
+/** The frame types this channel's publishers send (what AiConversationChannel clients read, §2.2, §6.3, §9). */
+export const CONVERSATION_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'message_created', 'ai_response_streaming', 'ai_response_complete', 'message_updated', 'error', 'status_change', 'ai_thinking', 'typing', 'typing_indicator',
+]);
+
+/** Whether `frame` is one of CONVERSATION_EVENT_TYPES (StreamingService's `stream_*` frames are not). */
+export function isConversationEvent(frame: unknown): boolean {
+  const type = typeof frame === 'object' && frame !== null ? (frame as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && CONVERSATION_EVENT_TYPES.has(type);
+}
+
 /** The message object of every message event. */
 export function serializeMessage(conversation: ConversationRef, message: MessageRow): Record<string, unknown> {
   const content = jsonObject(message.metadata);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ApplicationChannel, isUuid } from '../application-channel';
 import { findAccessibleConversation } from './conversation-access';
+import { streamingServiceStream } from './ai-conversation-events';
 import {
   conversationStreamingStream,
   executionStreamingStream,
@@ -34,7 +35,7 @@ export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
     this.streamFrom(executionStreamingStream(key));
     this.streamFrom(executionStreamingStream(execution.executionId));
     this.streamFrom(executionStreamingStream(execution.id));
-    this.streamFrom(streamingServiceExecutionStream(execution.id), (frame) => this.transmit(translateStreamingServiceFrame(frame)));
+    this.streamFrom(streamingServiceExecutionStream(execution.id), (frame) => this.forwardStreamingService(frame));
     this.transmit({ type: 'subscription.confirmed', subscription_type: 'execution', execution_id: key, timestamp: this.now() });
   }
 
@@ -44,6 +45,14 @@ export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
     this.streamFrom(conversationStreamingStream(key));
     this.streamFrom(conversationStreamingStream(conversation.id));
     this.streamFrom(conversationStreamingStream(conversation.conversationId));
+    // Rails' StreamingService publishes the conversation's AI output to `ai_conversation_<pk>` (§2.4, §8).
+    this.streamFrom(streamingServiceStream(conversation.id), (frame) => this.forwardStreamingService(frame));
     this.transmit({ type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: key, timestamp: this.now() });
+  }
+
+  /** Transmit a StreamingService frame translated into this channel's shape; other frames are dropped. */
+  private forwardStreamingService(frame: unknown): void {
+    const translated = translateStreamingServiceFrame(frame);
+    if (translated) this.transmit(translated);
   }
 }

@@ -1,5 +1,6 @@
 // Payloads and publishers of AiStreamingChannel (§2.4): the `{type, data, timestamp}` envelope, the stream names
-// of both paths, and the translation of Rails StreamingService frames (`ai_execution_stream_<pk>`, §8).
+// of both paths, and the translation of Rails StreamingService frames (`ai_execution_stream_<pk>` and
+// `ai_conversation_<pk>`, §2.4, §8).
 
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
@@ -52,8 +53,19 @@ export function publishStreamError(b: Broadcaster, target: StreamTarget, data: {
   return publish(b, target, 'stream_error', { stream_id: data.stream_id, error: data.error, partial_content: data.partial_content ?? null });
 }
 
-/** A StreamingService frame (`stream_started`/`stream_chunk`/`stream_completed`/`stream_error`) in this channel's shape. */
-export function translateStreamingServiceFrame(frame: unknown): unknown {
+/** A frame of this channel: `{type, data, timestamp}`. */
+export interface StreamingFrame {
+  type: 'stream_start' | 'token' | 'stream_end' | 'stream_error';
+  data: Record<string, unknown>;
+  timestamp: unknown;
+}
+
+/**
+ * A Rails StreamingService frame (`stream_started` / `stream_chunk` / `stream_completed` / `stream_error`, published to
+ * `ai_execution_stream_<pk>` and `ai_conversation_<pk>`) in this channel's shape; null for any other frame, which
+ * AiStreamingChannel clients cannot read (§6.3: they read stream_start, token, stream_end, stream_error).
+ */
+export function translateStreamingServiceFrame(frame: unknown): StreamingFrame | null {
   const message = jsonObject(frame, {});
   const data = jsonObject(message.data);
   const timestamp = message.timestamp ?? isoNow();
@@ -67,6 +79,6 @@ export function translateStreamingServiceFrame(frame: unknown): unknown {
     case 'stream_error':
       return { type: 'stream_error', data: { stream_id: data.stream_id, error: data.error, partial_content: data.partial_response ?? null }, timestamp };
     default:
-      return frame;
+      return null;
   }
 }

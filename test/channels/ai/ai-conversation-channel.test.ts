@@ -58,6 +58,31 @@ describe('AiConversationChannel', () => {
       expect(streamsOf(client, params(d.own.agentlessConversationPk))).toEqual([`ai_conversation:${d.own.agentlessConversationPk}`, `ai_conversation_${d.own.agentlessConversationPk}`]);
     });
 
+    it("passes only its own event types from ai_conversation_<pk> (StreamingService's stream_* frames are AiStreamingChannel's)", async () => {
+      const client = await subscribed();
+      const stream = `ai_conversation_${d.own.conversationPk}`;
+      const at = '2026-03-15T09:29:28Z';
+      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's1' }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's1', content: 'a', accumulated_content: 'a', chunk_index: 0 }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's1', full_response: 'a' }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'ai_response_complete', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
+      await h.server.broadcast(stream, 'not a frame');
+      await new Promise((r) => setImmediate(r));
+      expect(client.received(params(d.own.conversationPk)).slice(1)).toEqual([{ type: 'ai_response_complete', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at }]);
+    });
+
+    it('subscribes once, filtered, when websocket_channel is ai_conversation_<pk> itself', async () => {
+      const row = await d.db.aiConversation.create({ data: { accountId: d.own.accountId, userId: d.own.ownerId, conversationId: `conv-self-${Date.now()}`, status: 'active' } });
+      await d.db.aiConversation.update({ where: { id: row.id }, data: { websocketChannel: `ai_conversation_${row.id}` } });
+      const client = await subscribed(row.id);
+      expect(streamsOf(client, params(row.id))).toEqual([`ai_conversation_${row.id}`]);
+      const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: row.id }, include: CONVERSATION_INCLUDE });
+      await h.server.broadcast(`ai_conversation_${row.id}`, { type: 'stream_chunk', data: { stream_id: 's2' } });
+      await publishConversationStatusChange(h.broadcaster, { ...conversation, status: 'paused' });
+      await new Promise((r) => setImmediate(r));
+      expect(client.received(params(row.id)).slice(1)).toEqual([{ type: 'status_change', conversation_id: conversation.conversationId, status: 'paused' }]);
+    });
+
     it('accepts a participant of a collaborative conversation', async () => {
       await subscribed(d.own.collaborativeConversationPk);
     });

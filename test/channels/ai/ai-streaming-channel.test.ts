@@ -61,7 +61,9 @@ describe('AiStreamingChannel', () => {
   describe('conversation path', () => {
     it('accepts the primary key and streams ai_streaming:conversation:<pk>', async () => {
       const client = await subscribed(conv(d.own.conversationPk));
-      expect(streamsOf(client, conv(d.own.conversationPk))).toEqual([`ai_streaming:conversation:${d.own.conversationPk}`, `ai_streaming:conversation:${d.own.conversationKey}`]);
+      expect(streamsOf(client, conv(d.own.conversationPk))).toEqual([
+        `ai_streaming:conversation:${d.own.conversationPk}`, `ai_streaming:conversation:${d.own.conversationKey}`, `ai_conversation_${d.own.conversationPk}`,
+      ]);
       expect(client.received(conv(d.own.conversationPk))).toEqual([
         { type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: d.own.conversationPk, timestamp: expect.stringMatching(TIMESTAMP) },
       ]);
@@ -69,7 +71,9 @@ describe('AiStreamingChannel', () => {
 
     it('accepts the conversation_id column as an alias', async () => {
       const client = await subscribed(conv(d.own.conversationKey));
-      expect(streamsOf(client, conv(d.own.conversationKey))).toEqual([`ai_streaming:conversation:${d.own.conversationKey}`, `ai_streaming:conversation:${d.own.conversationPk}`]);
+      expect(streamsOf(client, conv(d.own.conversationKey))).toEqual([
+        `ai_streaming:conversation:${d.own.conversationKey}`, `ai_streaming:conversation:${d.own.conversationPk}`, `ai_conversation_${d.own.conversationPk}`,
+      ]);
     });
 
     it('rejects a foreign conversation and a same-account user without access', async () => {
@@ -118,6 +122,7 @@ describe('AiStreamingChannel', () => {
       await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's9', chunk_index: 0, content: 'a', accumulated_content: 'a', buffer_size: 1 }, timestamp: at });
       await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's9', full_response: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at });
       await h.server.broadcast(stream, { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_response: 'a' }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_progress', data: { stream_id: 's9' }, timestamp: at });
       await new Promise((r) => setImmediate(r));
       expect(client.received(exec(d.own.executionId)).slice(1)).toEqual([
         { type: 'stream_start', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at },
@@ -125,6 +130,25 @@ describe('AiStreamingChannel', () => {
         { type: 'stream_end', data: { stream_id: 's9', content: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at },
         { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_content: 'a' }, timestamp: at },
       ]);
+    });
+
+    it("translates StreamingService's ai_conversation_<pk> frames for conversation subscribers (by PK or column) and drops the conversation channel's own events", async () => {
+      const byPk = await subscribed(conv(d.own.conversationPk));
+      const byColumn = await subscribed(conv(d.own.conversationKey));
+      const stream = `ai_conversation_${d.own.conversationPk}`;
+      const at = '2026-03-15T09:29:28Z';
+      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 'c1', conversation_id: d.own.conversationPk }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'message_created', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 'c1', chunk_index: 0, content: 'Hi', accumulated_content: 'Hi' }, timestamp: at });
+      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 'c1', full_response: 'Hi', usage: { total: 1 }, cost: '0.01', duration_ms: 5 }, timestamp: at });
+      await new Promise((r) => setImmediate(r));
+      const expected = [
+        { type: 'stream_start', data: { stream_id: 'c1', conversation_id: d.own.conversationPk }, timestamp: at },
+        { type: 'token', data: { stream_id: 'c1', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 }, timestamp: at },
+        { type: 'stream_end', data: { stream_id: 'c1', content: 'Hi', usage: { total: 1 }, cost: '0.01', duration_ms: 5 }, timestamp: at },
+      ];
+      expect(byPk.received(conv(d.own.conversationPk)).slice(1)).toEqual(expected);
+      expect(byColumn.received(conv(d.own.conversationKey)).slice(1)).toEqual(expected);
     });
   });
 });
