@@ -1,5 +1,5 @@
 // The server as a process, the way `npm start` runs it: boot on a fresh embedded SQLite file (migrated and seeded),
-// the demo hint, a bad setting refused naming the variable, and SIGTERM → server_restart to every socket, exit 0.
+// the demo hint, a bad setting refused naming the variable, and SIGTERM or SIGINT → server_restart to every socket, exit 0.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,7 +36,7 @@ describe('the server process', () => {
     expect(p.output()).toMatch(/PORT/);
   }, 30000);
 
-  it('boots on a fresh SQLite file, prints a working demo URL and closes sockets with server_restart on SIGTERM', async () => {
+  it('boots on a fresh SQLite file, prints a working demo URL and closes sockets with server_restart on SIGTERM and on SIGINT', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cable-proc-'));
     const p = start({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'cable.db')}` });
     try {
@@ -47,6 +47,20 @@ describe('the server process', () => {
       p.child.kill('SIGTERM');
       expect(await c.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
       expect(await p.exited).toBe(0);
+      // The same database again (already migrated and seeded): SIGINT (Ctrl-C) shuts down exactly like SIGTERM.
+      const q = start({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'cable.db')}` });
+      try {
+        const [, again] = await waitForOutput(q.output, /Demo owner of "Acme" \(valid 24 h\): (ws:\/\/\S+)/);
+        const d = await openRaw((again as string).replace('ws://localhost:', 'ws://127.0.0.1:'));
+        expect(await d.next()).toEqual({ type: 'welcome' });
+        q.child.kill('SIGINT');
+        expect(await d.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
+        expect((await d.closed).code).toBe(1000);
+        expect(await q.exited).toBe(0);
+        expect(q.output()).toMatch(/SIGINT received/);
+      } finally {
+        q.child.kill('SIGKILL');
+      }
     } finally {
       p.child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
