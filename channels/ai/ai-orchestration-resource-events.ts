@@ -1,10 +1,12 @@
-// Resource publishers of AiOrchestrationChannel (§2.3): agent, alert and health events, Ralph loops, circuit
-// breakers, worktree sessions, worktrees and merges, each with the original's fan-out.
+// Resource publishers of AiOrchestrationChannel (§2.3): agent, conversation, alert and health events, Ralph loops,
+// circuit breakers, worktree sessions, worktrees and merges, each with the original's fan-out.
 
 import type { AiAgentExecution, AiCircuitBreaker, AiRalphLoop, AiWorktree, AiWorktreeSession, CircuitBreaker } from '../../src/db/prisma';
 import type { Broadcaster } from '../support/services';
 import { broadcastAll, orchestrationMessage, orchestrationStream, publishOrchestrationEvent } from './ai-orchestration-envelope';
 import { ralphLoopProgress, serializeBreaker, worktreeSessionSummary, worktreeSummary } from './ai-orchestration-payloads';
+import { serializeMessage, type ConversationRef, type MessageRow } from './ai-conversation-events';
+import { serializeListConversation, type ListConversation } from './ai-conversations-list-events';
 
 /** Ralph loop transitions whose payload is the loop's progress only. */
 export type RalphTransition = 'started' | 'progress' | 'completed' | 'paused' | 'cancelled';
@@ -24,6 +26,22 @@ export async function publishAgentEvent(b: Broadcaster, event: string, execution
 /** `agent.created` / `agent.updated` / `agent.deleted` of an agent (generic rule, resource `agent`). */
 export function publishAgentResourceEvent(b: Broadcaster, event: string, agent: { id: string; accountId: string }, payload: Record<string, unknown>): Promise<void> {
   return publishOrchestrationEvent(b, { event, resourceType: 'agent', resourceId: agent.id, payload, accountId: agent.accountId });
+}
+
+/**
+ * `conversation.created` / `conversation.updated` `{conversation}` (the conversations-list object), resource
+ * `conversation` / PK, by the generic rule. The original lists these names in EVENT_TYPES but has no helper; as
+ * with agent executions, `conversation:<pk>` is not a subscribable type, so account subscribers receive them.
+ */
+export function publishConversationOrchestrationEvent(b: Broadcaster, transition: 'created' | 'updated', conversation: ListConversation): Promise<void> {
+  const payload = { conversation: serializeListConversation(conversation) };
+  return publishOrchestrationEvent(b, { event: `conversation.${transition}`, resourceType: 'conversation', resourceId: conversation.id, payload, accountId: conversation.accountId });
+}
+
+/** `conversation.message.added` `{conversation_id (column), message}` (AiConversationChannel's message object). */
+export function publishConversationMessageAdded(b: Broadcaster, conversation: ConversationRef & { accountId: string }, message: MessageRow): Promise<void> {
+  const payload = { conversation_id: conversation.conversationId, message: serializeMessage(conversation, message) };
+  return publishOrchestrationEvent(b, { event: 'conversation.message.added', resourceType: 'conversation', resourceId: conversation.id, payload, accountId: conversation.accountId });
 }
 
 /** `monitoring.alert.triggered` (resource `alert`, id = alert_type) to the account's monitoring and account streams. */

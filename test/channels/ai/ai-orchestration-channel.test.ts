@@ -76,6 +76,8 @@ describe('AiOrchestrationChannel', () => {
       expect((await outcome(sub({ type, id }), ['ai.monitor'])).result).toBe('reject_subscription');
     });
 
+    // §2.3: the original requires ai_orchestration.read for every circuit_breaker id; ownership narrows that, it does
+    // not replace it (an own-account breaker still needs the permission).
     it('circuit_breaker for an own breaker', async () => {
       expect((await outcome(sub({ type: 'circuit_breaker', id: d.own.breakerId }))).result).toBe('reject_subscription');
     });

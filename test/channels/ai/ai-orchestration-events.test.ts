@@ -6,6 +6,9 @@ import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-ch
 import { publishOrchestrationEvent, publishSystemMetricsUpdate } from '../../../channels/ai/ai-orchestration-envelope';
 import * as R from '../../../channels/ai/ai-orchestration-resource-events';
 import * as W from '../../../channels/ai/ai-orchestration-workflow-events';
+import { MESSAGE_INCLUDE, serializeMessage } from '../../../channels/ai/ai-conversation-events';
+import { serializeListConversation } from '../../../channels/ai/ai-conversations-list-events';
+import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import type { HarnessClient } from '../../../src/testing/channel-harness';
 import { clientPool, harnessFor, openAiDb, TIMESTAMP, userOf, type AiDb } from './fixtures';
 
@@ -128,6 +131,21 @@ describe('AiOrchestrationChannel publishers', () => {
     expect(got.account?.[0]).toEqual(envelope('agent.execution.failed', 'agent_execution', execution.id, { agent_id: d.own.agentId, execution_id: d.own.executionId, error: 'x' }));
     const updated = await deliveries(() => R.publishAgentResourceEvent(h.broadcaster, 'agent.updated', { id: d.own.agentId, accountId: d.own.accountId }, { name: 'n' }));
     expect(Object.keys(updated).sort()).toEqual(['account', 'agent']);
+  });
+
+  it('conversation.* events (EVENT_TYPES) reach the account subscribers with the conversation or message object', async () => {
+    const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.own.conversationPk }, include: CONVERSATION_INCLUDE });
+    const created = await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'created', conversation));
+    expect(Object.keys(created)).toEqual(['account']);
+    expect(created.account?.[0]).toEqual(envelope('conversation.created', 'conversation', conversation.id, { conversation: serializeListConversation(conversation) }));
+    const updated = await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'updated', conversation));
+    expect(updated.account?.[0]).toMatchObject({ event: 'conversation.updated', payload: { conversation: { id: conversation.id, conversation_id: d.own.conversationKey, title: 'Plan' } } });
+    const message = await d.db.aiMessage.findFirstOrThrow({ where: { aiConversationId: conversation.id }, include: MESSAGE_INCLUDE });
+    const added = await deliveries(() => R.publishConversationMessageAdded(h.broadcaster, conversation, message));
+    expect(Object.keys(added)).toEqual(['account']);
+    expect(added.account?.[0]).toEqual(envelope('conversation.message.added', 'conversation', conversation.id, { conversation_id: d.own.conversationKey, message: serializeMessage(conversation, message) }));
+    const foreign = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.foreign.conversationPk }, include: CONVERSATION_INCLUDE });
+    expect(await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'updated', foreign))).toEqual({});
   });
 
   it('alerts go to monitoring and account; health to system:health and account', async () => {
