@@ -34,4 +34,11 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
     expect(c.database).toMatchObject({ autoMigrate: false, seed: false });
   });
+
+  it('migrates and seeds a file: database by default, but does not seed it when NODE_ENV=production (README table)', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET_KEY: 'a-production-secret-123', BROADCAST_KEY: 'a-broadcast-key-123' };
+    expect(loadConfig({ DATABASE_URL: 'file:./x.db' }).database).toMatchObject({ autoMigrate: true, seed: true });
+    expect(loadConfig({ ...prod, DATABASE_URL: 'file:./x.db' }).database).toMatchObject({ autoMigrate: true, seed: false });
+    expect(loadConfig({ ...prod, DATABASE_URL: 'file:./x.db', DATABASE_SEED: '1' }).database.seed).toBe(true);
+  });
 });
