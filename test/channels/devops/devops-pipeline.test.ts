@@ -1,5 +1,6 @@
 // DevopsPipelineChannel and its historical alias CiCdPipelineChannel: own account, optional pipeline of that
-// account, exact streams and subscribe frame, every publisher's payload on both streams; end to end over raw ws.
+// account, exact streams and subscribe frame, every publisher's payload on both streams; end to end over raw ws
+// (DevopsPipelineChannel) and @rails/actioncable (CiCdPipelineChannel).
 
 import { CiCdPipelineChannel } from '../../../channels/devops/ci-cd-pipeline-channel';
 import { DevopsPipelineChannel } from '../../../channels/devops/devops-pipeline-channel';
@@ -15,6 +16,7 @@ import {
   publishStepUpdated,
   type PipelineRunGraph,
 } from '../../../channels/devops/devops-pipeline-events';
+import { railsCable, railsSubscribe } from '../../support/clients';
 import { openRaw } from '../../support/ws-client';
 import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
 
@@ -126,6 +128,35 @@ describe('DevopsPipelineChannel', () => {
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
     });
 
+    it('rejects a malformed ci_cd_pipeline_id', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: `${d.own.devopsPipelineId}x` }))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 42 }))).toBe('reject_subscription');
+    });
+
+    it('rejects a missing or non-string account_id', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      expect(await client.subscribe(cicd({}))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ account_id: 42 }))).toBe('reject_subscription');
+    });
+
+    it('rejects a worker identity', async () => {
+      const client = await pool.connect(workerOf(d.own.accountId));
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId }))).toBe('reject_subscription');
+      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
+    });
+
+    it('treats a blank or null ci_cd_pipeline_id as the whole account', async () => {
+      const client = await pool.connect(userOf(d.own.accountId));
+      for (const ci_cd_pipeline_id of ['', null]) {
+        const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id });
+        expect(await client.subscribe(params)).toBe('confirm_subscription');
+        expect(streamsOf(client, params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
+      }
+    });
+
     it('delivers what older producers publish to ci_cd_pipeline_<id>', async () => {
       const client = await pool.connect(userOf(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
@@ -230,7 +261,8 @@ describe('DevopsPipelineChannel', () => {
     });
   });
 
-  describe('end to end (raw ws, as useDevopsWebSocket connects, against startServer)', () => {
+  describe('end to end (raw ws, as useDevopsWebSocket connects, and @rails/actioncable for the alias, against startServer)', () => {
+    const AC = railsCable();
     let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
     beforeAll(async () => {
       e2e = await startDevopsServer();
@@ -254,6 +286,28 @@ describe('DevopsPipelineChannel', () => {
       } finally {
         ws.close();
         await ws.closed;
+      }
+    });
+
+    it('CiCdPipelineChannel through @rails/actioncable: confirms its own pipeline, rejects a foreign one and delivers run_updated and ci_cd_* broadcasts', async () => {
+      const consumer = AC.createConsumer(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
+      try {
+        const own = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.own.devopsPipelineId });
+        const account = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId });
+        const foreign = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.foreign.devopsPipelineId });
+        expect(await own.state).toBe('connected');
+        expect(await account.state).toBe('connected');
+        expect(await foreign.state).toBe('rejected');
+        expect(await own.next()).toEqual({ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
+        expect(await account.next()).toMatchObject({ type: 'subscribed', pipeline_id: null });
+        const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
+        await publishRunUpdated(e2e.running.services.broadcaster, run);
+        expect(await own.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId, pipeline_id: e2e.own.devopsPipelineId } });
+        expect(await account.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId } });
+        await e2e.running.services.broadcaster.broadcast(`ci_cd_pipeline_${e2e.own.devopsPipelineId}`, { type: 'run_completed', legacy: true });
+        expect(await own.next()).toEqual({ type: 'run_completed', legacy: true });
+      } finally {
+        consumer.disconnect();
       }
     });
 
