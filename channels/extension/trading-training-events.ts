@@ -1,6 +1,7 @@
 // Training-session events (powernode-channels.md §2.21 and the fork's additions, §9): each goes to
 // `trading_training_<session_id>` and `trading_training_account_<account_id>` (session_created: account stream only);
-// failed, cancelled, paused, config_updated and emergency_halt also go to the workers' Redis pub/sub channel.
+// the six lifecycle events (session_created, cancelled, paused, config_updated, emergency_halt, resumed) and failed
+// also go to the workers' Redis pub/sub channel.
 
 import { isoNow, iso } from '../application-channel';
 import type { Broadcaster, SidePublisher } from '../support/services';
@@ -53,9 +54,10 @@ export async function publishTrainingWorkerEvent(side: SidePublisher | null, ses
   );
 }
 
-/** `session_created {session_id, name, status}` (account stream only). */
-export async function publishTrainingSessionCreated(b: Broadcaster, s: TrainingSessionRecord): Promise<void> {
+/** `session_created {session_id, name, status}` (account stream only); also published to the workers. */
+export async function publishTrainingSessionCreated(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord): Promise<void> {
   await b.broadcast(trainingAccountStream(s.accountId), { type: 'session_created', session_id: s.id, name: s.name, status: s.status, timestamp: isoNow() });
+  await publishTrainingWorkerEvent(side, s.id, 'session_created');
 }
 
 /** `tick_update {session_id, completed_ticks, total_ticks, progress_pct, metrics, timeline, status}`. */
@@ -77,29 +79,29 @@ export async function publishTrainingFailed(b: Broadcaster, side: SidePublisher 
   await publishTrainingWorkerEvent(side, s.id, 'failed');
 }
 
-async function statusEvent(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord, type: string, toWorkers: boolean): Promise<void> {
+async function statusEvent(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord, type: string): Promise<void> {
   await toBoth(b, s, { type, session_id: s.id, status: s.status, timestamp: isoNow() });
-  if (toWorkers) await publishTrainingWorkerEvent(side, s.id, type);
+  await publishTrainingWorkerEvent(side, s.id, type);
 }
 
 /** `cancelled {session_id, status}`; also published to the workers. */
 export function publishTrainingCancelled(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord): Promise<void> {
-  return statusEvent(b, side, s, 'cancelled', true);
+  return statusEvent(b, side, s, 'cancelled');
 }
 
 /** `paused {session_id, status}`; also published to the workers. */
 export function publishTrainingPaused(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord): Promise<void> {
-  return statusEvent(b, side, s, 'paused', true);
+  return statusEvent(b, side, s, 'paused');
 }
 
 /** `emergency_halt {session_id, status}`; also published to the workers. */
 export function publishTrainingEmergencyHalt(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord): Promise<void> {
-  return statusEvent(b, side, s, 'emergency_halt', true);
+  return statusEvent(b, side, s, 'emergency_halt');
 }
 
-/** `resumed {session_id, status}` (the fork does not tell the workers; they poll training_status). */
-export function publishTrainingResumed(b: Broadcaster, s: TrainingSessionRecord): Promise<void> {
-  return statusEvent(b, null, s, 'resumed', false);
+/** `resumed {session_id, status}`; also published to the workers (the fork only broadcast it). */
+export function publishTrainingResumed(b: Broadcaster, side: SidePublisher | null, s: TrainingSessionRecord): Promise<void> {
+  return statusEvent(b, side, s, 'resumed');
 }
 
 /** `config_updated {session_id, changes}`; also published to the workers with the changes. */

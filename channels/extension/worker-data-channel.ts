@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
-import { claimJob, completeJob, jobStreamsFor, pendingJobs } from './worker-jobs';
+import { announceJob, claimJob, completeJob, jobPayload, jobStreamsFor, pendingJobs, type JobRow } from './worker-jobs';
 import { cachedTickers, strategyContexts } from './worker-trading-data';
 import { recordResults, StrategyResult, type TickRef } from './worker-trading-results';
 import { findSession, recordTick, TERMINAL_STATUSES, trainingStatus } from './worker-training';
@@ -92,14 +92,21 @@ export class WorkerDataChannel extends WorkerRpcChannel {
     return pendingJobs(this.db, this.worker, limit ?? 50);
   }
 
-  /** `claim_job {job_id}` → `{job}` (pending → dispatched to this worker). */
-  claim_job({ job_id }: z.infer<typeof ClaimJob>) {
-    return claimJob(this.db, this.worker, this.uuidOr(job_id, 'Job not found'));
+  /** `claim_job {job_id}` → `{job}` (pending → dispatched to this worker; announced as running). */
+  async claim_job({ job_id }: z.infer<typeof ClaimJob>) {
+    return this.announced(await claimJob(this.db, this.worker, this.uuidOr(job_id, 'Job not found')));
   }
 
-  /** `complete_job {job_id, success?, result?, error?}` → `{job}` (dispatched → done | failed). */
-  complete_job({ job_id, success, result, error }: z.infer<typeof CompleteJob>) {
-    return completeJob(this.db, this.services, this.worker, { jobId: this.uuidOr(job_id, 'Job not found'), success: success ?? true, result, error });
+  /** `complete_job {job_id, success?, result?, error?}` → `{job}` (dispatched → done | failed; announced). */
+  async complete_job({ job_id, success, result, error }: z.infer<typeof CompleteJob>) {
+    const input = { jobId: this.uuidOr(job_id, 'Job not found'), success: success ?? true, result, error };
+    return this.announced(await completeJob(this.db, this.worker, input));
+  }
+
+  /** `{job}` for the reply, after telling the job's waiters; a failed announcement is logged, never the worker's error. */
+  private async announced(job: JobRow) {
+    await announceJob(this.services, job).catch((err: unknown) => this.logger.warn('job status not announced', { code: 'CABLE_CHANNEL_ERROR', err }));
+    return { job: jobPayload(job) };
   }
 
   private session(sessionId: string) {

@@ -1,15 +1,16 @@
 // The worker side of the job outbox (cable_job_outbox): which job streams a worker hears, listing the pending jobs
 // it may take (catch-up after a reconnect), claiming one (pending → dispatched) and recording its outcome
-// (dispatched → done | failed, with result or error). Tool-call results are pushed to the worker that asked.
+// (dispatched → done | failed, with result or error), and announcing claims and outcomes to whoever waits on them.
 
-import type { Db } from '../../src/db/prisma';
+import type { Db, JobOutbox } from '../../src/db/prisma';
 import type { WorkerIdentity } from '../../src/auth/identity';
 import { iso } from '../application-channel';
 import type { AppServices } from '../support/services';
 import { workerJobsStream } from '../support/job-queue';
 import { RpcError } from './worker-rpc-channel';
 import { jsonObject, jsonValue } from './extension-payloads';
-import { publishToolResult, TOOL_DISPATCH_JOB } from './worker-tools';
+import { publishToolResult, toolOutput, TOOL_DISPATCH_JOB } from './worker-tools';
+import { publishMcpJobStatus } from '../platform/mcp-job-status';
 
 /** The job streams a worker subscribes to: its account's; a system worker also `worker_jobs:system` and every active account's. */
 export async function jobStreamsFor(db: Db, worker: WorkerIdentity): Promise<string[]> {
@@ -24,7 +25,8 @@ function jobScope(worker: WorkerIdentity): { accountId?: string } {
   return worker.isSystem ? {} : { accountId: worker.accountId };
 }
 
-type JobRow = Awaited<ReturnType<Db['jobOutbox']['findFirst']>> & object;
+/** One cable_job_outbox row. */
+export type JobRow = JobOutbox;
 
 /** The wire shape of a job row. */
 export function jobPayload(job: JobRow): Record<string, unknown> {
@@ -40,32 +42,38 @@ export async function pendingJobs(db: Db, worker: WorkerIdentity, limit: number)
   return { jobs: rows.map(jobPayload) };
 }
 
-/** `claim_job {job_id}` → `{job}`: atomically pending → dispatched to this worker; a second claim fails. */
-export async function claimJob(db: Db, worker: WorkerIdentity, jobId: string): Promise<{ job: Record<string, unknown> }> {
+/** `claim_job {job_id}`: atomically pending → dispatched to this worker; a second claim fails. Returns the row. */
+export async function claimJob(db: Db, worker: WorkerIdentity, jobId: string): Promise<JobRow> {
   const where = { id: jobId, ...jobScope(worker) };
   const claimed = await db.jobOutbox.updateMany({ where: { ...where, status: 'pending' }, data: { status: 'dispatched', workerId: worker.workerId, dispatchedAt: new Date() } });
   const job = await db.jobOutbox.findFirst({ where });
   if (!job) throw new RpcError('Job not found');
   if (claimed.count === 0) throw new RpcError(`Job already ${job.status}`);
-  return { job: jobPayload(job) };
+  return job;
 }
 
-/** `complete_job {job_id, success, result?, error?}` → `{job}`: only the worker that claimed it may finish it. */
+/** `complete_job {job_id, success, result?, error?}`: only the worker that claimed it may finish it. Returns the row. */
 export async function completeJob(
   db: Db,
-  services: AppServices,
   worker: WorkerIdentity,
   input: { jobId: string; success: boolean; result?: unknown; error?: string | undefined },
-): Promise<{ job: Record<string, unknown> }> {
+): Promise<JobRow> {
   const where = { id: input.jobId, workerId: worker.workerId, status: 'dispatched' };
   const status = input.success ? 'done' : 'failed';
   const error = input.success ? null : (input.error ?? 'failed');
   const result = input.success && input.result !== undefined && input.result !== null ? { result: input.result as never } : {};
   const updated = await db.jobOutbox.updateMany({ where, data: { status, ...result, error, completedAt: new Date() } });
   if (updated.count === 0) throw new RpcError('Job not found or not dispatched to this worker');
-  const job = await db.jobOutbox.findFirstOrThrow({ where: { id: input.jobId } });
-  if (job.jobClass === TOOL_DISPATCH_JOB) await pushToolResult(services, job);
-  return { job: jobPayload(job) };
+  return db.jobOutbox.findFirstOrThrow({ where: { id: input.jobId } });
+}
+
+/**
+ * Tell whoever waits on a job that it was claimed or finished: McpChannel subscribers (tool calls, workflow runs,
+ * agent executions: running / completed / failed) and, for a finished tool dispatch, the worker that asked for it.
+ */
+export async function announceJob(services: AppServices, job: JobRow): Promise<void> {
+  await publishMcpJobStatus(services, job);
+  if (job.jobClass === TOOL_DISPATCH_JOB && job.status !== 'dispatched') await pushToolResult(services, job);
 }
 
 async function pushToolResult(services: AppServices, job: JobRow): Promise<void> {
@@ -79,7 +87,7 @@ async function pushToolResult(services: AppServices, job: JobRow): Promise<void>
     tool_call_id: typeof call.id === 'string' ? call.id : null,
     tool: typeof call.name === 'string' ? call.name : null,
     success: job.status === 'done',
-    result: job.status === 'done' ? jsonValue(job.result, null) : null,
+    result: job.status === 'done' ? toolOutput(job.result) : null,
     error: job.error,
   });
 }

@@ -22,6 +22,9 @@ export function rpcRequest<T extends z.ZodRawShape>(shape: T) {
   return z.looseObject({ action: z.string(), request_id: RequestId, ...shape });
 }
 
+/** What an action returns when it answers the request itself later (replySuccess / replyError with its request_id). */
+export const REPLY_LATER: unique symbol = Symbol('reply later');
+
 /** Worker channels take no params beyond `channel`. */
 const Params = z.looseObject({ channel: z.string() });
 
@@ -49,7 +52,8 @@ export abstract class WorkerRpcChannel extends ApplicationChannel {
       return this.replyError(requestId, validationMessage(parsed.error));
     }
     try {
-      this.replySuccess(requestId, await handler.call(this, parsed.data));
+      const out = await handler.call(this, parsed.data);
+      if (out !== REPLY_LATER) this.replySuccess(requestId, out);
     } catch (err) {
       this.replyError(requestId, this.exposedMessage(err, action));
     }

@@ -1,12 +1,13 @@
 // WorkerToolDispatchChannel (powernode-channels.md §2.23, §6.4): worker → server RPC for agent tools. Worker
-// identities only; every agent is looked up in the worker's account (system workers: any account). Tool calls go
-// to the job outbox; their recorded results come back by `tool_result` and as a push on `worker_tool_dispatch:<id>`.
+// identities only; every agent is looked up in the worker's account (system workers: any account). A tool call goes
+// to the job outbox and its request is answered with the tool's output once a worker completes the job (as the Ruby
+// LlmProxyClient expects), or with an error when it takes longer than the client waits.
 
 import { z } from 'zod';
-import { RpcError, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
+import { REPLY_LATER, RequestId, RpcError, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { jobPayload } from './worker-jobs';
-import { enqueueToolCall, toolArguments, toolDefinitions, toolDispatchStream, toolError, toolsEnabled, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
-import { jsonValue } from './extension-payloads';
+import { enqueueToolCall, toolArguments, toolDefinitions, toolDispatchStream, toolError, toolOutput, toolsEnabled, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
+import { jsonObject } from './extension-payloads';
 
 const AgentId = z.string({ error: 'agent_id required' }).min(1, 'agent_id required').max(64);
 const ToolDefinitions = rpcRequest({ agent_id: AgentId });
@@ -17,13 +18,34 @@ const DispatchTool = rpcRequest({
 const ToolResult = rpcRequest({ job_id: z.string({ error: 'job_id required' }).max(64) });
 const Ping = rpcRequest({});
 
+/** Tool calls of one subscription that may wait for their result at the same time. */
+export const MAX_TOOL_CALLS_IN_FLIGHT = 64;
+
+interface Waiting {
+  requestId: z.infer<typeof RequestId>;
+  tool: string;
+  timer: NodeJS.Timeout;
+}
+
 /** Tool definitions and tool calls for the agents a worker runs. */
 export class WorkerToolDispatchChannel extends WorkerRpcChannel {
   static override identifier = 'WorkerToolDispatchChannel';
   static override actions = { tool_definitions: ToolDefinitions, dispatch_tool: DispatchTool, tool_result: ToolResult, ping: Ping };
+  /** How long `dispatch_tool` waits for the tool's result: under the Ruby client's 30 s request timeout. */
+  static toolResultTimeoutMs = 25_000;
+  private readonly waiting = new Map<string, Waiting>();
 
   override subscribed(): void {
-    this.streamFrom(toolDispatchStream(this.worker.workerId));
+    // Every message of the stream is relayed (Rails' stream_from); finished tool calls also answer their request.
+    this.streamFrom(toolDispatchStream(this.worker.workerId), (message) => {
+      this.transmit(message);
+      this.toolFinished(message);
+    });
+  }
+
+  override unsubscribed(): void {
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    this.waiting.clear();
   }
 
   /** `tool_definitions {agent_id}` → `{tools, tools_enabled}`. */
@@ -32,8 +54,8 @@ export class WorkerToolDispatchChannel extends WorkerRpcChannel {
     return { tools: await toolDefinitions(this.db, agent), tools_enabled: toolsEnabled(agent) };
   }
 
-  /** `dispatch_tool {agent_id, tool_call}` → `{result}`: the queued job, or the original's error-as-result shapes. */
-  async dispatch_tool({ agent_id, tool_call }: z.infer<typeof DispatchTool>): Promise<{ result: Record<string, unknown> }> {
+  /** `dispatch_tool {agent_id, tool_call}` → `{result}`: the tool's output once a worker ran it, or the original's error-as-result shapes. */
+  async dispatch_tool({ request_id, agent_id, tool_call }: z.infer<typeof DispatchTool>): Promise<{ result: Record<string, unknown> } | typeof REPLY_LATER> {
     const agent = await this.findAgent(agent_id);
     const name = tool_call.name;
     if (!toolsEnabled(agent)) return { result: toolError('Permission denied', name, 'Tools are disabled for this agent') };
@@ -41,15 +63,42 @@ export class WorkerToolDispatchChannel extends WorkerRpcChannel {
     if (!tools.some((t) => t.name === name)) return { result: toolError(`Unknown tool: ${name}`, name, `Tool ${name} is not available to this agent`) };
     const args = toolArguments(tool_call.arguments);
     if (!args) return { result: toolError('Tool execution failed', name, 'arguments must be a JSON object') };
+    if (this.waiting.size >= MAX_TOOL_CALLS_IN_FLIGHT) throw new RpcError('Too many tool calls in flight');
     const job = await enqueueToolCall(this.services, agent, { name, id: tool_call.id ?? null, arguments: args }, this.worker.workerId);
-    return { result: { status: 'queued', job_id: job.id, tool: name, tool_call_id: tool_call.id ?? null } };
+    this.wait(job.id, request_id, name);
+    // A worker may have finished the job before the wait was registered.
+    const row = await this.db.jobOutbox.findFirst({ where: { id: job.id, status: { in: ['done', 'failed'] } } });
+    if (row) this.settle(job.id, row.status === 'done', toolOutput(row.result), row.error);
+    return REPLY_LATER;
   }
 
   /** `tool_result {job_id}` → `{job, result}`: the recorded result of a tool call (null until a worker completes it). */
   async tool_result({ job_id }: z.infer<typeof ToolResult>): Promise<Record<string, unknown>> {
     const job = await this.db.jobOutbox.findFirst({ where: { id: this.uuidOr(job_id, 'Job not found'), jobClass: TOOL_DISPATCH_JOB, ...this.accountScope() } });
     if (!job) throw new RpcError('Job not found');
-    return { job: jobPayload(job), result: job.status === 'done' ? jsonValue(job.result, null) : null, error: job.error };
+    return { job: jobPayload(job), result: job.status === 'done' ? toolOutput(job.result) : null, error: job.error };
+  }
+
+  private wait(jobId: string, requestId: z.infer<typeof RequestId>, tool: string): void {
+    const timer = setTimeout(() => {
+      if (this.waiting.delete(jobId)) this.replyError(requestId, 'Tool execution timed out');
+    }, WorkerToolDispatchChannel.toolResultTimeoutMs);
+    timer.unref();
+    this.waiting.set(jobId, { requestId, tool, timer });
+  }
+
+  private toolFinished(message: unknown): void {
+    const m = jsonObject(message);
+    if (m.type === 'tool_result' && typeof m.job_id === 'string') this.settle(m.job_id, m.success === true, m.result, typeof m.error === 'string' ? m.error : null);
+  }
+
+  /** Answer the request waiting on `jobId` (once): `{result: <tool output>}` (see toolOutput), or the original's failure-as-result. */
+  private settle(jobId: string, success: boolean, result: unknown, error: string | null): void {
+    const w = this.waiting.get(jobId);
+    if (!w) return;
+    this.waiting.delete(jobId);
+    clearTimeout(w.timer);
+    this.replySuccess(w.requestId, { result: success ? result : toolError('Tool execution failed', w.tool, error ?? 'failed') });
   }
 
   private async findAgent(agentId: string): Promise<ToolAgent> {

@@ -1,6 +1,6 @@
 // The agent tool bridge behind WorkerToolDispatchChannel (the original's Ai::AgentToolBridgeService): LLM tool
 // definitions built from the McpTool rows of the agent's account, and tool calls handed to the job outbox. Results
-// are never invented: a queued call answers with its job, the executing worker records the result via complete_job.
+// are never invented: the executing worker records the result via complete_job, and the call is answered with it.
 
 import type { Db } from '../../src/db/prisma';
 import type { AppServices } from '../support/services';
@@ -74,6 +74,16 @@ export interface ToolCall {
 /** The original's error-as-result shapes (`{error, tool?, message}`), returned as `data.result`. */
 export function toolError(error: string, tool: string, message: string): Record<string, unknown> {
   return { error, tool, message };
+}
+
+/** A tool's output as `dispatch_tool` returns it: JSON text parsed, other text raw, anything else as recorded. */
+export function toolOutput(recorded: unknown): unknown {
+  if (typeof recorded !== 'string') return recorded ?? null;
+  try {
+    return JSON.parse(recorded) as unknown;
+  } catch {
+    return recorded;
+  }
 }
 
 /** Parse `arguments` (object or JSON text) into an object, or null when it is not one. */

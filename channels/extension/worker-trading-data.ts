@@ -3,16 +3,18 @@
 // portfolio; venues and their tickers are global market data, as in Powernode.
 
 import type { Db } from '../../src/db/prisma';
-import { iso } from '../application-channel';
+import { iso, isUuid } from '../application-channel';
 import { decimalNumber, decimalString, jsonObject } from './extension-payloads';
 import { RpcError } from './worker-rpc-channel';
 
 /** At most this many pairs per batch_fetch_tickers (the original's `.first(100)`). */
 export const MAX_TICKER_PAIRS = 100;
 
-/** Strategies of `ids` within `scope`, with their portfolio. */
+/** Strategies of `ids` within `scope`, with their portfolio. Ids that are not UUIDs never reach the query (a uuid
+ * column on PostgreSQL would fail the whole batch); callers answer them like unknown ids. */
 export function scopedStrategies(db: Db, scope: { accountId?: string }, ids: readonly string[]) {
-  return db.tradingStrategy.findMany({ where: { id: { in: [...ids] }, portfolio: scope }, include: { portfolio: true } });
+  const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
+  return db.tradingStrategy.findMany({ where: { id: { in: valid }, portfolio: scope }, include: { portfolio: true } });
 }
 
 type StrategyRow = Awaited<ReturnType<typeof scopedStrategies>>[number];

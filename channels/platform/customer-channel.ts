@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { User } from '../../src/db/prisma';
 import { ApplicationChannel, isUuid } from '../application-channel';
-import { customerContext, customerJson, customerStream, publishCustomerUpdated } from './customer-events';
+import { customerContext, customerJson, customerStream, publishCustomerStatusChanged, publishCustomerUpdated } from './customer-events';
 import { isAccountAdmin } from './platform-access';
 import { actionErrorMessage } from './platform-errors';
 
@@ -57,7 +57,7 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
     this.transmit({ type: 'search_results', query: q, results: rows, total, page, per_page: perPage, timestamp: this.now() });
   }
 
-  /** `update_customer_status {customer_id, status}` → `update_success` + `customer_updated`, or `update_error`. */
+  /** `update_customer_status {customer_id, status}` → `update_success` + `customer_updated` + `customer_status_changed`, or `update_error`. */
   async update_customer_status({ customer_id, status }: z.infer<typeof UpdateStatus>): Promise<void> {
     const fail = (message: string) => this.transmit({ type: 'update_error', message: 'Failed to update customer status', errors: [message], timestamp: this.now() });
     if (!CUSTOMER_STATUSES.includes(status)) return fail('Status is not included in the list');
@@ -68,6 +68,7 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
     const updated = await this.db.user.update({ where: { id: user.id }, data: { status } });
     const customer = customerJson(updated, await customerContext(this.db, this.accountId));
     await publishCustomerUpdated(this.services.broadcaster, this.accountId, 'status_changed', customer);
+    await publishCustomerStatusChanged(this.services.broadcaster, this.accountId, customer, user.status);
     this.transmit({ type: 'update_success', message: `Customer status updated to ${status}`, customer_id: user.id, timestamp: this.now() });
   }
 

@@ -150,7 +150,7 @@ export class McpChannel extends ApplicationChannel {
   private context(): McpContext {
     return {
       db: this.db, jobs: this.services.jobs, accountId: this.accountId, userId: this.user.userId, connectionId: this.connectionId,
-      can: (p) => this.can(p), follow: (s) => this.streamFrom(s),
+      can: (p) => this.can(p), follow: (s) => this.streamFrom(s), warn: (message, err) => this.logger.warn(message, { code: 'CABLE_CHANNEL_ERROR', err }),
     };
   }
 }

@@ -2,6 +2,7 @@
 // the caller's account; tool calls, workflow and agent runs go to workers through the job outbox.
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import { executeWorkflow as startWorkflowRun, ownWorkflow, WorkflowError } from '../ai/workflow-writes';
 import { NotFoundError, ParamsInvalidError } from '../../src/channel/index';
 import type { Db, McpTool } from '../../src/db/prisma';
 import { iso, isUuid } from '../application-channel';
@@ -18,6 +19,8 @@ export interface McpContext {
   can(permission: string): boolean;
   /** Stream `stream` to this subscription; resolves when live, rejects when pub/sub cannot subscribe it. */
   follow(stream: string): Promise<void>;
+  /** Log a failure the caller is not told about. */
+  warn(message: string, err: unknown): void;
 }
 
 /** A JSON-RPC error with the codes of §2.13 and the original's `data.type`. */
@@ -104,23 +107,28 @@ export async function callTool(ctx: McpContext, params: Json): Promise<Json> {
   };
 }
 
-/** `execute_workflow` / `workflow/execute`: a run of an active workflow of the account, queued for AiWorkflowExecutionJob. */
+/**
+ * `execute_workflow` / `workflow/execute`: the AI channels' execution path (channels/ai/workflow-writes.ts), so a run
+ * started here is the same row and the same AiWorkflowExecutionJob `[run_id, options]` as one started there.
+ */
 export async function executeWorkflow(ctx: McpContext, params: Json): Promise<Json> {
   if (!ctx.can('ai.workflows.execute')) throw authorizationError('Permission denied: ai.workflows.execute');
-  const workflowId = str(params.workflow_id);
-  if (!workflowId) throw protocolError('Missing workflow_id');
-  const workflow = isUuid(workflowId) ? await ctx.db.aiWorkflow.findFirst({ where: { id: workflowId.toLowerCase(), accountId: ctx.accountId } }) : null;
-  if (!workflow) throw protocolError('Workflow not found');
-  if (!workflow.isActive) throw protocolError('Workflow is not active');
-  const run = await ctx.db.aiWorkflowRun.create({
-    data: {
-      accountId: ctx.accountId, aiWorkflowId: workflow.id, runId: `run_${randomBytes(12).toString('hex')}`, status: 'initializing',
-      triggerType: 'mcp_channel', triggeredByUserId: ctx.userId, inputVariables: obj(params.input_variables ?? params.variables) as never, startedAt: new Date(),
-    },
+  if (!str(params.workflow_id)) throw protocolError('Missing workflow_id');
+  const { run, queueError } = await asProtocolError(async () => {
+    const workflow = await ownWorkflow(ctx.db, ctx.accountId, params.workflow_id);
+    return startWorkflowRun(ctx.db, ctx.jobs, workflow, ctx.userId, params.input_variables ?? params.variables);
   });
-  const options = { trigger_context: { connection_id: ctx.connectionId, channel: 'mcp_channel' }, execution_options: obj(params.execution_options) };
-  await ctx.jobs.enqueue({ accountId: ctx.accountId, jobClass: 'AiWorkflowExecutionJob', args: [run.id, options], queue: 'ai_workflows' });
-  return { workflow_run_id: run.id, run_id: run.runId, workflow_id: workflow.id, status: run.status, started_at: iso(run.startedAt) };
+  if (queueError) ctx.warn('workflow execution could not be queued', queueError);
+  return { workflow_run_id: run.id, run_id: run.runId, workflow_id: run.aiWorkflowId, status: run.status, started_at: iso(run.startedAt ?? run.createdAt) };
+}
+
+/** A refusal of the workflow path (not found, not executable, invalid variables) as −32602 with its message. */
+async function asProtocolError<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof WorkflowError ? protocolError(err.message) : err;
+  }
 }
 
 /** `execute_agent` / `agent/execute`: an execution of an active agent of the account, queued for AiAgentExecutionJob. */

@@ -7,7 +7,10 @@ import { actionErrorMessage } from './platform-errors';
 import { publishExecutionControl, teamExecutionStream, type ControlCommand } from './team-execution-events';
 
 const Params = z.looseObject({ team_id: z.string() });
-const Command = z.looseObject({ execution_id: z.string(), instructions: z.record(z.string(), z.unknown()).nullish() });
+// `instructions`: the UI sends an object; the original stored whatever JSON value came, so text is taken too.
+const Instructions = z.union([z.record(z.string(), z.unknown()), z.string()]);
+const Command = z.looseObject({ execution_id: z.string(), instructions: Instructions.nullish() });
+type RedirectInstructions = z.infer<typeof Instructions>;
 type CommandData = z.infer<typeof Command>;
 
 /** Execution statuses that accept control commands (Ai::TeamExecution#active?). */
@@ -77,7 +80,7 @@ export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Para
     });
   }
 
-  private signal(command: ControlCommand, current: string | null, instructions: Record<string, unknown>): { controlSignal: string | null; redirectInstructions?: string } | null {
+  private signal(command: ControlCommand, current: string | null, instructions: RedirectInstructions): { controlSignal: string | null; redirectInstructions?: string } | null {
     if (command === 'resume') return current === 'pause' ? { controlSignal: null } : null;
     if (command !== 'redirect') return { controlSignal: command };
     const redirectInstructions = JSON.stringify(instructions);

@@ -61,7 +61,7 @@ export interface ExecutionOutcome extends ExecutionRef {
 /** A control signal set on an execution (pause/resume/cancel/redirect). */
 export interface ExecutionControl extends ExecutionRef {
   control_signal: string | null;
-  instructions?: Record<string, unknown>;
+  instructions?: Record<string, unknown> | string;
 }
 
 /** Powernode `TeamExecutionChannel.broadcast_to_team(team_id, type, payload)`. */

@@ -11,7 +11,10 @@ import { railsCable, railsSubscribe } from '../../support/clients';
 import { isReachable, TEST_REDIS_URL, waitFor } from '../../pubsub/helpers';
 import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
 import { publishRiskAlert } from '../../../channels/extension/trading-events';
-import { publishTrainingCancelled, publishTrainingTickUpdate, TRAINING_SESSION_EVENTS } from '../../../channels/extension/trading-training-events';
+import {
+  publishTrainingCancelled, publishTrainingConfigUpdated, publishTrainingEmergencyHalt, publishTrainingFailed, publishTrainingPaused, publishTrainingResumed,
+  publishTrainingSessionCreated, publishTrainingTickUpdate, TRAINING_SESSION_EVENTS,
+} from '../../../channels/extension/trading-training-events';
 import { seedRows, type AccountRows } from './fixtures';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
@@ -85,15 +88,29 @@ describe('extension channels through @rails/actioncable', () => {
     consumer.disconnect();
   });
 
-  (REDIS || process.env.CI === 'true' ? it : it.skip)('publishes worker events to the Redis channel training_session_events', async () => {
+  (REDIS || process.env.CI === 'true' ? it : it.skip)('publishes the six lifecycle events (and failed) to the Redis channel training_session_events', async () => {
     const listener = new Redis(TEST_REDIS_URL);
     const got: Array<Record<string, unknown>> = [];
     listener.on('message', (_channel: string, text: string) => got.push(JSON.parse(text) as Record<string, unknown>));
     await listener.subscribe(TRAINING_SESSION_EVENTS);
     try {
-      expect(running.services.side).not.toBeNull();
-      await publishTrainingCancelled(running.services.broadcaster, running.services.side, await sessionRow());
-      await waitFor(() => got.some((m) => m.session_id === own.sessionId && m.event === 'cancelled'), 3000, 'training_session_events message');
+      const side = running.services.side;
+      expect(side).not.toBeNull();
+      const b = running.services.broadcaster;
+      const s = await sessionRow();
+      await publishTrainingSessionCreated(b, side, s);
+      await publishTrainingPaused(b, side, s);
+      await publishTrainingResumed(b, side, s);
+      await publishTrainingConfigUpdated(b, side, s, { tick_interval: 30 });
+      await publishTrainingEmergencyHalt(b, side, s);
+      await publishTrainingCancelled(b, side, s);
+      await publishTrainingFailed(b, side, s);
+      const expected = ['session_created', 'paused', 'resumed', 'config_updated', 'emergency_halt', 'cancelled', 'failed'];
+      const mine = () => got.filter((m) => m.session_id === own.sessionId);
+      await waitFor(() => mine().length >= expected.length, 3000, 'training_session_events messages');
+      expect(mine().map((m) => m.event)).toEqual(expected);
+      expect(mine()[3]).toMatchObject({ event: 'config_updated', changes: { tick_interval: 30 } });
+      for (const m of mine()) expect(Object.keys(m).sort()).toEqual(m.event === 'config_updated' ? ['changes', 'event', 'session_id', 'timestamp'] : ['event', 'session_id', 'timestamp']);
     } finally {
       listener.disconnect();
     }

@@ -65,7 +65,7 @@ describe('TradingTrainingChannel', () => {
     const b = () => world.services.broadcaster;
     const side = () => world.services.side;
     const cases: Array<[string, () => Promise<void>, () => Record<string, unknown>, boolean, Record<string, unknown> | null]> = [
-      ['session_created', () => training.publishTrainingSessionCreated(b(), session()), () => ({ session_id: world.own.sessionId, name: 'Acme session', status: 'running' }), false, null],
+      ['session_created', () => training.publishTrainingSessionCreated(b(), side(), session()), () => ({ session_id: world.own.sessionId, name: 'Acme session', status: 'running' }), false, {}],
       ['tick_update', () => training.publishTrainingTickUpdate(b(), session()), () => ({ session_id: world.own.sessionId, completed_ticks: 1, total_ticks: 3, progress_pct: 33.3, metrics: { total_signals: 2 }, timeline: [{ tick: 1 }], status: 'running' }), true, null],
       ['completed', () => training.publishTrainingCompleted(b(), session()), () => ({ session_id: world.own.sessionId, status: 'running', results: {}, completed_at: '2026-02-01T10:00:00Z' }), true, null],
       ['failed', () => training.publishTrainingFailed(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running', error_message: 'venue down' }), true, {}],
@@ -73,7 +73,7 @@ describe('TradingTrainingChannel', () => {
       ['paused', () => training.publishTrainingPaused(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
       ['config_updated', () => training.publishTrainingConfigUpdated(b(), side(), session(), { tick_interval: 20 }), () => ({ session_id: world.own.sessionId, changes: { tick_interval: 20 } }), true, { changes: { tick_interval: 20 } }],
       ['emergency_halt', () => training.publishTrainingEmergencyHalt(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
-      ['resumed', () => training.publishTrainingResumed(b(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, null],
+      ['resumed', () => training.publishTrainingResumed(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
     ];
 
     it.each(cases)('%s reaches the account stream, the session stream when due, and the workers when due', async (type, publish, payload, toSession, workerExtra) => {

@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { signToken } from '../../../src/auth/jwt';
 import { startServer } from '../../../src/main';
+import { waitFor } from '../../pubsub/helpers';
 import { seedRows, type AccountRows } from './fixtures';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
@@ -119,18 +120,35 @@ describe('Ruby-style worker client', () => {
     const token = workerMintedToken(own.workerId);
     expect(jwt.decode(token)).not.toHaveProperty('jti');
     const client = await new RubyWorkerClient(running.url, token).connect();
-    const [defs, pong, dispatched, unknown] = await Promise.all([
+    const [defs, pong, unknown] = await Promise.all([
       client.sendRequest('tool_definitions', { agent_id: own.agentId }),
       client.sendRequest('ping'),
-      client.sendRequest('dispatch_tool', { agent_id: own.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: { city: 'Oslo' } } }),
       client.sendRequest('no_such_action'),
     ]);
     expect(defs).toMatchObject({ success: true, data: { tools_enabled: true, tools: [{ name: 'get_weather' }, { name: 'search_knowledge' }] } });
     expect(pong).toMatchObject({ success: true, data: { pong: true } });
-    expect(dispatched).toMatchObject({ success: true, data: { result: { status: 'queued', tool: 'get_weather', tool_call_id: 'call_9' } } });
     expect(unknown).toMatchObject({ success: false, error: 'Unknown action: no_such_action' });
     expect(await client.sendRequest('tool_definitions', { agent_id: foreign.agentId })).toMatchObject({ success: false, error: 'Agent not found' });
     client.disconnect();
+  });
+
+  it('answers dispatch_tool with the tool output once another worker runs the job, as LlmProxyClient reads it', async () => {
+    const llm = await new RubyWorkerClient(running.url, workerMintedToken(own.workerId)).connect();
+    const executor = await new RubyWorkerClient(running.url, serverToken(own.workerId), 'WorkerDataChannel').connect();
+    const dispatched = llm.sendRequest('dispatch_tool', { agent_id: own.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: '{"city":"Oslo"}' } });
+    const pong = await llm.sendRequest('ping'); // the pending tool call does not hold up the connection
+    expect(pong).toMatchObject({ success: true, data: { pong: true } });
+    await waitFor(() => executor.pushes.some((p) => p.type === 'job' && p.job.job_class === 'Ai::AgentToolDispatchJob'), 3000, 'the tool job');
+    const job = executor.pushes.find((p) => p.type === 'job' && p.job.job_class === 'Ai::AgentToolDispatchJob')?.job as Json;
+    expect(job.args).toEqual([expect.objectContaining({ tool_call: { name: 'get_weather', id: 'call_9', arguments: { city: 'Oslo' } } })]);
+    expect(await executor.sendRequest('claim_job', { job_id: job.id })).toMatchObject({ success: true });
+    expect(await executor.sendRequest('complete_job', { job_id: job.id, result: { temperature_c: 4 } })).toMatchObject({ success: true });
+    const reply = await dispatched;
+    expect(reply).toEqual({ request_id: expect.any(String), success: true, data: { result: { temperature_c: 4 } } });
+    // LlmProxyClient#execute_tool_loop: tool_output = (result["result"] || result).to_json
+    expect(JSON.stringify(reply.data.result ?? reply.data)).toBe('{"temperature_c":4}');
+    llm.disconnect();
+    executor.disconnect();
   });
 
   it('runs the training data calls concurrently on WorkerDataChannel and receives outbox jobs', async () => {

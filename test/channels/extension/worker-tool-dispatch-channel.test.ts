@@ -1,7 +1,11 @@
 // WorkerToolDispatchChannel through the harness: worker-only subscribe, the RPC envelope (including unknown and
-// invalid requests), tool definitions from McpTool rows, tool calls through the job outbox and their results.
+// invalid requests), tool definitions from McpTool rows, tool calls through the job outbox answered with their results.
 
-import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type World } from './fixtures';
+import { randomUUID } from 'node:crypto';
+import { WorkerToolDispatchChannel } from '../../../channels/extension/worker-tool-dispatch-channel';
+import type { HarnessClient } from '../../../src/testing/channel-harness';
+import { waitFor } from '../../pubsub/helpers';
+import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type RpcReply, type World } from './fixtures';
 
 let world: World;
 beforeAll(async () => {
@@ -111,25 +115,78 @@ describe('WorkerToolDispatchChannel', () => {
   });
 
   describe('#dispatch_tool and #tool_result', () => {
-    it('queues the call in the job outbox, delivers the job to workers and returns the recorded result once completed', async () => {
+    /** Send dispatch_tool and return its request_id (the reply comes when the tool finishes). */
+    async function dispatch(c: HarnessClient, call: Record<string, unknown>, agentId = world.own.agentId): Promise<string> {
+      const requestId = randomUUID();
+      await c.perform(P, 'dispatch_tool', { request_id: requestId, agent_id: agentId, tool_call: call });
+      return requestId;
+    }
+    const repliesTo = (c: HarnessClient, requestId: string) => (c.received(P) as RpcReply[]).filter((m) => m.request_id === requestId);
+    const lastJob = () => world.db.jobOutbox.findFirstOrThrow({ where: { jobClass: 'Ai::AgentToolDispatchJob' }, orderBy: { createdAt: 'desc' } });
+
+    it('queues the call in the job outbox and answers the request with the tool output once a worker completes it', async () => {
       const c = await connect(world, workerIdentity(world.own));
       await c.subscribe(P);
       await c.subscribe(DATA);
-      const call = { name: 'search_knowledge', id: 'call_1', arguments: '{"query":"pricing"}' };
-      const reply = await rpc(c, P, 'dispatch_tool', { agent_id: world.own.agentId, tool_call: call });
-      expect(reply).toMatchObject({ success: true, data: { result: { status: 'queued', job_id: expect.any(String), tool: 'search_knowledge', tool_call_id: 'call_1' } } });
-      const jobId = reply.data.result.job_id as string;
-      const row = await world.db.jobOutbox.findUniqueOrThrow({ where: { id: jobId } });
+      const requestId = await dispatch(c, { name: 'search_knowledge', id: 'call_1', arguments: '{"query":"pricing"}' });
+      expect(repliesTo(c, requestId)).toEqual([]);
+      const row = await lastJob();
+      const jobId = row.id;
       expect(row).toMatchObject({ accountId: world.own.accountId, jobClass: 'Ai::AgentToolDispatchJob', queue: 'ai_tools', status: 'pending' });
       expect(row.args).toEqual([{ agent_id: world.own.agentId, account_id: world.own.accountId, tool_call: { name: 'search_knowledge', id: 'call_1', arguments: { query: 'pricing' } }, requested_by_worker_id: world.own.workerId }]);
       expect(c.received(DATA)).toContainEqual({ type: 'job', job: expect.objectContaining({ id: jobId, job_class: 'Ai::AgentToolDispatchJob', account_id: world.own.accountId }) });
 
       expect(await rpc(c, P, 'tool_result', { job_id: jobId })).toMatchObject({ success: true, data: { result: null, job: { status: 'pending' } } });
       expect(await rpc(c, DATA, 'claim_job', { job_id: jobId })).toMatchObject({ success: true, data: { job: { status: 'dispatched', worker_id: world.own.workerId } } });
+      expect(repliesTo(c, requestId)).toEqual([]);
       expect(await rpc(c, DATA, 'complete_job', { job_id: jobId, result: { hits: 3 } })).toMatchObject({ success: true, data: { job: { status: 'done' } } });
+      await waitFor(() => repliesTo(c, requestId).length > 0, 2000, 'the dispatch_tool reply');
+      expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: true, data: { result: { hits: 3 } } }]);
       expect(await rpc(c, P, 'tool_result', { job_id: jobId })).toMatchObject({ success: true, data: { result: { hits: 3 }, error: null, job: { status: 'done' } } });
       expect(c.received(P)).toContainEqual({ type: 'tool_result', job_id: jobId, agent_id: world.own.agentId, tool_call_id: 'call_1', tool: 'search_knowledge', success: true, result: { hits: 3 }, error: null });
       await c.close();
+    });
+
+    it('answers a failed tool job with the original failure-as-result and text output raw or parsed', async () => {
+      const c = await connect(world, workerIdentity(world.own));
+      await c.subscribe(P);
+      await c.subscribe(DATA);
+      const failed = await dispatch(c, { name: 'get_weather', id: 'call_2' });
+      const failedJob = (await lastJob()).id;
+      await rpc(c, DATA, 'claim_job', { job_id: failedJob });
+      await rpc(c, DATA, 'complete_job', { job_id: failedJob, success: false, error: 'weather API down' });
+      await waitFor(() => repliesTo(c, failed).length > 0, 2000, 'the failure reply');
+      expect(repliesTo(c, failed)).toEqual([{ request_id: failed, success: true, data: { result: { error: 'Tool execution failed', tool: 'get_weather', message: 'weather API down' } } }]);
+      for (const [recorded, output] of [['{"temp":21}', { temp: 21 }], ['sunny', 'sunny']] as const) {
+        const requestId = await dispatch(c, { name: 'get_weather' });
+        const jobId = (await lastJob()).id;
+        await rpc(c, DATA, 'claim_job', { job_id: jobId });
+        await rpc(c, DATA, 'complete_job', { job_id: jobId, result: recorded });
+        await waitFor(() => repliesTo(c, requestId).length > 0, 2000, 'the text reply');
+        expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: true, data: { result: output } }]);
+      }
+      await c.close();
+    });
+
+    it('answers with a timeout error when no worker completes the tool in time, and only once', async () => {
+      const saved = WorkerToolDispatchChannel.toolResultTimeoutMs;
+      WorkerToolDispatchChannel.toolResultTimeoutMs = 150;
+      try {
+        const c = await connect(world, workerIdentity(world.own));
+        await c.subscribe(P);
+        await c.subscribe(DATA);
+        const requestId = await dispatch(c, { name: 'get_weather' });
+        const jobId = (await lastJob()).id;
+        await waitFor(() => repliesTo(c, requestId).length > 0, 2000, 'the timeout reply');
+        expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: false, error: 'Tool execution timed out' }]);
+        await rpc(c, DATA, 'claim_job', { job_id: jobId });
+        await rpc(c, DATA, 'complete_job', { job_id: jobId, result: 'late' });
+        await new Promise((r) => setTimeout(r, 50));
+        expect(repliesTo(c, requestId)).toHaveLength(1);
+        await c.close();
+      } finally {
+        WorkerToolDispatchChannel.toolResultTimeoutMs = saved;
+      }
     });
 
     it('returns the original error-as-result shapes for unknown tools, disabled tools and bad arguments', async () => {

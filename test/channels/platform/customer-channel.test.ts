@@ -115,8 +115,14 @@ describe('CustomerChannel', () => {
       expect((await env.db.user.findUniqueOrThrow({ where: { id: acme.viewer } })).status).toBe('suspended');
       const [updated] = ofType(c, params, 'customer_updated');
       expect(updated).toMatchObject({ type: 'customer_updated', event: 'status_changed', customer: { id: acme.viewer, status: 'suspended' }, timestamp: expect.any(String) });
+      expect(ofType(c, params, 'customer_status_changed')).toEqual([{
+        type: 'customer_status_changed', customer_id: acme.viewer, previous_status: 'active', status: 'suspended',
+        customer: expect.objectContaining({ id: acme.viewer, status: 'suspended' }), timestamp: expect.any(String),
+      }]);
       expect(last(c, params)).toEqual({ type: 'update_success', message: 'Customer status updated to suspended', customer_id: acme.viewer, timestamp: expect.any(String) });
       expect(other.received(otherParams)).toHaveLength(1);
+      await c.perform(params, 'update_customer_status', { customer_id: acme.viewer, status: 'active' });
+      expect(ofType(c, params, 'customer_status_changed')[1]).toMatchObject({ previous_status: 'suspended', status: 'active' });
     });
 
     it('refuses another account\'s user, the caller, a malformed id and an unknown status', async () => {

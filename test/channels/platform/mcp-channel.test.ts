@@ -34,6 +34,8 @@ async function rpc(userId: string, action: string, data: Record<string, unknown>
   return last(c, params);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 describe('McpChannel', () => {
   describe('subscribe', () => {
     it('accepts a holder of an MCP permission and transmits initialized', async () => {
@@ -106,13 +108,20 @@ describe('McpChannel', () => {
       expect((job.args as Array<Record<string, unknown>>)[0]).toMatchObject({ execution_id: result.execution_id, arguments: { query: 'x' }, user_id: acme.member });
     });
 
-    it('execute_workflow creates a run and queues it, within the account and with ai.workflows.execute', async () => {
+    it('execute_workflow starts a run through the AI channels\' path (one run and job shape), within the account and with ai.workflows.execute', async () => {
       const ok = await rpc(acme.owner, 'execute_workflow', { id: 3, params: { workflow_id: workflowId, input_variables: { a: 1 } } });
       const result = ok.result as Record<string, string>;
-      expect(result).toMatchObject({ workflow_id: workflowId, status: 'initializing', started_at: expect.stringMatching(/Z$/) });
+      expect(result).toMatchObject({ workflow_id: workflowId, status: 'initializing', run_id: expect.stringMatching(UUID), started_at: expect.stringMatching(/Z$/) });
       const run = await env.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: result.workflow_run_id } });
-      expect(run).toMatchObject({ accountId: acme.account, runId: result.run_id, triggerType: 'mcp_channel', triggeredByUserId: acme.owner, inputVariables: { a: 1 } });
+      expect(run).toMatchObject({ accountId: acme.account, runId: result.run_id, triggerType: 'manual', triggeredByUserId: acme.owner, inputVariables: { a: 1 }, totalNodes: 2 });
+      const jobs = await env.db.jobOutbox.findMany({ where: { jobClass: 'AiWorkflowExecutionJob', accountId: acme.account } });
+      expect(jobs.map((j) => [j.queue, j.args])).toEqual([['ai_workflows', [run.runId, { realtime: true, channel_id: `ai_workflow_execution_${run.runId}` }]]]);
+      // The AI path's duplicate guard: a second request within 3 s returns the same run instead of queueing another.
+      const again = await rpc(acme.owner, 'execute_workflow', { id: 9, params: { workflow_id: workflowId } });
+      expect((again.result as Record<string, string>).workflow_run_id).toBe(run.id);
       expect(await env.db.jobOutbox.count({ where: { jobClass: 'AiWorkflowExecutionJob', accountId: acme.account } })).toBe(1);
+      const draft = await env.db.aiWorkflow.create({ data: { accountId: acme.account, name: 'Empty', slug: 'empty-mcp', status: 'active' } });
+      expect(await rpc(acme.owner, 'execute_workflow', { id: 10, params: { workflow_id: draft.id } })).toMatchObject({ error: { code: -32602, message: 'Workflow is not in a state that can be executed' } });
       expect(await rpc(acme.owner, 'execute_workflow', { id: 4, params: { workflow_id: seedId('globex:workflow') } })).toMatchObject({ id: 4, error: { code: -32602, message: 'Workflow not found' } });
       expect(await rpc(acme.member, 'execute_workflow', { id: 5, params: { workflow_id: workflowId } })).toMatchObject({ error: { code: -32600, data: { type: 'McpChannel::AuthorizationError' } } });
       expect(await rpc(acme.owner, 'execute_workflow', { id: 6, params: {} })).toMatchObject({ error: { code: -32602, message: 'Missing workflow_id' } });

@@ -72,6 +72,18 @@ describe('TeamExecutionChannel', () => {
       expect(ofType(c, params, 'execution_redirected')[0]).toMatchObject({ instructions: { focus: 'tests' }, control_signal: 'redirect' });
     });
 
+    it('redirect also takes instructions as text (stored as a JSON string)', async () => {
+      const c = await env.connectUser(acme.member);
+      await c.subscribe(params);
+      await c.perform(params, 'redirect', { execution_id: executionId, instructions: 'Focus on the failing tests' });
+      const row = await execution();
+      expect(row.controlSignal).toBe('redirect');
+      expect(JSON.parse(row.redirectInstructions ?? 'null')).toBe('Focus on the failing tests');
+      expect(last(c, params)).toMatchObject({ type: 'execution_redirected', instructions: 'Focus on the failing tests' });
+      expect(ofType(c, params, 'command_acknowledged')).toHaveLength(1);
+      expect(ofType(c, params, 'command_error')).toHaveLength(0);
+    });
+
     it('cancel sets the cancel signal', async () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
