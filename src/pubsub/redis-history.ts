@@ -1,12 +1,16 @@
-// Reliable streams on Redis for several nodes (AnyCable's broker, Rails-compatible): a broadcast atomically takes the
-// stream's next offset, appends to a Redis stream (size/age bounded), PUBLISHes a positioned envelope on
-// `<prefix>:__cable_pos__:<stream>` and then the raw payload on `<prefix>:<stream>` for Rails-side subscribers.
-// Nodes deliver the envelope with its position and drop the raw echo that immediately follows it; raw payloads
-// without an envelope (published by Rails) are delivered unpositioned. Also caches ext-protocol sessions.
+// Reliable streams on Redis for several nodes (AnyCable's broker, Rails-compatible) with ONE Redis subscription per
+// stream per process. A broadcast is one EVAL that takes the stream's next offset, appends the payload to a Redis
+// stream (size/age bounded), PUBLISHes a small position envelope `{"s":stream,"o":offset,"e":epoch,"h":fingerprint}`
+// on the process-wide channel `<prefix>:__cable_pos__` (one subscription per process, not per stream) and then the
+// raw payload on `<prefix>:<stream>`, the bytes Rails subscribers read. Both PUBLISHes run inside one script, so
+// every subscriber connection receives the envelope immediately followed by the raw payload: a raw payload right
+// after an envelope of its stream with a matching fingerprint is delivered with that position; any other raw payload
+// (a Rails `PUBLISH`) is delivered unpositioned and is not in the history. Also caches ext-protocol sessions.
 
-import { randomBytes } from 'node:crypto';
-import type { AdapterStatus, HistoryEntry, HistoryQuery, HistoryReader, MessageHandler, PubSubAdapter, SessionCache } from './adapter';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AdapterStatus, HistoryEntry, HistoryQuery, HistoryReader, MessageHandler, MessagePosition, PubSubAdapter, SessionCache } from './adapter';
 import { BroadcastFailedError, errorText } from '../errors';
+import { silentLogger, type Logger } from '../log/logger';
 
 /** The Redis commands the history layer needs (an ioredis client satisfies it). */
 export interface HistoryRedis {
@@ -17,12 +21,22 @@ export interface HistoryRedis {
   getdel(key: string): Promise<string | null>;
 }
 
+/** The plain pub/sub underneath: a PubSubAdapter that can also hold a subscription for its whole life. */
+export interface RetainingPubSub extends PubSubAdapter {
+  retain(stream: string, handler: MessageHandler): void;
+}
+
 /** Size and age bounds of each stream's history. */
 export interface RedisHistoryLimits {
   limit: number;
   ttlSeconds: number;
 }
 
+/** The stream (under the prefix) that carries every position envelope of the cluster. */
+export const POSITIONS_STREAM = '__cable_pos__';
+
+// KEYS: meta hash, log stream. ARGV: new epoch, payload, raw channel, max length, ttl, unix time, positions channel,
+// stream name, fingerprint.
 const PUBLISH_SCRIPT = `
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if not epoch then epoch = ARGV[1]; redis.call('HSET', KEYS[1], 'e', epoch) end
@@ -30,18 +44,27 @@ local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'o', offset, 'p', ARGV[2], 't', ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[7], cjson.encode({o = offset, e = epoch, p = ARGV[2]}))
+redis.call('PUBLISH', ARGV[7], cjson.encode({s = ARGV[8], o = offset, e = epoch, h = ARGV[9]}))
 return redis.call('PUBLISH', ARGV[3], ARGV[2])
 `;
 
-const POS = '__cable_pos__:';
-const MAX_PENDING_ECHOES = 1000;
+interface Envelope {
+  s: string;
+  o: number;
+  e: string;
+  h: string;
+}
 
 interface StreamState {
   handlers: Set<MessageHandler>;
-  echoes: string[];
-  onEnvelope: MessageHandler;
+  /** Settles when the stream's one upstream SUBSCRIBE does; every subscriber of the stream waits for it. */
+  ready: Promise<void>;
   onRaw: MessageHandler;
+}
+
+/** A short digest of the payload: tells our own raw copy from an unrelated message right after an envelope. */
+export function fingerprint(payload: string): string {
+  return createHash('sha1').update(payload).digest('base64url').slice(0, 11);
 }
 
 /** A Redis adapter wrapper adding positions, history and shared sessions. */
@@ -49,13 +72,18 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
   readonly history: HistoryReader = this;
   readonly sessions: SessionCache = this;
   private readonly streams = new Map<string, StreamState>();
+  /** The envelope just received; only the very next message on the connection can be its raw copy. */
+  private pending: Envelope | null = null;
 
   constructor(
-    private readonly inner: PubSubAdapter,
+    private readonly inner: RetainingPubSub,
     private readonly redis: HistoryRedis,
     private readonly prefix: string,
     private readonly limits: RedisHistoryLimits,
-  ) {}
+    private readonly logger: Logger = silentLogger,
+  ) {
+    inner.retain(POSITIONS_STREAM, (text) => this.onEnvelope(text));
+  }
 
   get name(): string {
     return this.inner.name;
@@ -63,7 +91,10 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
 
   async broadcast(stream: string, payload: string): Promise<void> {
     const keys = [this.key('meta', stream), this.key('log', stream)];
-    const args = [randomBytes(3).toString('base64url'), payload, this.channel(stream), this.limits.limit, this.limits.ttlSeconds, Math.floor(Date.now() / 1000), this.channel(POS + stream)];
+    const args = [
+      randomBytes(3).toString('base64url'), payload, this.channel(stream), this.limits.limit, this.limits.ttlSeconds,
+      Math.floor(Date.now() / 1000), this.channel(POSITIONS_STREAM), stream, fingerprint(payload),
+    ];
     try {
       await this.redis.eval(PUBLISH_SCRIPT, keys.length, ...keys, ...args);
     } catch (err) {
@@ -72,31 +103,23 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
   }
 
   async subscribe(stream: string, handler: MessageHandler): Promise<void> {
-    const existing = this.streams.get(stream);
-    if (existing) {
-      existing.handlers.add(handler);
-      return;
-    }
-    const state: StreamState = { handlers: new Set([handler]), echoes: [], onEnvelope: (env) => this.onEnvelope(state, env), onRaw: (raw) => this.onRaw(state, raw) };
-    this.streams.set(stream, state);
+    let state = this.streams.get(stream);
+    if (!state) state = this.open(stream);
+    state.handlers.add(handler);
     try {
-      // Raw first, positions second (and the reverse on unsubscribe), so an envelope never waits for a lost echo.
-      await this.inner.subscribe(stream, state.onRaw);
-      await this.inner.subscribe(POS + stream, state.onEnvelope);
+      // A second subscriber waits for the same upstream SUBSCRIBE, and fails with it.
+      await state.ready;
     } catch (err) {
-      this.streams.delete(stream);
-      await this.release(stream, state);
+      state.handlers.delete(handler);
       throw err;
     }
   }
 
   async unsubscribe(stream: string, handler: MessageHandler): Promise<void> {
     const state = this.streams.get(stream);
-    if (!state) return;
-    state.handlers.delete(handler);
-    if (state.handlers.size > 0) return;
+    if (!state || !state.handlers.delete(handler) || state.handlers.size > 0) return;
     this.streams.delete(stream);
-    await this.release(stream, state);
+    await this.inner.unsubscribe(stream, state.onRaw).catch((err: unknown) => this.logger.debug('redis unsubscribe failed', { stream, err: errorText(err) }));
   }
 
   async read(stream: string, query: HistoryQuery): Promise<HistoryEntry[] | null> {
@@ -121,39 +144,54 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
     return raw ? (JSON.parse(raw) as { identityKey: string; identifiers: string[] }) : null;
   }
 
+  /** The health of both connections (the history commands share the publisher's). */
   status(): AdapterStatus {
     return this.inner.status();
   }
 
   shutdown(): Promise<void> {
     this.streams.clear();
+    this.pending = null;
     return this.inner.shutdown();
   }
 
-  private async release(stream: string, state: StreamState): Promise<void> {
-    await this.inner.unsubscribe(POS + stream, state.onEnvelope).catch(() => undefined);
-    await this.inner.unsubscribe(stream, state.onRaw).catch(() => undefined);
+  private open(stream: string): StreamState {
+    const state: StreamState = { handlers: new Set(), ready: Promise.resolve(), onRaw: (raw) => this.onRaw(stream, state, raw) };
+    this.streams.set(stream, state);
+    state.ready = this.inner.subscribe(stream, state.onRaw);
+    state.ready.catch(() => {
+      if (this.streams.get(stream) === state) this.streams.delete(stream);
+    });
+    return state;
   }
 
-  private onEnvelope(state: StreamState, envelope: string): void {
-    let env: { o: number; e: string; p: string };
+  private onEnvelope(text: string): void {
+    this.pending = null;
+    let env: Envelope;
     try {
-      env = JSON.parse(envelope) as { o: number; e: string; p: string };
+      env = JSON.parse(text) as Envelope;
     } catch {
       return;
     }
-    state.echoes.push(env.p);
-    if (state.echoes.length > MAX_PENDING_ECHOES) state.echoes.shift();
-    for (const h of state.handlers) h(env.p, { offset: env.o, epoch: env.e });
+    if (typeof env.s === 'string' && this.streams.has(env.s)) this.pending = env;
   }
 
-  private onRaw(state: StreamState, payload: string): void {
-    // The raw copy of an enveloped broadcast arrives right after its envelope: drop it, it was delivered.
-    if (state.echoes[0] === payload) {
-      state.echoes.shift();
-      return;
+  private onRaw(stream: string, state: StreamState, payload: string): void {
+    const env = this.pending;
+    this.pending = null;
+    const position = env && env.s === stream && env.h === fingerprint(payload) ? { offset: env.o, epoch: env.e } : undefined;
+    this.deliver(stream, state, payload, position);
+  }
+
+  /** Each handler on its own: one that throws neither stops the others nor reaches the Redis client. */
+  private deliver(stream: string, state: StreamState, payload: string, position: MessagePosition | undefined): void {
+    for (const handler of state.handlers) {
+      try {
+        handler(payload, position);
+      } catch (err) {
+        this.logger.error('pubsub handler failed', { stream, err });
+      }
     }
-    for (const h of state.handlers) h(payload);
   }
 
   private channel(stream: string): string {

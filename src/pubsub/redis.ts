@@ -1,6 +1,7 @@
 // Redis pub/sub, byte-compatible with Rails' redis adapter: PUBLISH/SUBSCRIBE `<prefix>:<stream>` with the JSON
-// payload verbatim, one subscriber connection per process. The ONLY module that loads ioredis (on demand), and it
-// owns outage handling: local handlers survive, broadcasts fail fast, every live stream is resubscribed on return.
+// payload verbatim, two connections per process (publisher/commands and subscriber), also with history on. The ONLY
+// module that loads ioredis (on demand), and it owns outage handling: local handlers survive, broadcasts fail fast,
+// every live stream is resubscribed on return.
 
 import type { Redis, RedisOptions } from 'ioredis';
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
@@ -52,7 +53,8 @@ export class RedisAdapter implements PubSubAdapter {
   private started = false;
   private closed = false;
 
-  constructor(private readonly publisher: Redis, private readonly subscriber: Redis, options: { channelPrefix?: string; logger?: Logger } = {}) {
+  /** `publisher` also runs the history layer's commands (EVAL, XRANGE, …): a broker uses two connections, not three. */
+  constructor(readonly publisher: Redis, private readonly subscriber: Redis, options: { channelPrefix?: string; logger?: Logger } = {}) {
     this.prefix = options.channelPrefix ?? '';
     this.logger = options.logger ?? silentLogger;
     subscriber.on('message', (channel: string, payload: string) => this.onMessage(channel, payload));
@@ -97,6 +99,15 @@ export class RedisAdapter implements PubSubAdapter {
     }
   }
 
+  /**
+   * Keep `handler` on `stream` for the adapter's whole life, whatever the connection state: subscribed now if
+   * connected, and again on every reconnect (the history layer's shared positions channel).
+   */
+  retain(stream: string, handler: MessageHandler): void {
+    if (this.closed || !this.map.add(stream, handler) || this.state === 'down') return;
+    this.live.set(stream, this.subscribeUpstream(stream));
+  }
+
   async unsubscribe(stream: string, handler: MessageHandler): Promise<void> {
     if (!this.map.remove(stream, handler)) return;
     this.live.delete(stream);
@@ -108,7 +119,11 @@ export class RedisAdapter implements PubSubAdapter {
 
   status(): AdapterStatus {
     if (this.closed) return { healthy: false, detail: 'shut down' };
-    return this.isHealthy() ? { healthy: true } : { healthy: false, detail: 'redis unreachable' };
+    const publisher = this.publisher.status === 'ready';
+    const subscriber = this.state === 'live';
+    if (publisher && subscriber) return { healthy: true };
+    if (!publisher && this.state === 'down') return { healthy: false, detail: 'redis unreachable' };
+    return { healthy: false, detail: publisher ? `redis subscriber connection ${this.state === 'down' ? 'down' : 'resubscribing'}` : 'redis publisher connection down' };
   }
 
   async shutdown(): Promise<void> {
@@ -200,18 +215,14 @@ export async function createRedisAdapter(options: RedisAdapterOptions): Promise<
   return adapter;
 }
 
-/** Create a RedisAdapter with reliable-stream history and shared sessions (ext protocol across nodes). */
+/**
+ * Create a RedisAdapter with reliable-stream history and shared sessions (ext protocol across nodes) on the same two
+ * connections: history commands run on the publisher, and the positions channel joins the first SUBSCRIBE.
+ */
 export async function createRedisBroker(options: RedisAdapterOptions & { history: RedisHistoryLimits }): Promise<RedisHistory> {
-  const adapter = await createRedisAdapter(options);
-  const commands = await newClient(options);
-  commands.on('error', (err: Error) => options.logger?.debug('redis history connection error', { err: err.message }));
-  await commands.connect().catch(() => undefined);
-  const broker = new RedisHistory(adapter, commands, options.channelPrefix ?? '', options.history);
-  const shutdown = broker.shutdown.bind(broker);
-  broker.shutdown = async () => {
-    await shutdown();
-    await closeClient(commands);
-  };
+  const adapter = new RedisAdapter(await newClient(options), await newClient(options), options);
+  const broker = new RedisHistory(adapter, adapter.publisher, options.channelPrefix ?? '', options.history, options.logger);
+  await adapter.start(options.connectTimeoutMs);
   return broker;
 }
 

@@ -71,6 +71,32 @@ export function describeAdapterContract(name: string, factory: () => Promise<Pub
       await adapter.unsubscribe(s, h);
     });
 
+    it('resolves a second subscribe of a stream only once that stream is live (first one still in flight)', async () => {
+      const s = stream('second');
+      const [h1, h2] = [recorder(), recorder()];
+      const first = adapter.subscribe(s, h1);
+      await adapter.subscribe(s, h2);
+      await adapter.broadcast(s, '{"n":1}');
+      await first;
+      await waitFor(() => h2.got.length === 1, timeout, 'second handler');
+      expect(h2.got).toEqual(['{"n":1}']);
+      await Promise.all([adapter.unsubscribe(s, h1), adapter.unsubscribe(s, h2)]);
+    });
+
+    it('keeps delivering to the other handlers when one throws', async () => {
+      const s = stream('throws');
+      const [before, after] = [recorder(), recorder()];
+      const thrower: MessageHandler = () => {
+        throw new Error('handler failure');
+      };
+      for (const h of [before, thrower, after]) await adapter.subscribe(s, h);
+      await adapter.broadcast(s, '{"n":1}');
+      await adapter.broadcast(s, '{"n":2}');
+      await waitFor(() => after.got.length === 2, timeout, 'handler after the throwing one');
+      expect([before.got, after.got]).toEqual([['{"n":1}', '{"n":2}'], ['{"n":1}', '{"n":2}']]);
+      for (const h of [before, thrower, after]) await adapter.unsubscribe(s, h);
+    });
+
     it('stops delivery after unsubscribe', async () => {
       const s = stream('unsub');
       const h = recorder();

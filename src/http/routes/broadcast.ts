@@ -1,5 +1,6 @@
 // POST /_broadcast — AnyCable's HTTP broadcaster body: `{"stream":…,"data":"<JSON text>"}` or an array of them.
-// The whole body is validated before anything is published; adapter failures answer 503.
+// The whole body is validated before anything is published; publications go out in order, and an adapter failure
+// answers 503 with how many of them were published before it (`{"error":…,"published":n}`).
 
 import type Router from '@koa/router';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { readJsonBody } from '../body';
 const Publication = z.object({ stream: z.string().min(1).max(1024), data: z.string(), meta: z.record(z.string(), z.unknown()).optional() });
 const Body = z.union([Publication, z.array(Publication).min(1).max(1000)]);
 
-/** Turn the `data` text into the JSON payload: JSON stays as is, anything else becomes a JSON string. */
+/** Turn the `data` text into the JSON payload: JSON text stays as is, anything else is sent as a JSON string of it. */
 function toPayload(data: string): string {
   try {
     JSON.parse(data);
@@ -30,11 +31,18 @@ export function mountBroadcast(router: Router, deps: HttpDeps): void {
       return ctx.throw(422, `invalid publication: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`);
     }
     const publications = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    let published = 0;
     try {
-      for (const p of publications) await deps.publish(p.stream, toPayload(p.data));
+      for (const p of publications) {
+        await deps.publish(p.stream, toPayload(p.data));
+        published += 1;
+      }
     } catch (err) {
-      deps.logger.error('broadcast failed', { code: 'CABLE_BROADCAST_FAILED', err });
-      ctx.throw(503, err instanceof BroadcastFailedError ? err.message : 'broadcast failed');
+      deps.logger.error('broadcast failed', { code: 'CABLE_BROADCAST_FAILED', err, published, total: publications.length });
+      // Publications go out in order and are not rolled back: the caller learns which ones (the first `published`) left.
+      ctx.status = 503;
+      ctx.body = { error: err instanceof BroadcastFailedError ? err.message : 'broadcast failed', published };
+      return;
     }
     ctx.status = 201;
     ctx.body = { broadcasts: publications.length };
