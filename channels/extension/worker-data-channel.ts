@@ -3,6 +3,7 @@
 // feed: jobs from the outbox arrive on the worker_jobs streams and are listed, claimed and completed here.
 
 import { z } from 'zod';
+import { isUuid } from '../application-channel';
 import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { announceJob, claimJob, completeJob, jobPayload, jobStreamsFor, pendingJobs, type JobRow } from './worker-jobs';
 import { cachedTickers, strategyContexts } from './worker-trading-data';
@@ -113,7 +114,8 @@ export class WorkerDataChannel extends WorkerRpcChannel {
     return findSession(this.db, this.accountScope(), this.uuidOr(sessionId, 'Training session not found'));
   }
 
-  private optionalSession(sessionId: string) {
-    return this.session(sessionId).catch(() => null);
+  /** The session when it is in scope, else null (a malformed id too: the batch is still recorded, untied to a tick). */
+  private async optionalSession(sessionId: string) {
+    return isUuid(sessionId) ? this.session(sessionId).catch(() => null) : null;
   }
 }

@@ -82,12 +82,20 @@ export async function seedRows(db: Db): Promise<{ own: AccountRows; foreign: Acc
   return { own, foreign, systemWorkerId: system.id };
 }
 
-/** Create a migrated temporary database, the harness server and the fixture rows. */
+/** Create a migrated temporary SQLite database, the harness server and the fixture rows. */
 export async function createWorld(): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-channels-'));
   const url = `file:${path.join(dir, 'test.db')}`;
   await migrateDatabase(url);
   const db = await createPrisma(url);
+  return worldOn(db, url, async () => {
+    await db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** The harness server and the fixture rows on an already migrated database (any provider). */
+export async function worldOn(db: Db, url: string, cleanup: () => Promise<void>): Promise<World> {
   const { own, foreign, systemWorkerId } = await seedRows(db);
   const pubsub = new MemoryAdapter();
   const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
@@ -97,10 +105,6 @@ export async function createWorld(): Promise<World> {
     side: { publish: async (channel, message) => void sidePublished.push({ channel, message: message as Record<string, unknown> }) },
   };
   const server = createHarnessServer(extensionChannels, services, { pubsub });
-  const cleanup = async () => {
-    await db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
   return { db, url, server, services, sidePublished, own, foreign, systemWorkerId, cleanup };
 }
 

@@ -117,6 +117,38 @@ describe('platform channels end to end', () => {
     expect(await member.subscribe(p)).toBe('reject_subscription');
   });
 
+  it('the UI\'s parameterless frames (identifier {"channel":X} only, as WebSocketManager.sendMessage builds them) reach the only subscription of X', async () => {
+    const ui = await uiClient(acme.owner);
+    const bare = (channel: string, action: string, data: Frame = {}) =>
+      ui.ws.send({ command: 'message', identifier: JSON.stringify({ channel }), data: JSON.stringify({ action, ...data }) });
+    const analytics = { channel: 'AnalyticsChannel', account_id: acme.account };
+    const customers = { channel: 'CustomerChannel', account_id: acme.account };
+    const notifications = { channel: 'NotificationChannel', account_id: acme.account };
+    for (const p of [analytics, customers, notifications]) expect(await ui.subscribe(p)).toBe('confirm_subscription');
+
+    bare('AnalyticsChannel', 'request_analytics'); // useAnalyticsWebSocket.requestAnalyticsUpdate
+    expect(await ui.message(analytics, (m) => m.type === 'analytics_update')).toMatchObject({ data: { account_id: acme.account, current_metrics: { mrr: 49 } } });
+    bare('CustomerChannel', 'search', { query: 'viewer', filters: {} }); // useCustomerWebSocket.searchCustomers
+    expect(((await ui.message(customers, (m) => m.type === 'search_results')).results as Frame[]).map((r) => r.id)).toEqual([acme.viewer]);
+    bare('CustomerChannel', 'load_customers'); // loadCustomers() with its default filters {}
+    expect(await ui.message(customers, (m) => m.type === 'search_results')).toMatchObject({ total: 4, page: 1, per_page: 25 });
+    bare('CustomerChannel', 'update_customer_status', { customer_id: acme.viewer, status: 'inactive' });
+    expect(await ui.message(customers, (m) => m.type === 'customer_status_changed')).toMatchObject({ customer_id: acme.viewer, previous_status: 'active', status: 'inactive' });
+    bare('CustomerChannel', 'update_customer_status', { customer_id: acme.viewer, status: 'active' });
+    expect(await ui.message(customers, (m) => m.type === 'customer_status_changed')).toMatchObject({ previous_status: 'inactive', status: 'active' });
+    bare('CustomerChannel', 'ping');
+    expect(await ui.message(customers, (m) => m.type === 'pong')).toMatchObject({ customer_count: 4 });
+    bare('NotificationChannel', 'ping', {}); // useNotificationWebSocket.ping / useSettingsWebSocket.ping
+    expect(await ui.message(notifications, (m) => m.type === 'pong')).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
+    bare('NotificationChannel', 'sync_settings'); // useSettingsWebSocket.requestSettingsSync
+    expect(await ui.message(notifications, (m) => m.type === 'settings_updated')).toMatchObject({ user_id: acme.owner, data: { account: { id: acme.account } } });
+
+    // Without a subscription of that channel on the connection, a bare frame reaches nothing.
+    const other = await uiClient(acme.owner);
+    other.ws.send({ command: 'message', identifier: JSON.stringify({ channel: 'AnalyticsChannel' }), data: JSON.stringify({ action: 'request_analytics' }) });
+    await other.ws.none((f) => f.message !== undefined && f.type === undefined, 300);
+  });
+
   it('TeamExecutionChannel: the UI\'s pause command with {team_id} is persisted, acknowledged and broadcast', async () => {
     const ui = await uiClient(acme.member);
     const teamId = seedId('acme:team');
@@ -154,6 +186,59 @@ describe('platform channels end to end', () => {
     expect(await railsSubscribe(viewer, { channel: 'McpChannel' }).state).toBe('rejected');
     viewer.disconnect();
     consumer.disconnect();
+  });
+
+  it('McpChannel: a tool call, a workflow run and an agent run report running → completed/failed once a worker claims and completes their jobs', async () => {
+    const ui = await uiClient(acme.owner);
+    const p = { channel: 'McpChannel' };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    const worker = await openRaw(`${running.url}?token=${signToken(running.config.jwt, { type: 'worker', sub: acme.worker, expiresInSeconds: 300 })}`);
+    open.push(worker);
+    await worker.next((f) => f.type === 'welcome');
+    const wid = JSON.stringify({ channel: 'WorkerDataChannel' });
+    worker.send({ command: 'subscribe', identifier: wid });
+    await worker.next((f) => f.type === 'confirm_subscription');
+    let n = 0;
+    const workerRpc = async (action: string, data: Frame): Promise<Frame> => {
+      const requestId = `req-${++n}`;
+      worker.send({ command: 'message', identifier: wid, data: JSON.stringify({ action, request_id: requestId, ...data }) });
+      return (await worker.next((f) => (f.message as Frame | undefined)?.request_id === requestId)).message as Frame;
+    };
+    const nextJob = async (jobClass: string) => ((await worker.next((f) => (f.message as Frame | undefined)?.type === 'job' && ((f.message as Frame).job as Frame).job_class === jobClass)).message as Frame).job as Frame;
+    const rpcCall = async (id: string, method: string, params: Frame) => {
+      ui.perform(p, 'json_rpc_request', { jsonrpc: '2.0', id, method, params });
+      return ((await ui.message(p, (m) => m.type === 'json_rpc_response' && (m.data as Frame).id === id)).data as Frame).result as Frame;
+    };
+    const notification = async (method: string, status: string) =>
+      ((await ui.message(p, (m) => m.type === 'json_rpc_notification' && (m.data as Frame).method === method && ((m.data as Frame).params as Frame).status === status)).data as Frame).params as Frame;
+
+    const call = await rpcCall('t1', 'tools/call', { name: 'search_docs', arguments: { query: 'billing' } });
+    expect(call).toMatchObject({ status: 'pending', tool_name: 'search_docs' });
+    const toolJob = await nextJob('Mcp::ToolExecutionJob');
+    expect(await workerRpc('claim_job', { job_id: toolJob.id })).toMatchObject({ success: true });
+    expect(await notification('tool_execution/status_changed', 'running')).toMatchObject({ execution_id: call.execution_id, tool_name: 'search_docs', job_id: toolJob.id });
+    expect(await workerRpc('complete_job', { job_id: toolJob.id, result: { hits: 2 } })).toMatchObject({ success: true });
+    expect(await notification('tool_execution/status_changed', 'completed')).toEqual({
+      execution_id: call.execution_id, tool_id: call.tool_id, tool_name: 'search_docs', status: 'completed', job_id: toolJob.id, result: { hits: 2 },
+      duration_ms: expect.any(Number), timestamp: expect.any(String),
+    });
+
+    const run = await rpcCall('w1', 'workflow/execute', { workflow_id: seedId('acme:workflow'), variables: { ticket: 7 } });
+    const runJob = await nextJob('AiWorkflowExecutionJob');
+    expect(runJob.args).toEqual([run.run_id, { realtime: true, channel_id: `ai_workflow_execution_${run.run_id}` }]);
+    await workerRpc('claim_job', { job_id: runJob.id });
+    expect(await notification('workflow/status_changed', 'running')).toMatchObject({ workflow_id: seedId('acme:workflow'), run_id: run.run_id });
+    await workerRpc('complete_job', { job_id: runJob.id, result: { routed_to: 'billing' } });
+    expect(await notification('workflow/status_changed', 'completed')).toMatchObject({ run_id: run.run_id, workflow_run_id: run.workflow_run_id });
+    expect(await running.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: run.workflow_run_id as string } })).toMatchObject({ status: 'completed', outputVariables: { routed_to: 'billing' } });
+
+    const exec = await rpcCall('a1', 'agent/execute', { agent_id: seedId('acme:agent'), parameters: { q: 'hi' } });
+    const agentJob = await nextJob('AiAgentExecutionJob');
+    await workerRpc('claim_job', { job_id: agentJob.id });
+    expect(await notification('agent/status_changed', 'running')).toMatchObject({ agent_id: seedId('acme:agent'), execution_id: exec.execution_id });
+    await workerRpc('complete_job', { job_id: agentJob.id, success: false, error: 'provider quota exceeded' });
+    expect(await notification('agent/status_changed', 'failed')).toMatchObject({ execution_id: exec.execution_id });
+    expect(await running.db.aiAgentExecution.findUniqueOrThrow({ where: { id: exec.id as string } })).toMatchObject({ status: 'failed', errorDetails: { message: 'provider quota exceeded' } });
   });
 
   it('TeamChannelChannel through @rails/actioncable: message_created arrives', async () => {
