@@ -22,7 +22,7 @@ interface Run {
 }
 
 function run(script: string, databaseUrl: string): Promise<Run> {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET_KEY: SECRET, PORT: '4567', LOG_LEVEL: 'info', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET_KEY: SECRET, PORT: '4567', LOG_LEVEL: 'info', NODE_ENV: 'development' };
   delete env.DATABASE_AUTO_MIGRATE;
   delete env.DATABASE_SEED;
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
