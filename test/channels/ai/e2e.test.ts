@@ -90,6 +90,10 @@ describe('AI channels end to end', () => {
     expect(await subscribe(client, { channel: 'AiStreamingChannel', conversation_id: e.own.conversationPk })).toBe('confirm_subscription');
     await publishToken(e.running.services.broadcaster, { conversationId: e.own.conversationPk }, { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 });
     expect(await messageOf(client, (m) => m.type === 'token')).toEqual({ type: 'token', data: { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 }, timestamp: expect.stringMatching(TIMESTAMP) });
+    // Rails StreamingService's frame on ai_conversation_<pk> arrives translated.
+    const at = '2026-03-15T09:29:28Z';
+    await e.running.services.broadcaster.broadcast(`ai_conversation_${e.own.conversationPk}`, { type: 'stream_chunk', data: { stream_id: 'r', chunk_index: 1, content: '!', accumulated_content: 'Hi!' }, timestamp: at });
+    expect(await messageOf(client, (m) => m.type === 'token')).toEqual({ type: 'token', data: { stream_id: 'r', content: '!', accumulated_content: 'Hi!', chunk_index: 1 }, timestamp: at });
   });
 
   it('AiWorkflowMonitoringChannel answers the UI\'s bare-identifier get_dashboard_stats over a raw socket', async () => {
