@@ -12,6 +12,7 @@ import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelco
 import { EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
 import type { PubSubAdapter } from '../pubsub/adapter';
 import type { Identity } from '../auth/identity';
+import { CatchUp } from './catch-up';
 import { replayHistory } from './history';
 import type { SessionStore } from './sessions';
 import { Subscriptions } from './subscriptions';
@@ -45,6 +46,8 @@ export interface ConnectionDeps<S> {
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
+  /** This node's open ext-protocol connections by `sid` (a restore takes over a socket the server still holds). */
+  liveSessions?: Map<string, Connection<S>>;
   onClosed?: (conn: Connection<S>) => void;
 }
 
@@ -55,6 +58,8 @@ export interface StartOptions {
 }
 
 const MAX_TIMEOUT_MS = 2_147_000_000;
+/** How long a restored subscription holds live frames waiting for its client's `history` request. */
+const RESTORE_HOLD_MS = 3000;
 
 /** The server side of one WebSocket. */
 export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession {
@@ -77,6 +82,16 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private internalRetry: NodeJS.Timeout | undefined;
   private internalAttempts = 0;
   private readonly onInternal: StreamCallback = (msg) => this.handleInternal(msg);
+  /** Live frames held or filtered while subscriptions catch up (ext protocol). */
+  private readonly catchUp = new CatchUp((frame) => this.writeShared(frame));
+  /** Restored identifiers still waiting for their client's history request. */
+  private readonly restoring = new Set<string>();
+  private restoreTimer: NodeJS.Timeout | undefined;
+  private sessionTimer: NodeJS.Timeout | undefined;
+  /** Session snapshot writes, in order. */
+  private saving: Promise<void> = Promise.resolve();
+  /** Another socket restored this session: its snapshot is no longer ours to write. */
+  private superseded = false;
 
   constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S>, readonly id: string) {
     this.logger = limitWarnings(deps.logger.child({ conn: id }));
@@ -133,6 +148,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       if (this.state !== 'connecting') return;
       this.state = 'open';
       this.transport.send(encodeWelcome(this.sid, restored));
+      this.trackSession(restored !== undefined);
       this.scheduleExpiry();
       this.logger.debug('connected', { kind: this.ident.kind });
     });
@@ -178,7 +194,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.internalRetry = undefined;
     if (this.internalStream) this.deps.hub.removeCallback(this.internalStream, this.onInternal);
     // Session snapshot and streams go now, not behind in-flight commands (one that never settles must not pin them).
-    void this.saveSession();
+    this.persistSession();
+    this.untrackSession();
+    this.catchUp.clear();
     this.subscriptions.detachAll();
     this.enqueue(() => this.subscriptions.unsubscribeAll());
     this.enqueue(async () => this.deps.onClosed?.(this));
@@ -223,14 +241,41 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   // ---- HubSession ----
 
-  /** Write a frame shared with other sessions (fan-out). */
+  /** Write a frame shared with other sessions (fan-out); held or dropped while its subscription catches up. */
   sendFrame(frame: PreparedFrame): void {
+    if (this.catchUp.active && this.state !== 'closed' && this.catchUp.offer(frame)) return;
+    this.writeShared(frame);
+  }
+
+  /**
+   * A new socket restored this session while this one still looks open here (the server has not noticed its peer
+   * went away): stop writing the snapshot, close this socket and release its subscriptions now. Returns what it was
+   * subscribed to.
+   */
+  supersede(): string[] {
+    const identifiers = this.subscriptions.identifiers();
+    this.superseded = true;
+    this.logger.info('session restored on a new socket, closing the stale one');
+    if (this.state === 'open' || this.state === 'connecting') {
+      this.state = 'closing';
+      this.transport.close(1000);
+    }
+    this.closed();
+    return identifiers;
+  }
+
+  /** Resolves once every snapshot write issued so far has settled. */
+  sessionWritten(): Promise<void> {
+    return this.saving;
+  }
+
+  // ---- internals ----
+
+  private writeShared(frame: PreparedFrame): void {
     if (this.state !== 'open') return;
     if (this.tooSlow()) return;
     this.transport.sendFrame(frame);
   }
-
-  // ---- internals ----
 
   private enqueue(step: () => Promise<void> | void): void {
     this.chain = this.chain.then(step).catch((err: unknown) => {
@@ -242,7 +287,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     if (this.state !== 'open') return;
     let cmd: ClientCommand | typeof IGNORED;
     try {
-      cmd = decodeCommand(raw);
+      cmd = decodeCommand(raw, { ext: this.ext });
     } catch (err) {
       this.logger.warn('bad frame ignored', { code: err instanceof CableError ? err.code : 'CABLE_MALFORMED_COMMAND', reason: (err as Error).message });
       return;
@@ -254,16 +299,26 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private async execute(cmd: ClientCommand): Promise<void> {
     switch (cmd.command) {
       case 'subscribe': {
+        // History on subscribe (ext only, the codec drops it otherwise): hold live frames from the moment the streams
+        // attach, so the replay and the live frames reach the client once each and in order.
+        const catchUp = cmd.history !== undefined && !this.subscriptions.get(cmd.identifier);
+        if (catchUp) this.catchUp.hold(cmd.identifier);
         const outcome = await this.subscriptions.subscribe(cmd.identifier);
-        if (outcome === 'confirmed' && cmd.history) await this.history(cmd.identifier, cmd.history);
+        if (outcome === 'confirmed') this.persistSession();
+        if (catchUp && outcome === 'confirmed') await this.history(cmd.identifier, cmd.history as HistoryRequest);
+        else if (catchUp) this.catchUp.forget(cmd.identifier);
         return;
       }
       case 'unsubscribe':
+        this.catchUp.forget(cmd.identifier);
+        this.restoring.delete(cmd.identifier);
         await this.subscriptions.unsubscribe(cmd.identifier);
+        this.persistSession();
         return;
       case 'message':
         await this.subscriptions.perform(cmd.identifier, cmd.data);
         return;
+      // The codec yields ping, pong and history only on the ext protocol (for plain clients they are unknown, as in Rails).
       case 'ping':
         this.transport.send(encodePong());
         return;
@@ -281,28 +336,88 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       this.logger.warn('history for unknown subscription', { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
       return;
     }
-    await replayHistory(identifier, channel.streamNames, request, this.deps.pubsub.history, (text) => this.transmitFrame(text));
+    this.restoring.delete(identifier);
+    this.catchUp.hold(identifier);
+    let covered: Awaited<ReturnType<typeof replayHistory>> = new Map();
+    try {
+      covered = await replayHistory(identifier, channel.streamNames, request, this.deps.pubsub.history, (text) => this.transmitFrame(text));
+    } finally {
+      // Synchronously after the last replayed frame: held live frames the replay covered are dropped, the rest follow.
+      this.catchUp.release(identifier, covered);
+    }
   }
 
   private async restore(sid: string): Promise<string[] | undefined> {
+    const key = identityKey(this.identity);
+    let identifiers: string[] | undefined;
+    const stale = this.deps.liveSessions?.get(sid);
+    const takeover = stale !== undefined && stale !== this && stale.maybeIdentity !== undefined && identityKey(stale.maybeIdentity) === key;
+    if (takeover) {
+      identifiers = stale.supersede();
+      await stale.sessionWritten();
+    }
     const snapshot = await this.deps.sessions?.take(sid).catch(() => null);
-    if (!snapshot || snapshot.identityKey !== identityKey(this.identity)) return undefined;
+    if (!identifiers && snapshot && snapshot.identityKey === key) identifiers = snapshot.identifiers;
+    if (!identifiers) return undefined;
+    // Live frames of the restored subscriptions wait for the client's history request (or RESTORE_HOLD_MS), so what
+    // it missed and what arrives meanwhile reach it once each and in order.
+    for (const id of identifiers) this.catchUp.hold(id);
     // Re-run each subscription without frames: authorization is checked again and channel state rebuilt.
     this.silent = true;
     const restored: string[] = [];
     try {
-      for (const id of snapshot.identifiers) if ((await this.subscriptions.subscribe(id)) === 'confirmed') restored.push(id);
+      for (const id of identifiers) {
+        if ((await this.subscriptions.subscribe(id)) === 'confirmed') restored.push(id);
+        else this.catchUp.forget(id);
+      }
     } finally {
       this.silent = false;
     }
-    this.logger.info('session restored', { restored: restored.length, requested: snapshot.identifiers.length });
+    for (const id of restored) this.restoring.add(id);
+    this.restoreTimer = setTimeout(() => this.releaseRestored(), RESTORE_HOLD_MS);
+    this.restoreTimer.unref();
+    this.logger.info('session restored', { restored: restored.length, requested: identifiers.length, takeover });
     return restored;
   }
 
-  private async saveSession(): Promise<void> {
-    if (!this.sid || !this.ident || !this.deps.sessions) return;
-    const identifiers = this.subscriptions.identifiers();
-    await this.deps.sessions.save(this.sid, { identityKey: identityKey(this.ident), identifiers }, this.deps.sessionTtlSeconds ?? 300).catch(() => undefined);
+  /** Restored subscriptions whose client did not ask for history in time get their held frames as they are. */
+  private releaseRestored(): void {
+    this.restoreTimer = undefined;
+    for (const id of this.restoring) this.catchUp.release(id, new Map());
+    this.restoring.clear();
+  }
+
+  /** Register this ext connection under its sid and keep its snapshot fresh while it is open. */
+  private trackSession(restored: boolean): void {
+    if (!this.sid) return;
+    this.deps.liveSessions?.set(this.sid, this);
+    if (restored) this.persistSession();
+    const ttl = this.deps.sessionTtlSeconds ?? 300;
+    if (!this.deps.sessions || ttl <= 0) return;
+    // A snapshot must outlive a socket whose close the server never sees: rewrite it twice per TTL.
+    this.sessionTimer = setInterval(() => this.persistSession(), Math.min((ttl * 1000) / 2, MAX_TIMEOUT_MS));
+    this.sessionTimer.unref();
+  }
+
+  private untrackSession(): void {
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
+    if (this.restoreTimer) clearTimeout(this.restoreTimer);
+    this.sessionTimer = this.restoreTimer = undefined;
+    this.restoring.clear();
+    if (this.sid && this.deps.liveSessions?.get(this.sid) === this) this.deps.liveSessions.delete(this.sid);
+  }
+
+  /**
+   * Write the session snapshot (what this socket is subscribed to) now, in order with earlier writes: on every
+   * subscription change and at close, so a restore works even before the server notices the old socket is gone.
+   */
+  private persistSession(): void {
+    const store = this.deps.sessions;
+    if (!this.sid || !this.ident || !store || this.superseded) return;
+    const sid = this.sid;
+    const snapshot = { identityKey: identityKey(this.ident), identifiers: this.subscriptions.identifiers() };
+    const ttl = this.deps.sessionTtlSeconds ?? 300;
+    this.saving = this.saving.then(() => store.save(sid, snapshot, ttl)).catch(() => undefined);
   }
 
   private rejectUnauthorized(): void {

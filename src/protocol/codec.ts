@@ -8,8 +8,15 @@ import { COMMANDS } from './messages';
 /** Result of decoding a frame that is valid JSON but carries nothing to do (Powernode UI's `{"type":"ping"}`). */
 export const IGNORED = Symbol('ignored');
 
-/** Parse one client text frame; throws ProtocolError for malformed or unknown commands. */
-export function decodeCommand(raw: string): ClientCommand | typeof IGNORED {
+/** The commands only AnyCable's extended protocol defines; a plain client sending them gets what Rails does. */
+const EXT_COMMANDS: ReadonlySet<string> = new Set(['history', 'ping', 'pong']);
+
+/**
+ * Parse one client text frame; throws ProtocolError for malformed or unknown commands. Without `ext` (plain
+ * `actioncable-v1-json` or no sub-protocol) the ext-only commands are unknown, as in Rails, and a `history` field
+ * of `subscribe` is ignored.
+ */
+export function decodeCommand(raw: string, opts: { ext?: boolean } = {}): ClientCommand | typeof IGNORED {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -23,13 +30,13 @@ export function decodeCommand(raw: string): ClientCommand | typeof IGNORED {
   const command = obj.command;
   if (command === undefined && obj.type === 'ping') return IGNORED;
   if (typeof command !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'command is missing or not a string');
-  if (!COMMANDS.has(command)) throw new ProtocolError('CABLE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 64))}`);
+  if (!COMMANDS.has(command) || (!opts.ext && EXT_COMMANDS.has(command))) throw new ProtocolError('CABLE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 64))}`);
   if (command === 'ping' || command === 'pong') return { command };
   const identifier = obj.identifier;
   if (typeof identifier !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', `${command} without a string identifier`);
   switch (command) {
     case 'subscribe': {
-      const history = decodeHistory(obj.history);
+      const history = opts.ext ? decodeHistory(obj.history) : undefined;
       return history ? { command, identifier, history } : { command, identifier };
     }
     case 'unsubscribe':

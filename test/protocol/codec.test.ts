@@ -25,20 +25,33 @@ describe('decodeCommand', () => {
     ['{"command":"message","identifier":"x","data":{"a":1}}', 'CABLE_MALFORMED_COMMAND'],
     ['{"command":"history","identifier":"x"}', 'CABLE_MALFORMED_COMMAND'],
   ])('rejects %s with %s', (raw, code) => {
-    expect(() => decodeCommand(raw)).toThrow(ProtocolError);
+    expect(() => decodeCommand(raw, { ext: true })).toThrow(ProtocolError);
     try {
-      decodeCommand(raw);
+      decodeCommand(raw, { ext: true });
     } catch (err) {
       expect((err as ProtocolError).code).toBe(code);
     }
   });
 
   it('decodes ext-protocol history requests', () => {
-    expect(decodeCommand('{"command":"history","identifier":"x","history":{"since":100,"streams":{"s":{"offset":3,"epoch":"e"}}}}')).toEqual({
+    expect(decodeCommand('{"command":"history","identifier":"x","history":{"since":100,"streams":{"s":{"offset":3,"epoch":"e"}}}}', { ext: true })).toEqual({
       command: 'history',
       identifier: 'x',
       history: { since: 100, streams: { s: { offset: 3, epoch: 'e' } } },
     });
+  });
+});
+
+describe('decodeCommand on the plain protocol (what Rails understands)', () => {
+  it.each(['{"command":"ping"}', '{"command":"pong"}', '{"command":"history","identifier":"x","history":{"since":100}}'])('treats %s as an unknown command', (raw) => {
+    expect(() => decodeCommand(raw)).toThrow(expect.objectContaining({ code: 'CABLE_UNKNOWN_COMMAND' }));
+    expect(decodeCommand(raw, { ext: true })).toMatchObject({ command: JSON.parse(raw).command });
+  });
+
+  it('ignores a history field on subscribe', () => {
+    const raw = '{"command":"subscribe","identifier":"x","history":{"since":100}}';
+    expect(decodeCommand(raw)).toEqual({ command: 'subscribe', identifier: 'x' });
+    expect(decodeCommand(raw, { ext: true })).toEqual({ command: 'subscribe', identifier: 'x', history: { since: 100 } });
   });
 });
 
