@@ -1,7 +1,10 @@
 // Token lifecycle on open sockets (issue: reliable delivery and token lifecycle): expiry closes with
 // token_expired; a blacklisted jti, a user-wide revocation, a deactivated user or account and a revoked worker
-// close the affected sockets within seconds with the unauthorized frame, and leave the others alone.
+// close the affected sockets within seconds with the unauthorized frame, and leave the others alone — also for the
+// real @anycable/core client, which then stays closed instead of reconnecting.
 
+import WebSocket from 'ws';
+import { createCable } from '@anycable/core';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 
@@ -58,4 +61,33 @@ describe('open sockets', () => {
     await c.none(disconnectFrame, 1500);
     c.close();
   });
+});
+
+describe('@anycable/core on a socket whose credential is withdrawn', () => {
+  async function connected(token: string, room: string) {
+    const client = createCable(cable.url, { websocketImplementation: WebSocket, protocol: 'actioncable-v1-ext-json', auth: { token, param: 'token' }, logLevel: 'error' });
+    const channel = client.subscribeTo('ChatChannel', { room });
+    await channel.ensureSubscribed();
+    const closed = new Promise<unknown>((resolve) => client.once('close', resolve));
+    return { client, closed };
+  }
+
+  async function staysClosed(client: { state: string }): Promise<void> {
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(client.state).toBe('closed');
+  }
+
+  it('is closed with unauthorized when its jti is blacklisted, and does not reconnect', async () => {
+    const { client, closed } = await connected(cable.userToken('core-jti-user', { jti: 'core-revoke' }), 'corejti');
+    cable.store.revokedJtis.add('core-revoke');
+    expect(await closed).toMatchObject({ reason: 'unauthorized' });
+    await staysClosed(client);
+  }, 10000);
+
+  it('is closed with unauthorized when its user is deactivated, and does not reconnect', async () => {
+    const { client, closed } = await connected(cable.userToken('core-deact-user'), 'coredeact');
+    cable.store.addUser({ id: 'core-deact-user', status: 'inactive' });
+    expect(await closed).toMatchObject({ reason: 'unauthorized' });
+    await staysClosed(client);
+  }, 10000);
 });
