@@ -304,9 +304,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
         const catchUp = cmd.history !== undefined && !this.subscriptions.get(cmd.identifier);
         if (catchUp) this.catchUp.hold(cmd.identifier);
         const outcome = await this.subscriptions.subscribe(cmd.identifier);
-        if (outcome === 'confirmed') this.persistSession();
         if (catchUp && outcome === 'confirmed') await this.history(cmd.identifier, cmd.history as HistoryRequest);
         else if (catchUp) this.catchUp.forget(cmd.identifier);
+        if (outcome === 'confirmed') this.persistSession();
         return;
       }
       case 'unsubscribe':

@@ -1,6 +1,7 @@
-// RevocationMonitor: re-checks open sockets every CABLE_AUTH_RECHECK_MS in one batched query — a blacklisted jti,
-// a user-wide revocation issued after the token, a deactivated user or account, or a revoked/suspended worker
-// closes the affected sockets with the unauthorized frame (the original checked tokens only at connect).
+// RevocationMonitor: re-checks open sockets every CABLE_AUTH_RECHECK_MS, up to 2000 per store call (the Prisma
+// store runs three queries per call) — a blacklisted jti, a user-wide revocation issued after the token, a
+// deactivated user or account, or a revoked/suspended worker closes the affected sockets with the unauthorized frame
+// (the original checked tokens only at connect). Revoking a legacy user_tokens row is checked only at connect.
 
 import type { Identity } from '../auth/identity';
 import type { IdentityStore, RevocationState } from '../auth/store';

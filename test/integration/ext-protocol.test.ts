@@ -155,6 +155,8 @@ describe('actioncable-v1-ext-json', () => {
     first.c.ws.pause();
     const { c, welcome } = await extClient(`&sid=${first.welcome.sid as string}`);
     expect(welcome).toEqual({ type: 'welcome', sid: expect.any(String), restored: true, restored_ids: [chat('stale')] });
+    c.send({ command: 'history', identifier: chat('stale'), history: { since: Math.floor(Date.now() / 1000) - 10 } });
+    expect(await c.next()).toEqual({ identifier: chat('stale'), type: 'confirm_history' });
     await cable.cable.broadcast('chat_stale', { n: 1 });
     expect(await c.next()).toMatchObject({ identifier: chat('stale'), message: { n: 1 } });
     first.c.ws.resume();
@@ -217,7 +219,7 @@ function slowHistory(delayMs: number): PubSubAdapter {
 async function keepBroadcasting(target: TestCable, stream: string, from: number, until: () => boolean): Promise<number> {
   let n = from - 1;
   let stopAt = Infinity;
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 5000;
   while (Date.now() < stopAt && Date.now() < deadline) {
     n += 1;
     await target.cable.broadcast(stream, { n });
@@ -292,7 +294,14 @@ describe('catch-up while broadcasts keep coming (history reads take time)', () =
   });
 
   it('@anycable/core restoring while messages keep coming gets each once, in order', async () => {
-    const client = createCable(slow.url, { websocketImplementation: WebSocket, protocol: EXT, auth: { token: slow.userToken('race-core'), param: 'token' }, logLevel: 'error' });
+    const client = createCable(slow.url, {
+      websocketImplementation: WebSocket,
+      protocol: EXT,
+      auth: { token: slow.userToken('race-core'), param: 'token' },
+      logLevel: 'error',
+      // Reconnect quickly (the default backoff waits seconds) so the restore happens while broadcasts go on.
+      reconnectStrategy: () => 100,
+    });
     const channel = client.subscribeTo('ChatChannel', { room: 'race3' });
     const box = inboxOf();
     channel.on('message', (m: unknown) => box.push(m));

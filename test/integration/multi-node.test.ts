@@ -79,6 +79,22 @@ describeWithService('two nodes on Redis', TEST_REDIS_URL, () => {
     second.c.close();
   });
 
+  it('restores on node B a session whose socket node A still holds open (the snapshot is written on subscribe)', async () => {
+    const first = await extClient(a, 'mn-5');
+    await subscribe(first.c, chat('held'));
+    // Node A never sees this socket close: the client just went silent.
+    first.c.ws.pause();
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await extClient(b, 'mn-5', `&sid=${first.welcome.sid as string}`);
+    expect(second.welcome).toEqual({ type: 'welcome', sid: expect.any(String), restored: true, restored_ids: [chat('held')] });
+    second.c.send({ command: 'history', identifier: chat('held'), history: { since: Math.floor(Date.now() / 1000) - 10 } });
+    expect(await second.c.next()).toEqual({ identifier: chat('held'), type: 'confirm_history' });
+    await a.cable.broadcast('chat_held', { ok: true });
+    expect((await second.c.next()).message).toEqual({ ok: true });
+    second.c.close();
+    first.c.ws.terminate();
+  });
+
   it('closes a socket on node A through a remote disconnect issued on node B', async () => {
     const c = await openRaw(a.urlFor(a.userToken('mn-remote')));
     await c.next();
