@@ -15,8 +15,6 @@ import { silentLogger, type Logger } from '../log/logger';
 /** The Redis commands the history layer needs (an ioredis client satisfies it). */
 export interface HistoryRedis {
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
-  xrange(key: string, start: string, end: string): Promise<Array<[string, string[]]>>;
-  hmget(key: string, ...fields: string[]): Promise<Array<string | null>>;
   set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
   getdel(key: string): Promise<string | null>;
 }
@@ -34,6 +32,9 @@ export interface RedisHistoryLimits {
 
 /** The stream (under the prefix) that carries every position envelope of the cluster. */
 export const POSITIONS_STREAM = '__cable_pos__';
+
+// KEYS: meta hash, log stream. Returns { {epoch, latest offset}, entries } atomically.
+const READ_SCRIPT = `return { redis.call('HMGET', KEYS[1], 'e', 'o'), redis.call('XRANGE', KEYS[2], '-', '+') }`;
 
 // KEYS: meta hash, log stream. ARGV: new epoch, payload, raw channel, max length, ttl, unix time, positions channel,
 // stream name, fingerprint.
@@ -123,8 +124,10 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
   }
 
   async read(stream: string, query: HistoryQuery): Promise<HistoryEntry[] | null> {
-    const [epoch, latestText] = await this.redis.hmget(this.key('meta', stream), 'e', 'o');
-    const rows = await this.redis.xrange(this.key('log', stream), '-', '+');
+    // One script, so the epoch and the entries come from the same instant: read as two round trips, a read racing
+    // the stream's first publish could return entries without their epoch.
+    const [meta, rows] = (await this.redis.eval(READ_SCRIPT, 2, this.key('meta', stream), this.key('log', stream))) as [Array<string | null>, Array<[string, string[]]>];
+    const [epoch, latestText] = meta;
     const cutoff = Date.now() / 1000 - this.limits.ttlSeconds;
     const entries = rows.map(([, fields]) => toEntry(fields, epoch ?? '')).filter((e) => e.time >= cutoff);
     if ('since' in query) return entries.filter((e) => e.time >= query.since);
