@@ -34,7 +34,8 @@ for (const history of [0, 100]) {
     const health = async () => ((await (await fetch(`${cable.httpUrl}/health`)).json()) as { status: string }).status;
     const down = async () => {
       await stopProcess(redis);
-      await waitFor(() => cable.pubsub.status().healthy === false, 5000, 'unhealthy');
+      // Both connections (subscriber and publisher) must have noticed; each does so on its own schedule.
+      await waitFor(() => cable.pubsub.status().detail === 'redis unreachable', 5000, 'both connections down');
     };
     const up = async () => {
       redis = await startRedisServer(port);
