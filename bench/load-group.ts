@@ -4,8 +4,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { forkWorker } from './children';
-import type { Collected, FromWorker, OpenRequest, Opened, ToWorker } from './messages';
-import { BENCH_BROADCAST_KEY } from './target';
+import { BENCH_BROADCAST_KEY, type Collected, type FromWorker, type OpenRequest, type Opened, type ToWorker } from './messages';
 
 /** One finished round: when it was sent and when its last delivery arrived (monotonic ms). */
 export interface Round {

@@ -1,6 +1,10 @@
 // The bench's internal wire: line prefixes children print on stdout and the IPC messages between the
 // orchestrator (run.ts) and its load-generator workers (load-worker.ts). Types and constants only.
 
+/** Shared secrets between the bench's server, its token minting and the load generators' POSTs. */
+export const BENCH_JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
+export const BENCH_BROADCAST_KEY = 'bench-broadcast-key';
+
 /** A server child prints `BENCH_READY {"port":N}` once it listens. */
 export const READY_PREFIX = 'BENCH_READY ';
 

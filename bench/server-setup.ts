@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { onExit, ROOT } from './children';
-import type { BenchToken } from './messages';
-import { BENCH_JWT_SECRET } from './target';
+import { BENCH_JWT_SECRET, type BenchToken } from './messages';
 import { benchTokens } from './tokens';
 
 /** How our server is started for a run. */

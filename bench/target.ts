@@ -7,14 +7,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawnServer, ROOT, type ServerChild } from './children';
 import type { LoopReport } from './loop-delay';
-import { LOOP_REPORT_PREFIX, READY_PREFIX } from './messages';
+import { BENCH_BROADCAST_KEY, BENCH_JWT_SECRET, LOOP_REPORT_PREFIX, READY_PREFIX } from './messages';
 import type { TargetName } from './options';
 import { rssBytes } from './proc-stats';
 import type { ServerSetup } from './server-setup';
-
-/** Shared secrets between the bench's server and its token minting. */
-export const BENCH_JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
-export const BENCH_BROADCAST_KEY = 'bench-broadcast-key';
 
 /** A running measured server (one or more processes). */
 export interface Target {

@@ -4,8 +4,7 @@
 import { loadConfig } from '../config';
 import { signToken } from '../src/auth/jwt';
 import { benchAccountOf, benchUserId } from './bench-store';
-import type { BenchToken } from './messages';
-import { BENCH_JWT_SECRET } from './target';
+import { BENCH_JWT_SECRET, type BenchToken } from './messages';
 
 /** `users` access tokens for bench-user-0 … bench-user-(users−1), valid for an hour. */
 export function benchTokens(users: number): BenchToken[] {

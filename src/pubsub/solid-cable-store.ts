@@ -1,10 +1,8 @@
-// Storage seam of the solid_cable adapter: the row shapes of Rails' `solid_cable_messages` table, the channel hash,
-// the timestamp format, and opening the PostgreSQL or SQLite store named by a URL (drivers load on demand).
-// Owns no polling or delivery logic (that is solid-cable.ts).
+// Storage seam of the solid_cable adapter: the row shapes of Rails' `solid_cable_messages` table, the store
+// interface each database implements (solid-cable-pg.ts, solid-cable-sqlite.ts), the channel hash and the
+// timestamp format. Owns no polling or delivery logic and opens nothing (that is solid-cable.ts).
 
 import { createHash } from 'node:crypto';
-import type { Logger } from '../log/logger';
-import { silentLogger } from '../log/logger';
 
 /** The table solid_cable writes and polls (SC:lib/generators/solid_cable/install/templates/db/cable_schema.rb). */
 export const SOLID_CABLE_TABLE = 'solid_cable_messages';
@@ -53,21 +51,4 @@ export function railsTimestamp(date: Date): string {
 /** Whether `url` names a SQLite file (`file:`) rather than PostgreSQL (`postgres://`, `postgresql://`). */
 export function isSqliteUrl(url: string): boolean {
   return url.startsWith('file:');
-}
-
-/** Open the store `url` names: `postgres(ql)://…` → pg, `file:<path>` → better-sqlite3. */
-export async function openCableStore(url: string, logger: Logger = silentLogger): Promise<CableStore> {
-  if (isSqliteUrl(url)) return (await import('./solid-cable-sqlite')).openSqliteStore(url);
-  if (/^postgres(ql)?:\/\//.test(url)) return (await import('./solid-cable-pg')).openPgStore(url, logger);
-  throw new Error('solid_cable database URL must start with file: or postgres://');
-}
-
-/** Create `solid_cable_messages` (and its indexes on channel, channel_hash, created_at) at `url` if missing. */
-export async function ensureSolidCableTable(url: string): Promise<void> {
-  const store = await openCableStore(url);
-  try {
-    await store.createTable();
-  } finally {
-    await store.close();
-  }
 }

@@ -4,12 +4,12 @@
 
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
 import { SubscriberMap } from './subscriber-map';
-import { channelHash, openCableStore, railsTimestamp, type CableRow, type CableStore } from './solid-cable-store';
+import { channelHash, isSqliteUrl, railsTimestamp, type CableRow, type CableStore } from './solid-cable-store';
 import { BroadcastFailedError, PubSubUnavailableError, errorText } from '../errors';
 import type { Logger } from '../log/logger';
 import { silentLogger } from '../log/logger';
 
-export { channelHash, ensureSolidCableTable } from './solid-cable-store';
+export { channelHash } from './solid-cable-store';
 
 const DAY_MS = 86_400_000;
 
@@ -218,4 +218,19 @@ function asText(value: Buffer | string): string {
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
+/** Open the store `url` names: `postgres(ql)://…` → pg, `file:<path>` → better-sqlite3. */
+export async function openCableStore(url: string, logger: Logger = silentLogger): Promise<CableStore> {
+  if (isSqliteUrl(url)) return (await import('./solid-cable-sqlite')).openSqliteStore(url);
+  if (/^postgres(ql)?:\/\//.test(url)) return (await import('./solid-cable-pg')).openPgStore(url, logger);
+  throw new Error('solid_cable database URL must start with file: or postgres://');
+}
 
+/** Create `solid_cable_messages` (and its indexes on channel, channel_hash, created_at) at `url` if missing. */
+export async function ensureSolidCableTable(url: string): Promise<void> {
+  const store = await openCableStore(url);
+  try {
+    await store.createTable();
+  } finally {
+    await store.close();
+  }
+}
