@@ -1,4 +1,5 @@
-// The registry list: every Powernode channel class, grouped as the catalog groups them.
+// The registry list: every Powernode channel class, grouped as the catalog groups them, and everything else
+// src/main.ts (the only src file that touches channels/) needs: BenchmarkChannel, the app services and the job outbox.
 
 import type { ChannelClass } from '../src/channel/index';
 import { aiChannels } from './ai/index';
@@ -8,3 +9,7 @@ import { platformChannels } from './platform/index';
 
 /** Every channel served on /cable (BenchmarkChannel is added by main.ts when enabled). */
 export const channels: ChannelClass[] = [...aiChannels, ...devopsChannels, ...platformChannels, ...extensionChannels];
+
+export { BenchmarkChannel } from './benchmark-channel';
+export { OutboxJobQueue } from './support/job-queue';
+export type { AppServices, Broadcaster, SidePublisher } from './support/services';

@@ -4,9 +4,7 @@
 
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { channels } from '../channels';
-import { BenchmarkChannel } from '../channels/benchmark-channel';
-import type { AppServices, Broadcaster, SidePublisher } from '../channels/support/services';
+import { BenchmarkChannel, channels, OutboxJobQueue, type AppServices, type Broadcaster, type SidePublisher } from '../channels';
 import { Authenticator } from './auth/authenticator';
 import { signToken } from './auth/jwt';
 import { connectionIdentifierFor } from './auth/identity';
@@ -122,7 +120,6 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   const { seedDemo } = await import('./db/seed');
   const { PrismaIdentityStore } = await import('./db/identity-store');
   const { createPubSub } = await import('./pubsub/index');
-  const { OutboxJobQueue } = await import('../channels/support/job-queue');
   if (config.database.autoMigrate) await migrateDatabase(config.database.url, log);
   const db = await createPrisma(config.database.url);
   if (config.database.seed) await seedDemo(db);
