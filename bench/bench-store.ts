@@ -1,7 +1,7 @@
 // The bench's IdentityStore: synthesizes active users `bench-user-<n>` in accounts `bench-acct-<n % 10>` without a
 // database, so the server can authenticate any number of signed tokens. Used until the Prisma store exists.
 
-import type { IdentityStore, LegacyTokenRecord, RevocationState, UserRecord, WorkerRecord } from '../src/auth/store';
+import type { IdentityStore, LegacyTokenRecord, RevocationQuery, RevocationState, UserRecord, WorkerRecord } from '../src/auth/store';
 
 const ACCOUNTS = 10;
 const USER_ID = /^bench-user-(\d+)$/;
@@ -37,7 +37,7 @@ export class BenchIdentityStore implements IdentityStore {
   async userRevokedAt(): Promise<Date | null> {
     return null;
   }
-  async revocationState(q: { jtis: string[]; userIds: string[]; workerIds: string[] }): Promise<RevocationState> {
-    return { revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(q.userIds.filter((id) => USER_ID.test(id))), activeWorkers: new Set() };
+  async revocationState(q: RevocationQuery): Promise<RevocationState> {
+    return { revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(q.userIds.filter((id) => USER_ID.test(id))), activeWorkers: new Set(), liveLegacyTokens: new Set() };
   }
 }

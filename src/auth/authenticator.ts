@@ -90,7 +90,7 @@ export class Authenticator {
     if (row.tokenType === 'refresh') throw new TokenError('wrong_type');
     const identity = await this.user({ type: 'access', sub: row.userId, exp: Math.floor(row.expiresAt.getTime() / 1000) }, true);
     await this.store.touchLegacyToken(digest, req.ip, req.userAgent?.slice(0, 500)).catch(() => undefined);
-    return { ...identity, tokenExp: Math.floor(row.expiresAt.getTime() / 1000) };
+    return { ...identity, tokenExp: Math.floor(row.expiresAt.getTime() / 1000), legacyTokenDigest: digest };
   }
 }
 

@@ -12,6 +12,8 @@ interface BaseIdentity {
   readonly tokenExp?: number;
   readonly tokenIat?: number;
   readonly jti?: string;
+  /** SHA-256 digest of a legacy opaque `user_tokens` token, when the user connected with one (re-checked while open). */
+  readonly legacyTokenDigest?: string;
 }
 
 /** A connected user. */

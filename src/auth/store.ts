@@ -41,6 +41,17 @@ export interface RevocationState {
   activeUsers: Set<string>;
   /** workerId → still active. */
   activeWorkers: Set<string>;
+  /** Digests of the asked legacy user tokens that are still live (not revoked, not expired, not refresh). */
+  liveLegacyTokens: Set<string>;
+}
+
+/** What the open-socket recheck asks about. */
+export interface RevocationQuery {
+  jtis: string[];
+  userIds: string[];
+  workerIds: string[];
+  /** Legacy token digests of the open sockets (none when omitted). */
+  legacyDigests?: string[];
 }
 
 /** Data access for authentication. */
@@ -51,5 +62,5 @@ export interface IdentityStore {
   touchLegacyToken(digest: string, ip: string | undefined, userAgent: string | undefined): Promise<void>;
   isJtiRevoked(jti: string): Promise<boolean>;
   userRevokedAt(userId: string): Promise<Date | null>;
-  revocationState(q: { jtis: string[]; userIds: string[]; workerIds: string[] }): Promise<RevocationState>;
+  revocationState(q: RevocationQuery): Promise<RevocationState>;
 }

@@ -1,7 +1,7 @@
 // RevocationMonitor: re-checks open sockets every CABLE_AUTH_RECHECK_MS, up to 2000 per store call (the Prisma
-// store runs three queries per call) — a blacklisted jti, a user-wide revocation issued after the token, a
-// deactivated user or account, or a revoked/suspended worker closes the affected sockets with the unauthorized frame
-// (the original checked tokens only at connect). Revoking a legacy user_tokens row is checked only at connect.
+// store runs up to four queries per call, in parallel) — a blacklisted jti, a user-wide revocation issued after the
+// token, a deactivated user or account, a revoked/suspended worker, or a revoked legacy user_tokens row closes the
+// affected sockets with the unauthorized frame (the original checked tokens only at connect).
 
 import type { Identity } from '../auth/identity';
 import type { IdentityStore, RevocationState } from '../auth/store';
@@ -19,6 +19,7 @@ const BATCH = 2000;
 /** Whether `identity` must be cut off given `state`. */
 export function isRevoked(identity: Identity, state: RevocationState): boolean {
   if (identity.jti && state.revokedJtis.has(identity.jti)) return true;
+  if (identity.legacyTokenDigest && !state.liveLegacyTokens.has(identity.legacyTokenDigest)) return true;
   if (identity.kind === 'worker') return !state.activeWorkers.has(identity.workerId);
   const revokedAt = state.userRevokedAt.get(identity.userId);
   if (revokedAt && (identity.tokenIat ?? 0) * 1000 <= revokedAt.getTime()) return true;
@@ -71,6 +72,7 @@ export class RevocationMonitor {
       jtis: unique(ids.flatMap((i) => (i.jti ? [i.jti] : []))),
       userIds: unique(ids.flatMap((i) => (i.kind === 'user' ? [i.userId] : []))),
       workerIds: unique(ids.flatMap((i) => (i.kind === 'worker' ? [i.workerId] : []))),
+      legacyDigests: unique(ids.flatMap((i) => (i.legacyTokenDigest ? [i.legacyTokenDigest] : []))),
     });
     let closed = 0;
     for (const conn of batch) {

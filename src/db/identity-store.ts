@@ -3,7 +3,7 @@
 // look-ups of one user are coalesced and cached for a second (connection storms), and every revocation fact
 // for all open sockets is read in three batched queries.
 
-import type { IdentityStore, LegacyTokenRecord, RevocationState, UserRecord, WorkerRecord } from '../auth/store';
+import type { IdentityStore, LegacyTokenRecord, RevocationQuery, RevocationState, UserRecord, WorkerRecord } from '../auth/store';
 import type { Db } from './prisma';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -130,17 +130,19 @@ export class PrismaIdentityStore implements IdentityStore {
     });
   }
 
-  async revocationState(q: { jtis: string[]; userIds: string[]; workerIds: string[] }): Promise<RevocationState> {
+  async revocationState(q: RevocationQuery): Promise<RevocationState> {
     const now = new Date();
     const userIds = q.userIds.filter((id) => UUID.test(id));
     const workerIds = q.workerIds.filter((id) => UUID.test(id));
     const blacklistKeys = [...q.jtis, ...userIds.map((id) => `${USER_REVOCATION_PREFIX}${id}`)];
-    const [blacklisted, users, workers] = await Promise.all([
+    const digests = (q.legacyDigests ?? []).filter((d) => /^[0-9a-f]{64}$/.test(d));
+    const [blacklisted, users, workers, legacy] = await Promise.all([
       blacklistKeys.length ? this.db.jwtBlacklist.findMany({ where: { jti: { in: blacklistKeys }, expiresAt: { gt: now } } }) : [],
       userIds.length ? this.db.user.findMany({ where: { id: { in: userIds }, status: 'active', account: { status: 'active' } }, select: { id: true } }) : [],
       workerIds.length ? this.db.worker.findMany({ where: { id: { in: workerIds }, status: 'active' }, select: { id: true, isSystem: true, account: { select: { status: true } } } }) : [],
+      digests.length ? this.db.userToken.findMany({ where: { tokenDigest: { in: digests }, revokedAt: null, expiresAt: { gt: now }, tokenType: { not: 'refresh' } }, select: { tokenDigest: true } }) : [],
     ]);
-    const state: RevocationState = { revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(users.map((u) => u.id)), activeWorkers: new Set() };
+    const state: RevocationState = { revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(users.map((u) => u.id)), activeWorkers: new Set(), liveLegacyTokens: new Set(legacy.map((t) => t.tokenDigest)) };
     for (const w of workers) if (w.isSystem || w.account.status === 'active') state.activeWorkers.add(w.id);
     for (const b of blacklisted) {
       if (b.userBlacklist && b.jti.startsWith(USER_REVOCATION_PREFIX)) state.userRevokedAt.set(b.jti.slice(USER_REVOCATION_PREFIX.length), b.createdAt);

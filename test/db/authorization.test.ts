@@ -1,13 +1,15 @@
 // Authorization data on both databases: worker permissions through worker_roles, `system.admin` implying every
 // permission once the identity is loaded by the real Authenticator, and the batched revocation query
 // (PrismaIdentityStore.revocationState) against deactivated users, a suspended account, revoked and suspended
-// workers and blacklisted jtis.
+// workers, blacklisted jtis and revoked legacy user_tokens rows.
 
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../config';
 import { Authenticator } from '../../src/auth/authenticator';
 import { hasAnyPermission, hasPermission, type Identity } from '../../src/auth/identity';
-import { signToken } from '../../src/auth/jwt';
+import { signToken, tokenDigest } from '../../src/auth/jwt';
+import { RevocationMonitor } from '../../src/connection/revocation';
+import { silentLogger } from '../../src/log/logger';
 import { PrismaIdentityStore } from '../../src/db/identity-store';
 import { permissionNamesFor } from '../../src/db/permissions';
 import type { Db } from '../../src/db/prisma';
@@ -150,8 +152,38 @@ describeProvider('authorization data', (provider) => {
     });
 
     it('ignores non-UUID ids (never sent to a uuid column) and answers an empty state', async () => {
-      const state = await new PrismaIdentityStore(t.db).revocationState({ jtis: [], userIds: ['nope'], workerIds: [] });
-      expect(state).toEqual({ revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(), activeWorkers: new Set() });
+      const state = await new PrismaIdentityStore(t.db).revocationState({ jtis: [], userIds: ['nope'], workerIds: [], legacyDigests: ['not-a-digest'] });
+      expect(state).toEqual({ revokedJtis: new Set(), userRevokedAt: new Map(), activeUsers: new Set(), activeWorkers: new Set(), liveLegacyTokens: new Set() });
+    });
+
+    it('closes a socket opened with a legacy user token once its user_tokens row is revoked', async () => {
+      const owner = await user(t.db, acct);
+      const hour = 3600_000;
+      const opaque = (label: string) => `legacy-${label}-${randomUUID()}`;
+      const tokens = { live: opaque('live'), revoked: opaque('revoked'), expired: opaque('expired'), refresh: opaque('refresh') };
+      const row = (token: string, extra: Record<string, unknown> = {}) =>
+        t.db.userToken.create({ data: { userId: owner, tokenDigest: tokenDigest(token), expiresAt: new Date(Date.now() + hour), ...extra } });
+      await row(tokens.live);
+      await row(tokens.revoked);
+      await row(tokens.expired);
+      await row(tokens.refresh, { tokenType: 'refresh' });
+      const store = new PrismaIdentityStore(t.db);
+      // Connected with the live and the soon-revoked token (the others are refused at connect).
+      const auth = new Authenticator(store, jwt, 'server');
+      const onLive = await auth.authenticate({ token: tokens.live });
+      const onRevoked = await auth.authenticate({ token: tokens.revoked });
+      expect(onRevoked.legacyTokenDigest).toBe(tokenDigest(tokens.revoked));
+      await t.db.userToken.update({ where: { tokenDigest: tokenDigest(tokens.revoked) }, data: { revokedAt: new Date() } });
+      await t.db.userToken.update({ where: { tokenDigest: tokenDigest(tokens.expired) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+
+      const digests = Object.values(tokens).map(tokenDigest);
+      const state = await store.revocationState({ jtis: [], userIds: [owner], workerIds: [], legacyDigests: digests });
+      expect(state.liveLegacyTokens).toEqual(new Set([tokenDigest(tokens.live)]));
+
+      const sockets = [onLive, onRevoked].map((identity) => ({ isOpen: true, maybeIdentity: identity, closedWith: '' as string, disconnect(reason: string) { this.closedWith = reason; this.isOpen = false; } }));
+      const monitor = new RevocationMonitor(store, () => sockets, 60_000, silentLogger);
+      expect(await monitor.check()).toBe(1);
+      expect(sockets.map((s) => s.closedWith)).toEqual(['', 'unauthorized']);
     });
   });
 });

@@ -1,6 +1,6 @@
 // Hand-written IdentityStore fake for connection/auth tests that do not need a database.
 
-import type { IdentityStore, LegacyTokenRecord, RevocationState, UserRecord, WorkerRecord } from '../../src/auth/store';
+import type { IdentityStore, LegacyTokenRecord, RevocationQuery, RevocationState, UserRecord, WorkerRecord } from '../../src/auth/store';
 
 /** An in-memory IdentityStore with mutable rows. */
 export class FakeIdentityStore implements IdentityStore {
@@ -40,7 +40,7 @@ export class FakeIdentityStore implements IdentityStore {
   async userRevokedAt(userId: string): Promise<Date | null> {
     return this.userRevocations.get(userId) ?? null;
   }
-  async revocationState(q: { jtis: string[]; userIds: string[]; workerIds: string[] }): Promise<RevocationState> {
+  async revocationState(q: RevocationQuery): Promise<RevocationState> {
     const activeUser = (id: string) => {
       const u = this.users.get(id);
       return !!u && u.status === 'active' && u.accountStatus === 'active';
@@ -50,6 +50,10 @@ export class FakeIdentityStore implements IdentityStore {
       userRevokedAt: new Map(q.userIds.flatMap((id) => (this.userRevocations.has(id) ? [[id, this.userRevocations.get(id) as Date] as const] : []))),
       activeUsers: new Set(q.userIds.filter(activeUser)),
       activeWorkers: new Set(q.workerIds.filter((id) => this.workers.get(id)?.status === 'active')),
+      liveLegacyTokens: new Set((q.legacyDigests ?? []).filter((d) => {
+        const t = this.legacy.get(d);
+        return !!t && !t.revokedAt && !!t.expiresAt && t.expiresAt.getTime() > Date.now() && t.tokenType !== 'refresh';
+      })),
     };
   }
 }
