@@ -14,6 +14,7 @@ import type { PubSubAdapter } from '../pubsub/adapter';
 import type { Identity } from '../auth/identity';
 import { CatchUp } from './catch-up';
 import { replayHistory } from './history';
+import { identityKey, internalRetryDelay, type LiveSessions } from './live-sessions';
 import type { SessionStore } from './sessions';
 import { Subscriptions } from './subscriptions';
 
@@ -46,8 +47,8 @@ export interface ConnectionDeps<S> {
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
-  /** This node's open ext-protocol connections by `sid` (a restore takes over a socket the server still holds). */
-  liveSessions?: Map<string, Connection<S>>;
+  /** Open ext-protocol connections by `sid`: a restore takes over a socket this node, or another, still holds. */
+  liveSessions?: LiveSessions<Connection<S>>;
   onClosed?: (conn: Connection<S>) => void;
 }
 
@@ -357,7 +358,11 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       await stale.sessionWritten();
     }
     const snapshot = await this.deps.sessions?.take(sid).catch(() => null);
-    if (!identifiers && snapshot && snapshot.identityKey === key) identifiers = snapshot.identifiers;
+    if (!identifiers && snapshot && snapshot.identityKey === key) {
+      identifiers = snapshot.identifiers;
+      // The old socket may still be open on another node: that node closes it on this notice.
+      this.deps.liveSessions?.announce(sid, this.identity);
+    }
     if (!identifiers) return undefined;
     // Live frames of the restored subscriptions wait for the client's history request (or RESTORE_HOLD_MS), so what
     // it missed and what arrives meanwhile reach it once each and in order.
@@ -488,15 +493,4 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.disconnect('too_slow', true);
     return true;
   }
-}
-
-/** Backoff of internal-stream retries: 250 ms doubling to 5 s, with ±20 % jitter so an outage's sockets spread out. */
-export function internalRetryDelay(attempt: number): number {
-  const base = Math.min(250 * 2 ** Math.min(attempt - 1, 10), 5000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-/** `user:<id>` / `worker:<id>`. */
-function identityKey(identity: Identity): string {
-  return identity.kind === 'user' ? `user:${identity.userId}` : `worker:${identity.workerId}`;
 }

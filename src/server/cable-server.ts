@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
+import { LiveSessions } from '../connection/live-sessions';
 import { PreparedFrame } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import { encodeMessage, encodePing } from '../protocol/codec';
@@ -39,7 +40,7 @@ export class CableServer<S = unknown> {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection<S>>();
   /** Open ext-protocol connections by sid: a restore of a sid still open here takes that socket over. */
-  private readonly liveSessions = new Map<string, Connection<S>>();
+  private readonly liveSessions: LiveSessions<Connection<S>>;
   private readonly pingTimer: NodeJS.Timeout;
   private nextId = 1;
 
@@ -58,6 +59,9 @@ export class CableServer<S = unknown> {
     });
     this.pingTimer = setInterval(() => this.beat(), opts.pingIntervalMs);
     this.pingTimer.unref();
+    this.liveSessions = new LiveSessions(deps.hub, deps.pubsub, deps.logger);
+    // Restore notices matter only when sessions can move between processes (the pub/sub shares the session store).
+    if (deps.pubsub.sessions) this.liveSessions.start();
   }
 
   /** Whether this upgrade request targets the cable path. */
@@ -96,6 +100,7 @@ export class CableServer<S = unknown> {
   /** Close every socket with `server_restart` and wait (bounded) for the channels' unsubscribed hooks. */
   async shutdown(): Promise<void> {
     clearInterval(this.pingTimer);
+    this.liveSessions.stop();
     for (const conn of this.connections) conn.disconnect('server_restart', true);
     const deadline = Date.now() + this.opts.shutdownTimeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -9,7 +9,7 @@ import { createPubSub } from '../../src/pubsub/index';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { inboxOf } from '../support/clients';
-import { describeWithService, TEST_REDIS_URL, uniqueName } from '../pubsub/helpers';
+import { describeWithService, TEST_REDIS_URL, uniqueName, waitFor } from '../pubsub/helpers';
 
 const EXT = 'actioncable-v1-ext-json';
 const chat = (room: string) => JSON.stringify({ channel: 'ChatChannel', room });
@@ -79,14 +79,17 @@ describeWithService('two nodes on Redis', TEST_REDIS_URL, () => {
     second.c.close();
   });
 
-  it('restores on node B a session whose socket node A still holds open (the snapshot is written on subscribe)', async () => {
+  it('restores on node B a session whose socket node A still holds open (snapshot written on subscribe), and A closes that socket', async () => {
     const first = await extClient(a, 'mn-5');
     await subscribe(first.c, chat('held'));
     // Node A never sees this socket close: the client just went silent.
     first.c.ws.pause();
     await new Promise((r) => setTimeout(r, 100));
+    const heldOnA = a.cable.connectionCount;
     const second = await extClient(b, 'mn-5', `&sid=${first.welcome.sid as string}`);
     expect(second.welcome).toEqual({ type: 'welcome', sid: expect.any(String), restored: true, restored_ids: [chat('held')] });
+    // Node B's restore notice makes node A close the stale socket it still held.
+    await waitFor(() => a.cable.connectionCount === heldOnA - 1, 3000, 'node A closes the stale socket');
     second.c.send({ command: 'history', identifier: chat('held'), history: { since: Math.floor(Date.now() / 1000) - 10 } });
     expect(await second.c.next()).toEqual({ identifier: chat('held'), type: 'confirm_history' });
     await a.cable.broadcast('chat_held', { ok: true });
