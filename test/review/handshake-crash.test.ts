@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import { extractToken, requestUrl, restoreSid } from '../../src/server/handshake';
 import { CableServer } from '../../src/server/cable-server';
 import { silentLogger } from '../../src/log/logger';
+import { Hub } from '../../src/hub/hub';
+import { MemoryAdapter } from '../../src/pubsub/memory';
 
 const req = (url: string) => ({ url, headers: {}, socket: {} }) as unknown as IncomingMessage;
 
@@ -21,10 +23,11 @@ describe('handshake with an unparsable request-target', () => {
   });
 
   it('CableServer.handles answers false instead of throwing (it runs inside the http "upgrade" event)', () => {
+    const pubsub = new MemoryAdapter();
     const cable = new CableServer(
       { path: '/cable', allowedOrigins: [], pingIntervalMs: 60_000, maxFrameBytes: 1024, shutdownTimeoutMs: 0 },
-      // Only `handles` is exercised; the connection deps are never touched.
-      { logger: silentLogger } as never,
+      // Only `handles` is exercised; the connection deps beyond pub/sub and the hub are never touched.
+      { logger: silentLogger, pubsub, hub: new Hub(pubsub, silentLogger) } as never,
       async () => {
         throw new Error('unused');
       },
