@@ -3,15 +3,13 @@
 // rows behind the harness identities, harness services over that database, and a real server for end-to-end tests.
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { AppServices, Broadcaster, JobQueue } from '../../../channels/support/services';
 import { OutboxJobQueue } from '../../../channels/support/job-queue';
 import type { Identity, UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
 import type { ChannelClass } from '../../../src/channel/base';
 import type { Db, Provider } from '../../../src/db/prisma';
 import { createTestDatabase } from '../../support/db';
+import { startE2EServer, type RunningServer } from '../../support/e2e-server';
 import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
 
 /** ISO-8601 with whole seconds and Z. */
@@ -172,7 +170,7 @@ export const FAILING_JOBS: JobQueue = { enqueue: () => Promise.reject(new Error(
 
 /** A real server (startServer) on a fresh, unseeded database holding two accounts' AI rows. */
 export interface AiE2E {
-  running: Awaited<ReturnType<typeof import('../../../src/main').startServer>>;
+  running: RunningServer;
   own: AiRows;
   foreign: AiRows;
   /** An access token for the existing user `userId`, granting `permissions` through a new role. */
@@ -184,29 +182,8 @@ export interface AiE2E {
 
 /** Boot the real server on port 0 with a migrated, unseeded SQLite file and the AI rows. */
 export async function startAiServer(): Promise<AiE2E> {
-  const { startServer } = await import('../../../src/main');
-  const { signToken } = await import('../../../src/auth/jwt');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-e2e-'));
-  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0' };
-  const running = await startServer(env);
-  const own = await seedAiRows(running.db, 'E2E own');
-  const foreign = await seedAiRows(running.db, 'E2E foreign');
-  const tokenFor = async (userId: string, permissions: string[] = []) => {
-    const db = running.db;
-    const role = await db.role.create({ data: { name: `role-${randomUUID()}` } });
-    await db.userRole.create({ data: { userId, roleId: role.id } });
-    for (const name of permissions) {
-      const permission = await db.permission.upsert({ where: { name }, create: { name }, update: {} });
-      await db.rolePermission.create({ data: { roleId: role.id, permissionId: permission.id } });
-    }
-    return signToken(running.config.jwt, { type: 'access', sub: userId, expiresInSeconds: 900 });
-  };
-  return {
-    running, own, foreign, tokenFor,
-    urlFor: (token) => `${running.url}?token=${encodeURIComponent(token)}`,
-    async stop() {
-      await running.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startE2EServer('ai');
+  const own = await seedAiRows(server.running.db, 'E2E own');
+  const foreign = await seedAiRows(server.running.db, 'E2E foreign');
+  return { running: server.running, own, foreign, tokenFor: server.grantToken, urlFor: server.urlFor, stop: server.stop };
 }

@@ -12,6 +12,7 @@ import type { ChannelClass } from '../../../src/channel/base';
 import { migrateDatabase } from '../../../src/db/migrate';
 import { createPrisma, type Db } from '../../../src/db/prisma';
 import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
+import { startE2EServer, type RunningServer } from '../../support/e2e-server';
 
 /** The rows of one account. */
 export interface AccountRows {
@@ -148,7 +149,7 @@ export function streamsOf(client: HarnessClient, params: Record<string, unknown>
 
 /** A real server (startServer) on a fresh database holding two accounts' devops rows. */
 export interface DevopsE2E {
-  running: Awaited<ReturnType<typeof import('../../../src/main').startServer>>;
+  running: RunningServer;
   own: AccountRows;
   foreign: AccountRows;
   /** An access token of a new active user of `accountId` holding `permissions`. */
@@ -160,30 +161,13 @@ export interface DevopsE2E {
 
 /** Boot the real server on port 0 with a migrated, unseeded SQLite file and the devops rows. */
 export async function startDevopsServer(): Promise<DevopsE2E> {
-  const { startServer } = await import('../../../src/main');
-  const { signToken } = await import('../../../src/auth/jwt');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-e2e-'));
-  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0' };
-  const running = await startServer(env);
-  const own = await seedAccountRows(running.db, 'E2E own');
-  const foreign = await seedAccountRows(running.db, 'E2E foreign');
+  const server = await startE2EServer('devops');
+  const db = server.running.db;
+  const own = await seedAccountRows(db, 'E2E own');
+  const foreign = await seedAccountRows(db, 'E2E foreign');
   const tokenFor = async (accountId: string, permissions: string[] = []) => {
-    const db = running.db;
     const user = await db.user.create({ data: { accountId, email: `${randomUUID()}@e2e.test`, name: 'E2E', status: 'active' } });
-    const role = await db.role.create({ data: { name: `role-${randomUUID()}` } });
-    await db.userRole.create({ data: { userId: user.id, roleId: role.id } });
-    for (const name of permissions) {
-      const permission = await db.permission.upsert({ where: { name }, create: { name }, update: {} });
-      await db.rolePermission.create({ data: { roleId: role.id, permissionId: permission.id } });
-    }
-    return signToken(running.config.jwt, { type: 'access', sub: user.id, expiresInSeconds: 900 });
+    return server.grantToken(user.id, permissions);
   };
-  return {
-    running, own, foreign, tokenFor,
-    urlFor: (token) => `${running.url}?token=${encodeURIComponent(token)}`,
-    async stop() {
-      await running.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { running: server.running, own, foreign, tokenFor, urlFor: server.urlFor, stop: server.stop };
 }
