@@ -1,5 +1,5 @@
-// The targets of issue 11, checked against a run's results: each line says the measured figure, the goal and
-// whether it was met.
+// The targets of issue 11 (fan-out, memory, storm) and issue 15 (abuse, partial frames), checked against a run's
+// results: each line says the measured figure, the goal and whether it was met.
 
 import type { Result } from './report';
 import type { BroadcastFigures } from './scenario-broadcast';
@@ -48,6 +48,23 @@ export function verdicts(results: Result[]): Verdict[] {
     }
     if (r.scenario === 'storm' && r.clients >= 10_000) {
       out.push({ goal: `storm of ${r.clients}: all confirmed ≤ 10 s`, measured: `${fmt(r.connectMs / 1000, 2)} s, ${r.failed} failed`, met: r.failed === 0 && r.connectMs <= 10_000 });
+    }
+  }
+  out.push(...hostileVerdicts(results));
+  return out;
+}
+
+/** Issue 15: a bystander unharmed by a flood of deep frames; stalled partial frames pin little memory, briefly. */
+function hostileVerdicts(results: Result[]): Verdict[] {
+  const out: Verdict[] = [];
+  for (const r of results) {
+    if (r.scenario === 'abuse') {
+      out.push({ goal: `bystander rtt p95 ≤ 50 ms while one user floods ${r.floodPerSecond} frames/s of ${fmt(r.floodFrameBytes / 2 ** 20, 0)} MiB of \`[\``, measured: `${fmt(r.during.p95)} ms (before: ${fmt(r.baseline.p95)} ms)`, met: r.during.p95 <= 50 });
+    }
+    if (r.scenario === 'partial-frames' && r.clients >= 1000) {
+      const growth = r.rssPeakMb - r.rssBeforeMb;
+      out.push({ goal: `${r.clients} unauthenticated sockets stalling in a 16 MiB frame: RSS growth ≤ 64 MB`, measured: `${fmt(growth)} MB`, met: growth <= 64 });
+      out.push({ goal: `${r.clients} stalled sockets all closed within 15 s`, measured: `${fmt(r.allClosedMs / 1000, 2)} s, ${r.stillOpen} still open`, met: r.stillOpen === 0 && r.allClosedMs <= 15_000 });
     }
   }
   return out;

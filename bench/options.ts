@@ -2,7 +2,7 @@
 // worker processes. Pure parsing; no I/O besides reading argv.
 
 /** The bench scenarios. */
-export type Scenario = 'broadcast' | 'storm' | 'idle-memory' | 'many-streams';
+export type Scenario = 'broadcast' | 'storm' | 'idle-memory' | 'many-streams' | 'abuse' | 'partial-frames';
 
 /** Which servers to measure. */
 export type TargetName = 'ours' | 'ceiling';
@@ -33,7 +33,7 @@ export interface BenchOptions {
   out: string | undefined;
 }
 
-const SCENARIOS: readonly Scenario[] = ['broadcast', 'storm', 'idle-memory', 'many-streams'];
+const SCENARIOS: readonly Scenario[] = ['broadcast', 'storm', 'idle-memory', 'many-streams', 'abuse', 'partial-frames'];
 
 /** Parse argv (without node and script) into BenchOptions; throws with a usage hint on bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -41,7 +41,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const smoke = flags.has('smoke');
   const scenario = (flags.get('scenario') ?? 'broadcast') as Scenario;
   if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
-  const defaultClients = smoke ? '200' : scenario === 'broadcast' ? '1000' : '10000';
+  const defaultClients = smoke ? '200' : scenario === 'broadcast' || scenario === 'partial-frames' ? '1000' : scenario === 'abuse' ? '1' : '10000';
   const targets = (flags.get('targets') ?? 'ours,ceiling').split(',') as TargetName[];
   if (targets.some((t) => t !== 'ours' && t !== 'ceiling')) throw new Error('--targets takes ours,ceiling');
   return {
@@ -67,7 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 }
 
 /** Usage text printed for --help. */
-export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams] [--clients 1000,5000,10000]
+export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams|abuse|partial-frames] [--clients 1000,5000,10000]
   [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling] [--ceiling-mode frame|send]
   [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--nodes 1] [--server app|bench] [--profile] [--out file.json] [--smoke]`;
 

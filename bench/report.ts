@@ -9,10 +9,11 @@ import type { BenchOptions } from './options';
 import type { BroadcastFigures } from './scenario-broadcast';
 import type { ConnectRun } from './scenario-connect';
 import type { ManyStreamsFigures } from './scenario-many-streams';
+import type { AbuseFigures, PartialFrameFigures } from './scenario-abuse';
 import { fmt, fmtInt } from './stats';
 
 /** Any scenario's result row. */
-export type Result = BroadcastFigures | ConnectRun | ManyStreamsFigures;
+export type Result = BroadcastFigures | ConnectRun | ManyStreamsFigures | AbuseFigures | PartialFrameFigures;
 
 /** The header line of the fan-out table (the smoke test looks for it). */
 export const BROADCAST_HEADER = ['target', 'deliveries/s', 'rtt p50/p95/p99 ms', 'fan-out p50/p95 ms', 'RSS/conn KB', 'server CPU%', 'client CPU%', 'others CPU%', 'max loop ms', 'dps ours/ceil', 'p95 ours/ceil'];
@@ -67,6 +68,24 @@ export function manyStreamsTable(rows: ManyStreamsFigures[]): string {
   );
 }
 
+/** The abuse table: the bystander's echo round trips before and during the flood. */
+export function abuseTable(rows: AbuseFigures[]): string {
+  const header = ['flood', 'frames sent', 'attacker socket', 'bystander rtt p50/p95/p99 ms before', 'during', 'server CPU%', 'max loop ms', 'RSS MB before/after'];
+  return table(
+    header,
+    rows.map((r) => [`${r.floodPerSecond}/s × ${fmtInt(r.floodFrameBytes)} B`, fmtInt(r.floodFrames), r.attackerOpen ? 'open' : 'closed', `${fmt(r.baseline.p50)} / ${fmt(r.baseline.p95)} / ${fmt(r.baseline.p99)}`, `${fmt(r.during.p50)} / ${fmt(r.during.p95)} / ${fmt(r.during.p99)}`, fmt(r.serverCpu, 0), fmt(r.loopMaxMs), `${fmt(r.rssBeforeMb)} / ${fmt(r.rssAfterMb)}`]),
+  );
+}
+
+/** The partial-frames table: memory the stalled sockets pinned and how long until all were closed. */
+export function partialFramesTable(rows: PartialFrameFigures[]): string {
+  const header = ['sockets', 'upgraded', 'still open', 'RSS MB before', 'RSS MB peak', 'peak growth MB', 'all closed in ms'];
+  return table(
+    header,
+    rows.map((r) => [fmtInt(r.clients), fmtInt(r.confirmed), fmtInt(r.stillOpen), fmt(r.rssBeforeMb), fmt(r.rssPeakMb), fmt(r.rssPeakMb - r.rssBeforeMb), fmtInt(r.allClosedMs)]),
+  );
+}
+
 /** Machine facts recorded with every result file. */
 export function machine(): Record<string, unknown> {
   const cpus = os.cpus();
@@ -77,6 +96,8 @@ export function machine(): Record<string, unknown> {
 function primary(r: Result): number {
   if (r.scenario === 'broadcast') return r.deliveriesPerSec;
   if (r.scenario === 'many-streams') return r.broadcastsPerSec;
+  if (r.scenario === 'abuse') return r.during.p95;
+  if (r.scenario === 'partial-frames') return r.rssPeakMb - r.rssBeforeMb;
   return r.scenario === 'storm' ? r.connectMs : (r.idleRssPerConnKb ?? r.rssPerConnKb);
 }
 

@@ -17,6 +17,8 @@ export interface ServerSetup {
   /** Extra environment for our server's child. */
   env: NodeJS.ProcessEnv;
   tokens: BenchToken[];
+  /** A user with no permission at all (the abuse scenario's attacker); the first token when there is none. */
+  zeroPermissionToken: BenchToken;
   /** An account-scoped channel identifier (`%a` = the token's account id). */
   accountIdentifier: string;
 }
@@ -30,7 +32,10 @@ export function hasDatabaseLayer(): boolean {
 
 /** The setup for `kind`, prepared once per bench invocation. */
 export function serverSetup(kind: 'app' | 'bench'): Promise<ServerSetup> {
-  if (kind === 'bench') return Promise.resolve({ kind, env: {}, tokens: benchTokens(1000), accountIdentifier: '{"channel":"BenchAccountChannel"}' });
+  if (kind === 'bench') {
+    const tokens = benchTokens(1000);
+    return Promise.resolve({ kind, env: {}, tokens, zeroPermissionToken: tokens[0] as BenchToken, accountIdentifier: '{"channel":"BenchAccountChannel"}' });
+  }
   return (cached ??= prepareApp());
 }
 
@@ -44,17 +49,25 @@ async function prepareApp(): Promise<ServerSetup> {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     maxBuffer: 64 * 2 ** 20,
   });
-  return { kind: 'app', env, tokens: activeUserTokens(JSON.parse(stdout) as Manifest), accountIdentifier: '{"channel":"NotificationChannel","account_id":"%a"}' };
+  const manifest = JSON.parse(stdout) as Manifest;
+  const tokens = activeUserTokens(manifest);
+  if (tokens.length === 0) throw new Error('demo manifest has no active user in an active account');
+  return { kind: 'app', env, tokens, zeroPermissionToken: activeUserTokens(manifest, (u) => u.permissions.length === 0)[0] ?? (tokens[0] as BenchToken), accountIdentifier: '{"channel":"NotificationChannel","account_id":"%a"}' };
+}
+
+interface ManifestUser {
+  status: string;
+  access_token: string;
+  permissions: string[];
 }
 
 interface Manifest {
-  accounts: Array<{ id: string; status: string; users: Array<{ status: string; access_token: string }> }>;
+  accounts: Array<{ id: string; status: string; users: ManifestUser[] }>;
 }
 
-function activeUserTokens(manifest: Manifest): BenchToken[] {
+function activeUserTokens(manifest: Manifest, which: (u: ManifestUser) => boolean = () => true): BenchToken[] {
   const tokens = manifest.accounts
     .filter((a) => a.status === 'active')
-    .flatMap((a) => a.users.filter((u) => u.status === 'active').map((u) => ({ token: u.access_token, account: a.id })));
-  if (tokens.length === 0) throw new Error('demo manifest has no active user in an active account');
+    .flatMap((a) => a.users.filter((u) => u.status === 'active' && which(u)).map((u) => ({ token: u.access_token, account: a.id })));
   return tokens;
 }

@@ -99,6 +99,18 @@ async function startCeiling(nodeArgs: string[], mode: 'frame' | 'send'): Promise
   return { child, port: (JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number }).port };
 }
 
+/**
+ * The limits the bench raises explicitly (everything else stays at its default): every client comes from 127.0.0.1,
+ * so the per-address caps would refuse a 10k storm, and a sender performs up to `--concurrent` broadcasts per round
+ * trip, above the default per-connection command rate.
+ */
+export const BENCH_LIMITS: NodeJS.ProcessEnv = {
+  CABLE_MAX_CONNECTIONS_PER_IP: '0',
+  CABLE_UPGRADE_RATE_PER_IP: '0',
+  CABLE_COMMAND_RATE: '2000',
+  CABLE_COMMAND_BURST: '2000',
+};
+
 async function startOurs(nodeArgs: string[], setup: ServerSetup, cluster: NodeJS.ProcessEnv): Promise<{ child: ServerChild; port: number }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -109,6 +121,7 @@ async function startOurs(nodeArgs: string[], setup: ServerSetup, cluster: NodeJS
     CABLE_BENCHMARK_CHANNEL: '1',
     JWT_SECRET_KEY: BENCH_JWT_SECRET,
     BROADCAST_KEY: BENCH_BROADCAST_KEY,
+    ...BENCH_LIMITS,
     ...setup.env,
     ...cluster,
   };

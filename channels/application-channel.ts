@@ -1,6 +1,6 @@
 // ApplicationChannel: the shared guards of every Powernode channel (CHANNEL-RULES.md rule 2): identity kind,
-// account scoping in the query itself, UUID validation before the database, permission checks, and the
-// ISO-8601 second-precision timestamps Powernode's payloads carry.
+// account scoping in the query itself, UUID validation before the database, permission checks (write actions
+// refused before they run), and the ISO-8601 second-precision timestamps Powernode's payloads carry.
 
 import { Channel, NotFoundError } from '../src/channel/index';
 import { hasAnyPermission, hasPermission, type Identity, type UserIdentity, type WorkerIdentity } from '../src/auth/identity';
@@ -8,6 +8,19 @@ import type { AppServices } from './support/services';
 
 /** Which identities a channel accepts. */
 export type IdentityKind = 'user' | 'worker' | 'any';
+
+/** The permission a write action needs: one name, or a list the caller must hold all of. */
+export type Requirement = string | readonly string[];
+
+/** The names of `requirement` as a list. */
+export function requiredNames(requirement: Requirement): readonly string[] {
+  return typeof requirement === 'string' ? [requirement] : requirement;
+}
+
+/** Powernode's refusal text (`require_permission`): `Permission denied: <name>[, <name>…]`. */
+export function permissionDenied(names: readonly string[]): string {
+  return `Permission denied: ${names.join(', ')}`;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,6 +43,16 @@ export function iso(date: Date | null | undefined): string | null {
 export abstract class ApplicationChannel<P = Record<string, unknown>> extends Channel<P, Identity, AppServices> {
   /** Identity kind accepted; user channels refuse workers and worker channels refuse users. */
   static accepts: IdentityKind = 'user';
+
+  /**
+   * Every action that writes, queues work or publishes on the caller's behalf, with the permission the Powernode REST
+   * endpoint for the same operation requires (docs/channels.md, "Who may write"). Checked before the action's data
+   * is read; a refusal writes nothing, is logged at warn and answered by `refuse`.
+   */
+  static writePermissions: Readonly<Record<string, Requirement>> = {};
+
+  /** The same for commands an action dispatches itself (McpChannel's `json_rpc_request` methods); that action checks them. */
+  static commandPermissions: Readonly<Record<string, Readonly<Record<string, Requirement>>>> = {};
 
   /** The Prisma client. */
   protected get db(): AppServices['db'] {
@@ -70,6 +93,28 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
   protected canAny(names: readonly string[]): boolean {
     return hasAnyPermission(this.identity, names);
   }
+
+  /** The permissions of `requirement` the caller lacks for `action` (empty when none is needed or all are held); logs a refusal at warn. */
+  protected lacking(action: string, requirement: Requirement | undefined): readonly string[] {
+    const missing = requirement === undefined ? [] : requiredNames(requirement).filter((name) => !this.can(name));
+    if (missing.length > 0) {
+      const channel = (this.constructor as typeof ApplicationChannel).identifier;
+      this.logger.warn('action refused: permission missing', { code: 'CABLE_ACTION_REFUSED', channel, action, permissions: missing });
+    }
+    return missing;
+  }
+
+  /** Runs a write action only when the caller holds its `writePermissions` entry; otherwise refuses it. */
+  override async performAction(data: Record<string, unknown>): Promise<void> {
+    const action = typeof data.action === 'string' && data.action !== '' ? data.action : 'receive';
+    const table = (this.constructor as typeof ApplicationChannel).writePermissions;
+    const missing = this.lacking(action, Object.prototype.hasOwnProperty.call(table, action) ? table[action] : undefined);
+    if (missing.length === 0) return super.performAction(data);
+    await this.refuse(action, missing, data);
+  }
+
+  /** Answer an action refused for lacking `permissions` with the channel's error frame (the default sends nothing). */
+  protected refuse(_action: string, _permissions: readonly string[], _data: Record<string, unknown>): void | Promise<void> {}
 
   /** Whether `accountId` is exactly the caller's account (Powernode `authorized_for_account?`). */
   protected ownsAccount(accountId: unknown): boolean {

@@ -20,6 +20,29 @@ export interface JwtConfig {
   privateKey?: string;
   issuer: string;
   audience: string;
+  /** How far in the future an `iat` may lie (clock skew) before the token is refused. */
+  iatLeewaySeconds?: number;
+}
+
+/** Limits enforced at the transport edge, before any parsing (defaults in README's settings table). */
+export interface EdgeLimits {
+  /** Largest frame accepted before the welcome (authentication pending). */
+  preauthFrameBytes: number;
+  /** A frame that has started must be complete within this time. */
+  frameTimeoutMs: number;
+  /** From TCP accept until the request headers (upgrade) are complete. */
+  handshakeTimeoutMs: number;
+  /** From upgrade until authentication has finished. */
+  authTimeoutMs: number;
+  /** Concurrent sockets per client address (0 = unlimited). */
+  maxConnectionsPerIp: number;
+  /** Upgrade attempts per second per client address, token bucket (0 = unlimited). */
+  upgradeRatePerIp: number;
+  upgradeBurstPerIp: number;
+  /** Concurrent sockets per user or worker on this node (0 = unlimited). */
+  maxConnectionsPerIdentity: number;
+  /** Peers whose `X-Forwarded-For` names the client (addresses or CIDR ranges). */
+  trustedProxies: readonly string[];
 }
 
 /** The whole, immutable server configuration. */
@@ -41,6 +64,14 @@ export interface Config {
     maxSubscriptions: number;
     maxIdentifierBytes: number;
     maxPendingCommands: number;
+    /** Streams one connection may hold across its subscriptions. */
+    maxStreams: number;
+    /** Deepest JSON nesting accepted in frames, identifiers, action data and /_broadcast bodies. */
+    maxJsonDepth: number;
+    /** Client commands per second per connection (token bucket; 0 = unlimited) and the bucket size. */
+    commandRate: number;
+    commandBurst: number;
+    edge: EdgeLimits;
     benchmarkChannel: boolean;
     globalIdApp: string;
   };
@@ -77,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       privateKey: e.JWT_PRIVATE_KEY,
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
+      iatLeewaySeconds: e.JWT_IAT_LEEWAY_SECONDS,
     },
     cable: {
       path: e.CABLE_PATH,
@@ -89,6 +121,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxSubscriptions: e.CABLE_MAX_SUBSCRIPTIONS,
       maxIdentifierBytes: e.CABLE_MAX_IDENTIFIER_BYTES,
       maxPendingCommands: e.CABLE_MAX_PENDING_COMMANDS,
+      maxStreams: e.CABLE_MAX_STREAMS,
+      maxJsonDepth: e.CABLE_MAX_JSON_DEPTH,
+      commandRate: e.CABLE_COMMAND_RATE,
+      commandBurst: e.CABLE_COMMAND_BURST,
+      edge: {
+        preauthFrameBytes: Math.min(e.CABLE_MAX_PREAUTH_FRAME_BYTES, e.CABLE_MAX_FRAME_BYTES),
+        frameTimeoutMs: e.CABLE_FRAME_TIMEOUT_MS,
+        handshakeTimeoutMs: e.CABLE_HANDSHAKE_TIMEOUT_MS,
+        authTimeoutMs: e.CABLE_AUTH_TIMEOUT_MS,
+        maxConnectionsPerIp: e.CABLE_MAX_CONNECTIONS_PER_IP,
+        upgradeRatePerIp: e.CABLE_UPGRADE_RATE_PER_IP,
+        upgradeBurstPerIp: e.CABLE_UPGRADE_BURST_PER_IP,
+        maxConnectionsPerIdentity: e.CABLE_MAX_CONNECTIONS_PER_USER,
+        trustedProxies: e.CABLE_TRUSTED_PROXIES ?? [],
+      },
       benchmarkChannel: e.CABLE_BENCHMARK_CHANNEL,
       globalIdApp: e.GLOBALID_APP,
     },

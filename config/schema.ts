@@ -1,5 +1,6 @@
 // The zod schema of every environment variable the server reads. Leaf module: imports only zod and node built-ins.
 
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -7,6 +8,15 @@ const bool = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+/** An IP address or CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+const isAddressOrRange = (entry: string): boolean => {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+};
 
 /** Raw environment variables, validated and defaulted. Names are the public settings documented in README. */
 export const EnvSchema = z
@@ -40,6 +50,20 @@ export const EnvSchema = z
     CABLE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(256),
     CABLE_MAX_IDENTIFIER_BYTES: int(64, 1024 * 1024).default(4096),
     CABLE_MAX_PENDING_COMMANDS: int(1, 100_000).default(256),
+    CABLE_MAX_STREAMS: int(1, 1_000_000).default(256),
+    CABLE_MAX_JSON_DEPTH: int(2, 10_000).default(64),
+    CABLE_COMMAND_RATE: int(0, 1_000_000).default(50),
+    CABLE_COMMAND_BURST: int(1, 1_000_000).default(100),
+    CABLE_MAX_PREAUTH_FRAME_BYTES: int(256, 1024 * 1024).default(4096),
+    CABLE_FRAME_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    CABLE_HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    CABLE_AUTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    CABLE_MAX_CONNECTIONS_PER_IP: int(0, 10_000_000).default(1000),
+    CABLE_UPGRADE_RATE_PER_IP: int(0, 1_000_000).default(20),
+    CABLE_UPGRADE_BURST_PER_IP: int(1, 1_000_000).default(100),
+    CABLE_MAX_CONNECTIONS_PER_USER: int(0, 1_000_000).default(64),
+    CABLE_TRUSTED_PROXIES: csv.pipe(z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges, comma-separated'))).optional(),
+    JWT_IAT_LEEWAY_SECONDS: int(0, 86_400).default(30),
     PUBSUB_ADAPTER: z.enum(['memory', 'redis', 'solid_cable']).default('memory'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CABLE_CHANNEL_PREFIX: z.string().default(''),

@@ -8,8 +8,15 @@ export const ERROR_CODES = Object.freeze({
   CABLE_AUTH_UNAVAILABLE: 'Credentials could not be checked (database or blacklist unreachable); the client may retry',
   CABLE_MALFORMED_COMMAND: 'A client frame was not a JSON object with a string command',
   CABLE_UNKNOWN_COMMAND: 'A client frame named a command the server does not know',
-  CABLE_FRAME_TOO_LARGE: 'A client frame exceeded CABLE_MAX_FRAME_BYTES and was dropped',
-  CABLE_MESSAGE_TOO_BIG: 'A client frame exceeded the hard cap max(4 × CABLE_MAX_FRAME_BYTES, 16 MiB); the socket was closed with 1009',
+  CABLE_MESSAGE_TOO_BIG: 'A client frame announced more than CABLE_MAX_FRAME_BYTES (CABLE_MAX_PREAUTH_FRAME_BYTES before the welcome); refused from its header, socket closed with 1009',
+  CABLE_FRAME_TIMEOUT: 'A client started a frame and did not finish it within CABLE_FRAME_TIMEOUT_MS; the socket was closed',
+  CABLE_HANDSHAKE_TIMEOUT: 'A TCP connection did not complete its HTTP request (upgrade) within CABLE_HANDSHAKE_TIMEOUT_MS; it was closed',
+  CABLE_AUTH_TIMEOUT: 'Authentication did not finish within CABLE_AUTH_TIMEOUT_MS; the socket was closed (the client may retry)',
+  CABLE_UPGRADE_THROTTLED: 'A client address exceeded CABLE_UPGRADE_RATE_PER_IP or CABLE_MAX_CONNECTIONS_PER_IP; the upgrade was refused with 429',
+  CABLE_TOO_MANY_CONNECTIONS: 'A user or worker already holds CABLE_MAX_CONNECTIONS_PER_USER sockets on this node',
+  CABLE_JSON_TOO_DEEP: 'A frame, identifier, action data or /_broadcast body nested JSON deeper than CABLE_MAX_JSON_DEPTH',
+  CABLE_RATE_LIMITED: 'A connection sent commands faster than CABLE_COMMAND_RATE (burst CABLE_COMMAND_BURST); the excess was dropped',
+  CABLE_TOO_MANY_STREAMS: 'A subscription would take its connection above CABLE_MAX_STREAMS streams',
   CABLE_SOCKET_ERROR: 'The client broke the WebSocket protocol (e.g. invalid UTF-8 text, bad framing) or the socket failed; it was closed',
   CABLE_BINARY_FRAME: 'A binary frame was received; only text frames are processed',
   CABLE_CHANNEL_NOT_FOUND: 'subscribe named a channel that is not registered',
@@ -25,6 +32,7 @@ export const ERROR_CODES = Object.freeze({
   CABLE_BROADCAST_FAILED: 'The pub/sub adapter could not accept a broadcast',
   CABLE_PUBSUB_UNAVAILABLE: 'The pub/sub adapter could not subscribe a stream (backend unreachable)',
   CABLE_NOT_FOUND: 'A resource named by params or action data does not exist in the caller account',
+  CABLE_ACTION_REFUSED: 'An action was refused for a reason the client caused (missing permission, invalid state or input); the channel answered with its error frame',
   CONFIG_INVALID: 'An environment variable failed validation at boot',
 } as const);
 
@@ -61,7 +69,7 @@ export class AuthUnavailableError extends CableError {
 
 /** A client frame could not be understood (logged, never answered). */
 export class ProtocolError extends CableError {
-  constructor(code: 'CABLE_MALFORMED_COMMAND' | 'CABLE_UNKNOWN_COMMAND' | 'CABLE_INVALID_IDENTIFIER', message?: string) {
+  constructor(code: 'CABLE_MALFORMED_COMMAND' | 'CABLE_UNKNOWN_COMMAND' | 'CABLE_INVALID_IDENTIFIER' | 'CABLE_JSON_TOO_DEEP', message?: string) {
     super(code, message);
     this.name = 'ProtocolError';
   }
@@ -91,11 +99,41 @@ export class ActionNotFoundError extends CableError {
   }
 }
 
+/**
+ * A failure the client caused (refused permission, invalid state, bad input): logged at warn without a stack trace,
+ * since it is not a server fault. Channels extend it for their own error frames.
+ */
+export class ClientError extends CableError {
+  constructor(message: string, code: ErrorCode = 'CABLE_ACTION_REFUSED') {
+    super(code, message, true);
+    this.name = 'ClientError';
+  }
+}
+
+/** Codes of failures a client causes by what it sends (warn, no stack); everything else is a server fault (error). */
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CABLE_PARAMS_INVALID', 'CABLE_NOT_FOUND', 'CABLE_UNKNOWN_ACTION', 'CABLE_TOO_MANY_STREAMS', 'CABLE_JSON_TOO_DEEP',
+  'CABLE_ACTION_REFUSED', 'CABLE_INVALID_IDENTIFIER', 'CABLE_MALFORMED_COMMAND',
+]);
+
+/** Whether `err` was caused by the client's input rather than by the server. */
+export function isClientFault(err: unknown): boolean {
+  return err instanceof CableError && CLIENT_FAULTS.has(err.code);
+}
+
 /** A resource named by the client does not exist in the caller's account (or is not visible to it). */
 export class NotFoundError extends CableError {
   constructor(message = 'not found') {
     super('CABLE_NOT_FOUND', message, true);
     this.name = 'NotFoundError';
+  }
+}
+
+/** A subscription asked for more streams than its connection may hold (CABLE_MAX_STREAMS). */
+export class TooManyStreamsError extends CableError {
+  constructor(limit: number) {
+    super('CABLE_TOO_MANY_STREAMS', `connection already holds ${limit} streams`, true);
+    this.name = 'TooManyStreamsError';
   }
 }
 

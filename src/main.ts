@@ -46,6 +46,8 @@ export interface AssembleOptions<S> {
 
 /** Pending-connection queue asked of the kernel. */
 const LISTEN_BACKLOG = 4096;
+/** A whole HTTP request (headers and a body of up to CABLE_MAX_FRAME_BYTES) must arrive within this. */
+const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Wire hub, registry, authenticator, cable server and Koa on one http.Server and listen. */
 export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
@@ -60,7 +62,10 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     {
       hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
       maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes,
-      limits: { maxSubscriptions: config.cable.maxSubscriptions, maxIdentifierBytes: config.cable.maxIdentifierBytes, maxPendingCommands: config.cable.maxPendingCommands },
+      limits: {
+        maxSubscriptions: config.cable.maxSubscriptions, maxIdentifierBytes: config.cable.maxIdentifierBytes, maxPendingCommands: config.cable.maxPendingCommands,
+        maxStreams: config.cable.maxStreams, maxJsonDepth: config.cable.maxJsonDepth,
+      },
       sessions: pubsub.sessions ?? new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
     },
     (req) => auth.authenticate(req),
@@ -73,6 +78,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     cablePath: config.cable.path,
     broadcastKey: config.broadcastKey,
     maxBodyBytes: config.cable.maxFrameBytes,
+    maxJsonDepth: config.cable.maxJsonDepth,
     publish: (stream, payload) => pubsub.broadcast(stream, payload),
     internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
     stats: () => ({
@@ -83,17 +89,10 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
   });
-  const server = http.createServer(app.callback());
-  server.on('upgrade', (req, socket, head) => {
-    try {
-      if (cable.handles(req)) cable.handleUpgrade(req, socket, head);
-      else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-    } catch (err) {
-      // Nothing a client sends may take the process down.
-      log.warn('upgrade failed', { err });
-      socket.destroy();
-    }
-  });
+  // Node checks its header/request deadlines on this interval (default 30 s, far coarser than ours).
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, config.cable.edge.handshakeTimeoutMs) }, app.callback());
+  server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
+  cable.attach(server);
   // Node's default accept backlog (511) overflows when thousands of clients reconnect at once after a deploy; the
   // kernel caps this at net.core.somaxconn.
   await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));

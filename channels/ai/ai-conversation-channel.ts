@@ -1,9 +1,10 @@
 // AiConversationChannel (§2.2, §9): one AI conversation the caller may open (same account AND owner, collaborative
 // participant or ai.conversations.manage). `send_message` persists and broadcasts the message and queues the AI
-// response through the job outbox; `typing_indicator` is broadcast to every subscriber, the sender included.
+// response through the job outbox; `typing_indicator` is broadcast to every subscriber, the sender included. Both
+// need `ai.conversations.create`, the permission of Powernode's REST `send_message`.
 
 import { z } from 'zod';
-import { ApplicationChannel } from '../application-channel';
+import { ApplicationChannel, permissionDenied } from '../application-channel';
 import { findAccessibleConversation, type ConversationRow } from './conversation-access';
 import { addUserMessage, messageErrors, SENDABLE_STATUSES } from './conversation-messages';
 import { conversationStream, isConversationEvent, publishAiThinking, publishMessageCreated, publishTypingIndicator, streamingServiceStream, type MessageRow } from './ai-conversation-events';
@@ -23,6 +24,8 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
   static override identifier = 'AiConversationChannel';
   static override params = Params;
   static override actions = { send_message: SendMessage, typing_indicator: TypingIndicator };
+  // Ai::ConversationSerialization#validate_permissions: send_message → ai.conversations.create; typing announces one.
+  static override writePermissions = { send_message: 'ai.conversations.create', typing_indicator: 'ai.conversations.create' };
   private conversation!: ConversationRow;
 
   override async subscribed(): Promise<void> {
@@ -61,6 +64,11 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
   override rescue(error: unknown, action: string): void {
     super.rescue(error, action);
     this.transmitError(action === 'send_message' ? 'Failed to send message' : 'Request failed');
+  }
+
+  /** `{type:"error", message:"Permission denied: ai.conversations.create", timestamp}`. */
+  protected override refuse(_action: string, permissions: readonly string[]): void {
+    this.transmitError(permissionDenied(permissions));
   }
 
   private async queueAiResponse(conversation: ConversationRow, message: MessageRow): Promise<void> {

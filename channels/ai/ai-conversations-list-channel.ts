@@ -6,7 +6,7 @@ import { ApplicationChannel } from '../application-channel';
 import { conversationsListStream } from './ai-conversations-list-events';
 
 // The fork takes no params; an `account_id`, if a client sends one anyway, must be the caller's own.
-const Params = z.looseObject({ account_id: z.string().optional() });
+const Params = z.looseObject({ account_id: z.string().max(100).optional() });
 type ListParams = z.infer<typeof Params>;
 
 /** Conversation list events of the caller's account. */

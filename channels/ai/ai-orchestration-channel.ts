@@ -8,7 +8,7 @@ import { authorizeOrchestration, ORCHESTRATION_TYPES, type OrchestrationType } f
 import { legacyMetricsStream, orchestrationStream } from './ai-orchestration-envelope';
 
 const Id = z.union([z.string().max(200), z.number()]).optional();
-const Params = z.looseObject({ type: z.string().optional(), id: Id, resource_id: Id, service_name: Id, account_id: Id });
+const Params = z.looseObject({ type: z.string().max(50).optional(), id: Id, resource_id: Id, service_name: Id, account_id: Id });
 type OrchestrationParams = z.infer<typeof Params>;
 
 /** Workflow, run, agent, batch, breaker, Ralph loop, worktree, monitoring and account orchestration events. */

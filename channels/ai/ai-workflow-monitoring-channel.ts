@@ -7,7 +7,7 @@ import { orchestrationStream, legacyMetricsStream } from './ai-orchestration-env
 import { activeExecutions, dashboardStats } from './ai-workflow-monitoring-events';
 
 // The UI also sends `account_id`; it selects nothing, but when present it must be the caller's own account.
-const Params = z.looseObject({ workflow_id: z.string().nullish(), account_id: z.string().optional() });
+const Params = z.looseObject({ workflow_id: z.string().max(100).nullish(), account_id: z.string().max(100).optional() });
 type MonitoringParams = z.infer<typeof Params>;
 
 /** Permissions that open the channel (system.admin implies both). */

@@ -1,15 +1,16 @@
 // AiWorkflowOrchestrationChannel (§2.6): the caller's account orchestration stream, plus create_workflow,
-// update_workflow (allowlisted attributes, same account) and execute_workflow (run + job outbox).
+// update_workflow (allowlisted attributes, same account) and execute_workflow (run + job outbox), each needing the
+// permission Powernode's WorkflowsController requires for the same operation.
 
 import { z } from 'zod';
-import { ApplicationChannel } from '../application-channel';
+import { ApplicationChannel, permissionDenied } from '../application-channel';
 import { orchestrationStream } from './ai-orchestration-envelope';
 import { publishWorkflowExecutionStarted } from './ai-orchestration-workflow-events';
 import { publishWorkflowCollaborativeUpdate, serializeStartedRun, serializeWorkflow } from './ai-workflow-orchestration-events';
 import { createWorkflow, executeWorkflow, ownWorkflow, updateWorkflow, WorkflowError } from './workflow-writes';
 
 // No params; an `account_id`, if a client sends one, must be the caller's own account.
-const Params = z.looseObject({ account_id: z.string().optional() });
+const Params = z.looseObject({ account_id: z.string().max(100).optional() });
 const Create = z.looseObject({ workflow: z.unknown().optional(), nodes: z.unknown().optional(), edges: z.unknown().optional() });
 const Update = z.looseObject({ workflow_id: z.unknown().optional(), updates: z.unknown().optional() });
 const Execute = z.looseObject({ workflow_id: z.unknown().optional(), input_variables: z.unknown().optional() });
@@ -19,6 +20,8 @@ export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<t
   static override identifier = 'AiWorkflowOrchestrationChannel';
   static override params = Params;
   static override actions = { create_workflow: Create, update_workflow: Update, execute_workflow: Execute };
+  // Api::V1::Ai::WorkflowsController#validate_permissions: create / update / execute.
+  static override writePermissions = { create_workflow: 'ai.workflows.create', update_workflow: 'ai.workflows.update', execute_workflow: 'ai.workflows.execute' };
 
   override subscribed(): void {
     if (this.params.account_id !== undefined && !this.ownsAccount(this.params.account_id)) return this.reject();
@@ -50,6 +53,11 @@ export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<t
     if (error instanceof WorkflowError) return this.transmitError(error.message);
     super.rescue(error, action);
     this.transmitError('Request failed');
+  }
+
+  /** `{type:"error", error:"Permission denied: <permission>", timestamp}`. */
+  protected override refuse(_action: string, permissions: readonly string[]): void {
+    this.transmitError(permissionDenied(permissions));
   }
 
   private transmitError(message: string): void {

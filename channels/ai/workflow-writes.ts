@@ -3,14 +3,17 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ClientError } from '../../src/channel/index';
 import type { AiWorkflow, AiWorkflowRun, Db, Prisma } from '../../src/db/prisma';
 import { isUuid } from '../application-channel';
+import { boundedJsonObject } from '../support/bounded-json';
 import type { JobQueue } from '../support/services';
 
 /** A refusal whose message is sent to the client as the error frame's `error`. */
-export class WorkflowError extends Error {}
+export class WorkflowError extends ClientError {}
 
-const Json = z.record(z.string(), z.unknown());
+/** Free-form hashes (configurations, input variables): at most 32 levels and 256 KiB each. */
+const Json = boundedJsonObject({ maxDepth: 32, maxBytes: 256 * 1024 });
 /** The workflow attributes a client may set (everything else is dropped). */
 const Attributes = z.object({
   name: z.string().trim().min(1).max(255),
@@ -31,7 +34,7 @@ const Node = z.object({
   position_y: z.number().optional(),
   configuration: Json.optional(),
 });
-const Edge = z.object({ edge_id: z.string().min(1).max(100), source_node_id: z.string(), target_node_id: z.string(), edge_type: z.string().min(1).max(50).optional() });
+const Edge = z.object({ edge_id: z.string().min(1).max(100), source_node_id: z.string().max(100), target_node_id: z.string().max(100), edge_type: z.string().min(1).max(50).optional() });
 const Nodes = z.array(Node).max(500);
 const Edges = z.array(Edge).max(2000);
 type Attrs = z.infer<typeof Attributes>;
@@ -54,6 +57,7 @@ function fullMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' || (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))) return `${label} can't be blank`;
   if (issue.code === 'too_big') return `${label} is too long`;
   if (issue.code === 'invalid_value') return `${label} is not included in the list`;
+  if (issue.code === 'custom') return `${label} ${issue.message}`;
   return `${label} is invalid`;
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { devopsAccountStream, devopsPipelineStream } from './devops-pipeline-events';
 import { PipelineUpdatesChannel, type PipelineChannelNaming } from './pipeline-updates-channel';
 
-const Params = z.looseObject({ account_id: z.string(), ci_cd_pipeline_id: z.string().nullish() });
+const Params = z.looseObject({ account_id: z.string().max(100), ci_cd_pipeline_id: z.string().max(100).nullish() });
 type CiCdPipelineParams = z.infer<typeof Params>;
 
 /** `ci_cd_pipeline_<id>`: the historical per-pipeline stream. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
 import { codeFactoryStream } from './code-factory-events';
 
-const Params = z.looseObject({ type: z.enum(['run', 'contract', 'account', 'review_state']), id: z.string().min(1) });
+const Params = z.looseObject({ type: z.enum(['run', 'contract', 'account', 'review_state']), id: z.string().min(1).max(100) });
 type CodeFactoryParams = z.infer<typeof Params>;
 
 /** Code Factory run, contract, review-state and account events. */

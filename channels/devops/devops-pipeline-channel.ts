@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { devopsAccountStream, devopsPipelineStream } from './devops-pipeline-events';
 import { PipelineUpdatesChannel, type PipelineChannelNaming } from './pipeline-updates-channel';
 
-const Params = z.looseObject({ account_id: z.string(), pipeline_id: z.string().nullish() });
+const Params = z.looseObject({ account_id: z.string().max(100), pipeline_id: z.string().max(100).nullish() });
 type DevopsPipelineParams = z.infer<typeof Params>;
 
 /** Stream names and subscribe message of DevopsPipelineChannel. */

@@ -1,11 +1,12 @@
 // GitJobLogsChannel (§2.12): live logs of one git pipeline job. The job must belong to the pipeline, the pipeline
-// to the repository, all in the caller's account (the repository's credential too); needs `git.pipelines.logs`.
+// to the repository, all in the caller's account (the repository's credential too); needs `git.pipelines.logs`,
+// which `refresh` (it queues a worker job) checks again, as Powernode's PipelinesController#job_logs does.
 
 import { z } from 'zod';
-import { ApplicationChannel } from '../application-channel';
+import { ApplicationChannel, permissionDenied } from '../application-channel';
 import { gitJobLogsStream, jobStatusMessage } from './git-job-logs-events';
 
-const Id = z.string().trim().min(1);
+const Id = z.string().trim().min(1).max(100);
 const Params = z.looseObject({ repository_id: Id, pipeline_id: Id, job_id: Id });
 type GitJobLogsParams = z.infer<typeof Params>;
 
@@ -30,6 +31,7 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
   static override identifier = 'GitJobLogsChannel';
   static override params = Params;
   static override actions = { refresh: z.looseObject({}) };
+  static override writePermissions = { refresh: GIT_LOGS_PERMISSION };
 
   override async subscribed(): Promise<void> {
     if (!this.can(GIT_LOGS_PERMISSION)) return this.reject();
@@ -45,6 +47,11 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
     const job = await this.findJob();
     if (job) await this.queueLogSync(job);
     else this.transmitLogError('Job not found');
+  }
+
+  /** `log.error` with `Permission denied: git.pipelines.logs` (defence in depth: subscribing needs it already). */
+  protected override refuse(_action: string, permissions: readonly string[]): void {
+    this.transmitLogError(permissionDenied(permissions));
   }
 
   /** A failed action (e.g. the database is unreachable) answers `log.error`, the channel's error frame (§2.12). */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
 import { missionStream } from './mission-events';
 
-const Params = z.looseObject({ type: z.enum(['mission', 'account']), id: z.string().min(1) });
+const Params = z.looseObject({ type: z.enum(['mission', 'account']), id: z.string().min(1).max(100) });
 type MissionParams = z.infer<typeof Params>;
 
 /** Mission status, phase, task, deploy, PR, approval and error events. */

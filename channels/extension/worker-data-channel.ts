@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { isUuid } from '../application-channel';
+import { boundedJson } from '../support/bounded-json';
 import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { announceJob, claimJob, completeJob, jobPayload, jobStreamsFor, pendingJobs, type JobRow } from './worker-jobs';
 import { cachedTickers, strategyContexts } from './worker-trading-data';
@@ -20,11 +21,15 @@ const BatchRecordResults = rpcRequest({
   session_id: z.string().max(64).nullish(),
   tick_num: TickNum.nullish(),
 });
-const TrainingTickComplete = rpcRequest({ session_id: Id('session_id'), tick_num: TickNum, tick_results: z.array(z.unknown()).max(1000).optional() });
+/** A job's recorded result and one tick result: at most 32 levels; a result up to 1 MiB, a tick result 64 KiB. */
+const JobResult = boundedJson({ maxDepth: 32, maxBytes: 1024 * 1024 });
+const TickResult = boundedJson({ maxDepth: 32, maxBytes: 64 * 1024 });
+
+const TrainingTickComplete = rpcRequest({ session_id: Id('session_id'), tick_num: TickNum, tick_results: z.array(TickResult).max(1000).optional() });
 const TrainingStatus = rpcRequest({ session_id: Id('session_id') });
 const PendingJobs = rpcRequest({ limit: z.coerce.number().int().min(1).max(100).optional() });
 const ClaimJob = rpcRequest({ job_id: Id('job_id') });
-const CompleteJob = rpcRequest({ job_id: Id('job_id'), success: z.boolean().optional(), result: z.unknown().optional(), error: z.string().max(2000).optional() });
+const CompleteJob = rpcRequest({ job_id: Id('job_id'), success: z.boolean().optional(), result: JobResult.optional(), error: z.string().max(2000).optional() });
 const Ping = rpcRequest({});
 
 /** Strategy contexts, tickers, results and training progress for the training worker; the job feed for every worker. */

@@ -3,11 +3,11 @@
 // `{request_id, success:false, error}` — also for unknown actions and invalid data, so a worker never waits 30 s.
 
 import { z, type ZodError } from 'zod';
-import { NotFoundError } from '../../src/channel/index';
+import { ClientError, NotFoundError } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
 
 /** A failure whose message is meant for the worker (the original's `transmit_error(request_id, message)`). */
-export class RpcError extends Error {
+export class RpcError extends ClientError {
   constructor(message: string) {
     super(message);
     this.name = 'RpcError';

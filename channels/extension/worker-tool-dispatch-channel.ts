@@ -6,14 +6,15 @@
 import { z } from 'zod';
 import { REPLY_LATER, RequestId, RpcError, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { jobPayload } from './worker-jobs';
-import { enqueueToolCall, toolArguments, toolDefinitions, toolDispatchStream, toolError, toolOutput, toolsEnabled, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
+import { enqueueToolCall, toolArguments, toolDefinitions, toolDispatchStream, toolError, toolOutput, toolsEnabled, TOOL_ARGUMENT_LIMITS, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
 import { jsonObject } from './extension-payloads';
+import { boundedJson } from '../support/bounded-json';
 
 const AgentId = z.string({ error: 'agent_id required' }).min(1, 'agent_id required').max(64);
 const ToolDefinitions = rpcRequest({ agent_id: AgentId });
 const DispatchTool = rpcRequest({
   agent_id: AgentId,
-  tool_call: z.looseObject({ name: z.string().min(1).max(200), id: z.string().max(200).optional(), arguments: z.unknown().optional() }, { error: 'tool_call required' }),
+  tool_call: z.looseObject({ name: z.string().min(1).max(200), id: z.string().max(200).optional(), arguments: boundedJson(TOOL_ARGUMENT_LIMITS).optional() }, { error: 'tool_call required' }),
 });
 const ToolResult = rpcRequest({ job_id: z.string({ error: 'job_id required' }).max(64) });
 const Ping = rpcRequest({});

@@ -3,6 +3,7 @@
 // are never invented: the executing worker records the result via complete_job, and the call is answered with it.
 
 import type { Db } from '../../src/db/prisma';
+import { jsonFault, type JsonLimits } from '../support/bounded-json';
 import type { AppServices } from '../support/services';
 import { jsonObject } from './extension-payloads';
 
@@ -86,7 +87,10 @@ export function toolOutput(recorded: unknown): unknown {
   }
 }
 
-/** Parse `arguments` (object or JSON text) into an object, or null when it is not one. */
+/** How deep and large tool arguments may be, as sent or once parsed from JSON text (they are stored in the outbox). */
+export const TOOL_ARGUMENT_LIMITS: JsonLimits = Object.freeze({ maxDepth: 32, maxBytes: 256 * 1024 });
+
+/** Parse `arguments` (object or JSON text) into an object within TOOL_ARGUMENT_LIMITS, or null when it is not one. */
 export function toolArguments(raw: unknown): Record<string, unknown> | null {
   if (raw === undefined || raw === null || raw === '') return {};
   let value = raw;
@@ -97,6 +101,7 @@ export function toolArguments(raw: unknown): Record<string, unknown> | null {
       return null;
     }
   }
+  if (jsonFault(value, TOOL_ARGUMENT_LIMITS)) return null;
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 

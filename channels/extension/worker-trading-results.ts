@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../../src/db/prisma';
 import { iso } from '../application-channel';
+import { boundedJsonObject } from '../support/bounded-json';
 import type { AppServices } from '../support/services';
 import { decimalNumber, decimalString, jsonObject } from './extension-payloads';
 import { publishSignalGenerated, publishTickOutcome } from './trading-events';
@@ -19,8 +20,9 @@ const MarketData = z.looseObject({ price: z.unknown().optional(), last_price: z.
 /** One entry of `results`. */
 export const StrategyResult = z.looseObject({
   strategy_id: z.string().max(64),
-  signals: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
-  tick_cost_usd: z.union([z.number(), z.string()]).optional(),
+  // Each signal is stored whole as the signal row's metadata: at most 16 levels and 16 KiB.
+  signals: z.array(boundedJsonObject({ maxDepth: 16, maxBytes: 16 * 1024 })).max(100).optional(),
+  tick_cost_usd: z.union([z.number(), z.string().max(50)]).optional(),
   market_data: MarketData.optional(),
 });
 type Result = z.infer<typeof StrategyResult>;
@@ -55,7 +57,7 @@ async function recordOne(db: Db, services: AppServices, s: Strategy, r: Result, 
   const signals = await Promise.all((r.signals ?? []).map((raw) => db.tradingSignal.create({
     data: {
       accountId, tradingStrategyId: s.id, trainingSessionId: sessionId, tickNum: tick.tickNum, signalType: signalType(raw),
-      pair: typeof raw.pair === 'string' ? raw.pair : s.pair, price: toNumber(raw.price) || market.last_price || null,
+      pair: typeof raw.pair === 'string' && raw.pair.length <= 50 ? raw.pair : s.pair, price: toNumber(raw.price) || market.last_price || null,
       confidence: raw.confidence === undefined ? null : toNumber(raw.confidence), metadata: raw as never,
     },
   })));

@@ -6,8 +6,8 @@ import { ApplicationChannel, isUuid } from '../application-channel';
 import { ANALYTICS_GLOBAL_STREAM, analyticsAccountStream, computeRevenueMetrics } from './analytics-events';
 import { isPlatformAdmin } from './platform-access';
 
-const Params = z.looseObject({ account_id: z.string().nullish() });
-const RequestAnalytics = z.looseObject({ account_id: z.string().nullish() });
+const Params = z.looseObject({ account_id: z.string().max(100).nullish() });
+const RequestAnalytics = z.looseObject({ account_id: z.string().max(100).nullish() });
 
 const blank = (v: string | null | undefined): v is null | undefined | '' => v === undefined || v === null || v.trim() === '';
 

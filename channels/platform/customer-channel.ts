@@ -1,22 +1,26 @@
 // CustomerChannel: the own account's customers (its users, see customer-events.ts) for account admins and
-// owners. Every query is scoped to the caller's account; the original searched and updated every account.
+// owners. Every query is scoped to the caller's account; the original searched and updated every account. Changing
+// a status needs what Powernode's UsersController#suspend/#activate needs: admin.user.manage and users.read.
 
 import { z } from 'zod';
 import type { User } from '../../src/db/prisma';
-import { ApplicationChannel, isUuid } from '../application-channel';
+import { ApplicationChannel, isUuid, permissionDenied } from '../application-channel';
 import { customerContext, customerJson, customerStream, publishCustomerStatusChanged, publishCustomerUpdated } from './customer-events';
 import { isAccountAdmin } from './platform-access';
 import { actionErrorMessage } from './platform-errors';
 
-const Params = z.looseObject({ account_id: z.string() });
-const Filters = z.looseObject({ status: z.string().nullish(), plan: z.string().nullish() }).nullish();
+const Params = z.looseObject({ account_id: z.string().max(100) });
+const Filters = z.looseObject({ status: z.string().max(50).nullish(), plan: z.string().max(100).nullish() }).nullish();
 const Search = z.looseObject({ query: z.string().max(200).nullish(), filters: Filters });
 const Load = z.looseObject({
   page: z.coerce.number().int().min(1).optional(), per_page: z.coerce.number().int().min(1).max(100).optional(),
-  status: z.string().nullish(), search: z.string().max(200).nullish(), query: z.string().max(200).nullish(),
+  status: z.string().max(50).nullish(), search: z.string().max(200).nullish(), query: z.string().max(200).nullish(),
 });
-const UpdateStatus = z.looseObject({ customer_id: z.string(), status: z.string() });
+const UpdateStatus = z.looseObject({ customer_id: z.string().max(100), status: z.string().max(50) });
 const NoData = z.looseObject({});
+
+/** What changing another user's status needs (UsersController: `admin.user.manage`, and `users.read` for others). */
+export const CUSTOMER_STATUS_PERMISSIONS: readonly string[] = ['admin.user.manage', 'users.read'];
 
 /** Statuses an admin may set on a customer (User statuses, pending_verification excluded). */
 export const CUSTOMER_STATUSES: readonly string[] = ['active', 'inactive', 'suspended'];
@@ -29,6 +33,7 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
   static override identifier = 'CustomerChannel';
   static override params = Params;
   static override actions = { search: Search, load_customers: Load, update_customer_status: UpdateStatus, ping: NoData };
+  static override writePermissions = { update_customer_status: CUSTOMER_STATUS_PERMISSIONS };
 
   override subscribed(): void {
     if (!this.ownsAccount(this.params.account_id) || !isAccountAdmin(this.identity)) return this.reject();
@@ -39,6 +44,11 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
     this.transmit({ type: 'error', message: actionErrorMessage(error, 'Customer not found'), action });
+  }
+
+  /** `update_error {message, errors:["Permission denied: …"], timestamp}`, as any other refused status change. */
+  protected override refuse(_action: string, permissions: readonly string[]): void {
+    this.updateError(permissionDenied(permissions));
   }
 
   /** `search {query, filters:{status?, plan?}}` → `search_results` (at most 10, newest first). */
@@ -59,12 +69,11 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
 
   /** `update_customer_status {customer_id, status}` → `update_success` + `customer_updated` + `customer_status_changed`, or `update_error`. */
   async update_customer_status({ customer_id, status }: z.infer<typeof UpdateStatus>): Promise<void> {
-    const fail = (message: string) => this.transmit({ type: 'update_error', message: 'Failed to update customer status', errors: [message], timestamp: this.now() });
-    if (!CUSTOMER_STATUSES.includes(status)) return fail('Status is not included in the list');
-    if (!isUuid(customer_id)) return fail('Customer not found');
+    if (!CUSTOMER_STATUSES.includes(status)) return this.updateError('Status is not included in the list');
+    if (!isUuid(customer_id)) return this.updateError('Customer not found');
     const user = await this.db.user.findFirst({ where: this.owned(customer_id) });
-    if (!user) return fail('Customer not found');
-    if (user.id === this.user.userId) return fail('You cannot change your own status');
+    if (!user) return this.updateError('Customer not found');
+    if (user.id === this.user.userId) return this.updateError('You cannot change your own status');
     const updated = await this.db.user.update({ where: { id: user.id }, data: { status } });
     const customer = customerJson(updated, await customerContext(this.db, this.accountId));
     await publishCustomerUpdated(this.services.broadcaster, this.accountId, 'status_changed', customer);
@@ -76,6 +85,10 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
   async ping(): Promise<void> {
     const count = await this.db.user.count({ where: { accountId: this.accountId } });
     this.transmit({ type: 'pong', server_timestamp: this.now(), customer_count: count });
+  }
+
+  private updateError(reason: string): void {
+    this.transmit({ type: 'update_error', message: 'Failed to update customer status', errors: [reason], timestamp: this.now() });
   }
 
   private async customers(q: string, status: string | null | undefined, plan: string | null | undefined, skip: number, take: number) {

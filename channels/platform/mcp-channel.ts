@@ -1,13 +1,16 @@
 // McpChannel: MCP over Action Cable. JSON-RPC-shaped actions (the original's) plus `json_rpc_request`, which
-// the UI sends; replies `{jsonrpc:"2.0", id, result|error, timestamp}`. No threads, no timers per subscription.
+// the UI sends; replies `{jsonrpc:"2.0", id, result|error, timestamp}`. Tool calls and runs need the permission of
+// the REST endpoint that does the same; params are bounded JSON. No threads, no timers per subscription.
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ApplicationChannel } from '../application-channel';
+import { logFailure } from '../../src/channel/index';
+import { ApplicationChannel, permissionDenied } from '../application-channel';
+import { jsonFault, type JsonLimits } from '../support/bounded-json';
 import { mcpAccountStream, mcpToolsStream, mcpUserStream, railsMcpStream } from './mcp-events';
 import {
-  callTool, describeTool, executeAgent, executeWorkflow, initialize, listTools, McpError, ping, rpcError,
-  serverCapabilities, subscribeToResource, type McpContext,
+  authorizationError, callTool, describeTool, executeAgent, executeWorkflow, initialize, listTools, McpError, ping, protocolError,
+  rpcError, serverCapabilities, subscribeToResource, type McpContext,
 } from './mcp-methods';
 import { listResources, readResource, subscribeResource } from './mcp-resources';
 
@@ -40,9 +43,25 @@ export const MCP_METHODS: Readonly<Record<string, Handler>> = {
   'resources/subscribe': subscribeResource,
 };
 
+/**
+ * The permission each JSON-RPC method that starts work needs: `mcp.tools.execute` (McpToolsController#execute),
+ * `ai.workflows.execute` (WorkflowsController#execute), `ai.agents.execute` (AgentsController#execute).
+ */
+export const MCP_METHOD_PERMISSIONS: Readonly<Record<string, string>> = {
+  'tools/call': 'mcp.tools.execute',
+  'workflow/execute': 'ai.workflows.execute',
+  'workflows/execute': 'ai.workflows.execute',
+  'agent/execute': 'ai.agents.execute',
+  'agents/execute': 'ai.agents.execute',
+};
+
+/** How deep and large a request's `params` may be (they reach Prisma as tool arguments, variables, parameters). */
+export const MCP_PARAMS_LIMITS: JsonLimits = Object.freeze({ maxDepth: 32, maxBytes: 256 * 1024 });
+
 const Request = z.looseObject({});
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const rpcId = (v: unknown): string | number | null => (typeof v === 'string' || typeof v === 'number' ? v : null);
+const rpcId = (v: unknown): string | number | null => (typeof v === 'number' || (typeof v === 'string' && v.length <= 200) ? v : null);
+const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
 /** The MCP protocol channel. */
 export class McpChannel extends ApplicationChannel {
@@ -51,6 +70,8 @@ export class McpChannel extends ApplicationChannel {
     initialize_protocol: Request, list_tools: Request, describe_tool: Request, call_tool: Request, execute_workflow: Request,
     execute_agent: Request, ping: Request, subscribe_to_resource: Request, json_rpc_request: Request,
   };
+  static override writePermissions = { call_tool: 'mcp.tools.execute', execute_workflow: 'ai.workflows.execute', execute_agent: 'ai.agents.execute' };
+  static override commandPermissions = { json_rpc_request: MCP_METHOD_PERMISSIONS };
   private readonly connectionId = randomUUID();
 
   override async subscribed(): Promise<void> {
@@ -71,8 +92,13 @@ export class McpChannel extends ApplicationChannel {
   }
 
   override rescue(error: unknown, action: string): void {
-    this.logger.warn('McpChannel action failed', { action, err: error });
+    logFailure(this.logger, 'McpChannel action failed', error, { channel: 'McpChannel', action });
     this.send({ id: null, error: rpcError(error, this.now()) });
+  }
+
+  /** −32600 `Permission denied: <permission>` (McpChannel::AuthorizationError) with the request's id. */
+  protected override refuse(_action: string, permissions: readonly string[], data: Json): void {
+    this.send({ id: rpcId(data.id), error: rpcError(authorizationError(permissionDenied(permissions)), this.now()) });
   }
 
   /** `initialize_protocol {id, params:{protocolVersion, capabilities, clientInfo}}`. */
@@ -123,20 +149,22 @@ export class McpChannel extends ApplicationChannel {
     }
     // A JSON-RPC notification (no id) such as notifications/initialized needs no answer.
     if (data.id === undefined && data.method.startsWith('notifications/')) return;
-    const handler = Object.prototype.hasOwnProperty.call(MCP_METHODS, data.method) ? MCP_METHODS[data.method] : undefined;
+    const handler = own(MCP_METHODS, data.method);
     if (!handler) {
       const error = new McpError(-32601, `Method not found: ${data.method.slice(0, 100)}`, 'McpChannel::MethodNotFound');
       return this.send({ id, error: rpcError(error, this.now()) }, true);
     }
+    const missing = this.lacking(data.method.slice(0, 100), own(MCP_METHOD_PERMISSIONS, data.method));
+    if (missing.length > 0) return this.send({ id, error: rpcError(authorizationError(permissionDenied(missing)), this.now()) }, true);
     return this.answer(data, handler, true);
   }
 
   private async answer(data: Json, handler: Handler, envelope = false): Promise<void> {
     const id = rpcId(data.id);
     try {
-      this.send({ id, result: await handler(this.context(), obj(data.params), this.now()) }, envelope);
+      this.send({ id, result: await handler(this.context(), boundedParams(data.params), this.now()) }, envelope);
     } catch (err) {
-      if (!(err instanceof McpError)) this.logger.warn('McpChannel request failed', { err });
+      if (!(err instanceof McpError)) logFailure(this.logger, 'McpChannel request failed', err, { channel: 'McpChannel', action: 'json_rpc_request' });
       this.send({ id, error: rpcError(err, this.now()) }, envelope);
     }
   }
@@ -150,7 +178,14 @@ export class McpChannel extends ApplicationChannel {
   private context(): McpContext {
     return {
       db: this.db, jobs: this.services.jobs, accountId: this.accountId, userId: this.user.userId, connectionId: this.connectionId,
-      can: (p) => this.can(p), follow: (s) => this.streamFrom(s), warn: (message, err) => this.logger.warn(message, { code: 'CABLE_CHANNEL_ERROR', err }),
+      follow: (s) => this.streamFrom(s), warn: (message, err) => this.logger.warn(message, { code: 'CABLE_CHANNEL_ERROR', err }),
     };
   }
+}
+
+/** A request's `params` as an object, or −32602 when they are nested too deeply or too large to reach a query. */
+function boundedParams(params: unknown): Json {
+  const fault = jsonFault(params ?? null, MCP_PARAMS_LIMITS);
+  if (fault) throw protocolError(`Invalid params: params ${fault}`);
+  return obj(params);
 }

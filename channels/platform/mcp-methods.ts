@@ -3,20 +3,19 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { executeWorkflow as startWorkflowRun, ownWorkflow, WorkflowError } from '../ai/workflow-writes';
-import { NotFoundError, ParamsInvalidError } from '../../src/channel/index';
+import { ClientError, NotFoundError, ParamsInvalidError } from '../../src/channel/index';
 import type { Db, McpTool } from '../../src/db/prisma';
 import { iso, isUuid } from '../application-channel';
 import type { JobQueue } from '../support/services';
 import { mcpKindEventsStream, mcpResourceEventsStream, railsMcpStream, type McpResourceKind } from './mcp-events';
 
-/** What a method may use: the database, the job outbox, who is calling, and a way to add a stream. */
+/** What a method may use: the database, the job outbox, who is calling, and a way to add a stream (McpChannel checks permissions first). */
 export interface McpContext {
   db: Db;
   jobs: JobQueue;
   accountId: string;
   userId: string;
   connectionId: string;
-  can(permission: string): boolean;
   /** Stream `stream` to this subscription; resolves when live, rejects when pub/sub cannot subscribe it. */
   follow(stream: string): Promise<void>;
   /** Log a failure the caller is not told about. */
@@ -24,9 +23,10 @@ export interface McpContext {
 }
 
 /** A JSON-RPC error with the codes of §2.13 and the original's `data.type`. */
-export class McpError extends Error {
-  constructor(readonly code: number, message: string, readonly type: string) {
+export class McpError extends ClientError {
+  constructor(readonly rpcCode: number, message: string, readonly type: string) {
     super(message);
+    this.name = 'McpError';
   }
 }
 
@@ -41,7 +41,7 @@ export function rpcError(err: unknown, timestamp: string): { code: number; messa
     : err instanceof ParamsInvalidError ? protocolError(`Invalid params: ${err.issues.map((i) => i.path || '(root)').join(', ')}`)
     : err instanceof NotFoundError ? new McpError(-32601, 'Record not found', 'ActiveRecord::RecordNotFound')
     : new McpError(-32603, 'Internal error', 'StandardError');
-  return { code: e.code, message: e.message, data: { type: e.type, timestamp } };
+  return { code: e.rpcCode, message: e.message, data: { type: e.type, timestamp } };
 }
 
 /** Protocol versions this server speaks, newest first. */
@@ -56,7 +56,15 @@ export function serverCapabilities(): Record<string, unknown> {
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** Longest name, id or filter a method reads from params (longer text never reaches a query). */
+export const MCP_MAX_TEXT = 255;
+
+/** A non-empty string param, or undefined; −32602 when it is longer than MCP_MAX_TEXT. */
+function str(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (v.length > MCP_MAX_TEXT) throw protocolError(`Invalid params: a value is longer than ${MCP_MAX_TEXT} characters`);
+  return v;
+}
 
 /** `initialize`: negotiated protocol version, capabilities and server info. */
 export function initialize(params: Json): Json {
@@ -112,7 +120,6 @@ export async function callTool(ctx: McpContext, params: Json): Promise<Json> {
  * started here is the same row and the same AiWorkflowExecutionJob `[run_id, options]` as one started there.
  */
 export async function executeWorkflow(ctx: McpContext, params: Json): Promise<Json> {
-  if (!ctx.can('ai.workflows.execute')) throw authorizationError('Permission denied: ai.workflows.execute');
   if (!str(params.workflow_id)) throw protocolError('Missing workflow_id');
   const { run, queueError } = await asProtocolError(async () => {
     const workflow = await ownWorkflow(ctx.db, ctx.accountId, params.workflow_id);
@@ -133,7 +140,6 @@ async function asProtocolError<T>(fn: () => Promise<T>): Promise<T> {
 
 /** `execute_agent` / `agent/execute`: an execution of an active agent of the account, queued for AiAgentExecutionJob. */
 export async function executeAgent(ctx: McpContext, params: Json): Promise<Json> {
-  if (!ctx.can('ai.agents.execute')) throw authorizationError('Permission denied: ai.agents.execute');
   const agentId = str(params.agent_id);
   if (!agentId) throw protocolError('Missing agent_id');
   const agent = isUuid(agentId) ? await ctx.db.aiAgent.findFirst({ where: { id: agentId.toLowerCase(), accountId: ctx.accountId } }) : null;

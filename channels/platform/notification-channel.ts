@@ -9,8 +9,8 @@ import {
   publishAllNotificationsRead, publishNotificationDismissed, publishNotificationRead,
 } from './notification-events';
 
-const Params = z.looseObject({ account_id: z.string() });
-const ById = z.looseObject({ notification_id: z.string() });
+const Params = z.looseObject({ account_id: z.string().max(100) });
+const ById = z.looseObject({ notification_id: z.string().max(100) });
 const NoData = z.looseObject({});
 type ByIdData = z.infer<typeof ById>;
 

@@ -13,7 +13,7 @@ export function platformStatusAccountStream(accountId: string): string {
   return `platform_status:${accountId}`;
 }
 
-const Params = z.looseObject({ account_id: z.string().nullish() });
+const Params = z.looseObject({ account_id: z.string().max(100).nullish() });
 type PlatformStatusParams = z.infer<typeof Params>;
 
 /** One component transition as Platform::Status::SweepRunner reports it. */

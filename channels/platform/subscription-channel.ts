@@ -7,7 +7,7 @@ import { ApplicationChannel, iso, isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
 import { accountStream } from './notification-events';
 
-const Params = z.looseObject({ account_id: z.string() });
+const Params = z.looseObject({ account_id: z.string().max(100) });
 const NoData = z.looseObject({});
 
 /** A subscription row with its plan. */

@@ -6,7 +6,7 @@ import { ApplicationChannel, isUuid } from '../application-channel';
 import { accountStream } from './notification-events';
 import { operationJson, systemStream } from './system-events';
 
-const Params = z.looseObject({ account_id: z.string() });
+const Params = z.looseObject({ account_id: z.string().max(100) });
 const NoData = z.looseObject({});
 const GetOperation = z.looseObject({ operation_id: z.unknown().optional() });
 

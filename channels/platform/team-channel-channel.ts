@@ -49,7 +49,7 @@ export function publishTeamMessageCreated(b: Broadcaster, m: TeamMessageWithRela
   return b.broadcast(teamChannelStream(m.channelId), { type: 'message_created', message: teamMessageJson(m), channel_id: m.channelId });
 }
 
-const Params = z.looseObject({ channel_id: z.string() });
+const Params = z.looseObject({ channel_id: z.string().max(100) });
 
 /** Live messages of an Ai::TeamChannel in the caller's account. */
 export class TeamChannelChannel extends ApplicationChannel<z.infer<typeof Params>> {

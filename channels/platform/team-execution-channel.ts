@@ -1,30 +1,37 @@
 // TeamExecutionChannel: execution updates of one agent team in the caller's account, and the UI's control
-// commands (pause/resume/cancel/redirect), persisted as control signals on an active execution of that team.
+// commands (pause/resume/cancel/redirect, needing `ai.teams.execute`), persisted as control signals on an active
+// execution of that team.
 
 import { z } from 'zod';
-import { ApplicationChannel, isUuid } from '../application-channel';
+import { ClientError } from '../../src/channel/index';
+import { ApplicationChannel, isUuid, permissionDenied } from '../application-channel';
+import { boundedJsonObject } from '../support/bounded-json';
 import { actionErrorMessage } from './platform-errors';
 import { publishExecutionControl, teamExecutionStream, type ControlCommand } from './team-execution-events';
 
-const Params = z.looseObject({ team_id: z.string() });
+const MAX_INSTRUCTIONS_CHARS = 20_000;
+
+const Params = z.looseObject({ team_id: z.string().max(100) });
 // `instructions`: the UI sends an object; the original stored whatever JSON value came, so text is taken too.
-const Instructions = z.union([z.record(z.string(), z.unknown()), z.string()]);
-const Command = z.looseObject({ execution_id: z.string(), instructions: Instructions.nullish() });
+const Instructions = z.union([boundedJsonObject(), z.string().max(MAX_INSTRUCTIONS_CHARS)]);
+const Command = z.looseObject({ execution_id: z.string().max(100), instructions: Instructions.nullish() });
 type RedirectInstructions = z.infer<typeof Instructions>;
 type CommandData = z.infer<typeof Command>;
 
 /** Execution statuses that accept control commands (Ai::TeamExecution#active?). */
 export const ACTIVE_EXECUTION_STATUSES: readonly string[] = ['pending', 'running', 'paused', 'awaiting_approval'];
 
-const MAX_INSTRUCTIONS_CHARS = 20_000;
+/** The permission every control command needs (Powernode's team-execution controllers: pause/resume/cancel). */
+export const TEAM_EXECUTION_PERMISSION = 'ai.teams.execute';
 
-class CommandError extends Error {}
+class CommandError extends ClientError {}
 
 /** Team execution monitoring and control. */
 export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override identifier = 'TeamExecutionChannel';
   static override params = Params;
   static override actions = { pause: Command, resume: Command, cancel: Command, redirect: Command };
+  static override writePermissions = { pause: TEAM_EXECUTION_PERMISSION, resume: TEAM_EXECUTION_PERMISSION, cancel: TEAM_EXECUTION_PERMISSION, redirect: TEAM_EXECUTION_PERMISSION };
   private teamId = '';
 
   override async subscribed(): Promise<void> {
@@ -38,6 +45,11 @@ export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Para
     await super.rescue(error, action);
     const message = error instanceof CommandError ? error.message : actionErrorMessage(error, 'Execution not found');
     this.transmit({ type: 'command_error', error: message, timestamp: this.now() });
+  }
+
+  /** `{type:"command_error", error:"Permission denied: ai.teams.execute", timestamp}`. */
+  protected override refuse(_action: string, permissions: readonly string[]): void {
+    this.transmit({ type: 'command_error', error: permissionDenied(permissions), timestamp: this.now() });
   }
 
   /** Ask the execution to pause (`control_signal = "pause"`). */

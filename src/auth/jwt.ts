@@ -7,7 +7,7 @@ import type { JwtConfig } from '../../config';
 import { UnauthorizedError } from '../errors';
 
 /** Why a token was refused; also the `reason` of the UnauthorizedError. */
-export type TokenFailure = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'wrong_issuer' | 'wrong_audience' | 'wrong_type' | 'no_subject' | 'revoked' | 'inactive' | 'not_found';
+export type TokenFailure = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'wrong_issuer' | 'wrong_audience' | 'wrong_type' | 'no_subject' | 'revoked' | 'inactive' | 'not_found' | 'issued_in_future';
 
 /** Token refused for a specific, loggable reason. */
 export class TokenError extends UnauthorizedError {
@@ -66,6 +66,9 @@ export function verifyToken(token: string, cfg: JwtConfig): CableClaims {
   if (typeof claims.type !== 'string' || !SOCKET_TYPES.has(claims.type)) throw new TokenError('wrong_type');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new TokenError('no_subject');
   if (typeof claims.exp !== 'number') throw new TokenError('malformed');
+  if (claims.iat !== undefined && typeof claims.iat !== 'number') throw new TokenError('malformed');
+  // A token "issued" beyond the clock-skew leeway was minted with a wrong clock or forged lifetimes: refuse it.
+  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + (cfg.iatLeewaySeconds ?? 0)) throw new TokenError('issued_in_future');
   return claims as CableClaims;
 }
 

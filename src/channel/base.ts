@@ -3,7 +3,7 @@
 // (subscribeToChannel, performAction, unsubscribeFromChannel) are called only by the connection.
 
 import { z, type ZodType } from 'zod';
-import { ActionNotFoundError, CableError } from '../errors';
+import { ActionNotFoundError, CableError, isClientFault } from '../errors';
 import type { Logger } from '../log/logger';
 import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
 import { broadcastingFor, broadcastTo, type BroadcastingPart, type BroadcastTarget } from './broadcasting';
@@ -99,8 +99,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   unsubscribed(): void | Promise<void> {}
   /** Called when an action throws or its data is invalid; the default logs. Override to transmit an error frame. */
   rescue(error: unknown, action: string): void | Promise<void> {
-    const level = error instanceof CableError && error.code === 'CABLE_PARAMS_INVALID' ? 'warn' : 'error';
-    this.logger[level](`${this.ctor.identifier}#${action} failed`, { code: codeOf(error), err: error });
+    logFailure(this.logger, `${this.ctor.identifier}#${action} failed`, error, { channel: this.ctor.identifier, action });
   }
 
   /** Who is connected. */
@@ -187,10 +186,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
       if (!this.rejected) await this.subscribed();
       if (!this.rejected) await this.streamSet.settle();
     } catch (err) {
-      const code = codeOf(err);
-      const fields = { code, channel: this.ctor.identifier, err };
-      if (code === 'CABLE_PARAMS_INVALID' || code === 'CABLE_NOT_FOUND') this.logger.warn('subscription rejected', fields);
-      else this.logger.error('subscription failed', fields);
+      logFailure(this.logger, isClientFault(err) ? 'subscription rejected' : 'subscription failed', err, { channel: this.ctor.identifier });
       this.rejected = true;
     }
     if (this.rejected) await this.unsubscribeFromChannel();
@@ -247,4 +243,10 @@ export function channelNameOf(cls: ChannelNaming): string {
 
 function codeOf(err: unknown): string {
   return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
+}
+
+/** Client-caused failures at warn with their message only; server faults at error with the stack. */
+export function logFailure(logger: Logger, msg: string, err: unknown, fields: Record<string, unknown>): void {
+  if (isClientFault(err)) logger.warn(msg, { code: codeOf(err), ...fields, reason: (err as Error).message });
+  else logger.error(msg, { code: codeOf(err), ...fields, err });
 }

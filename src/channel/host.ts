@@ -16,11 +16,14 @@ export interface ChannelHost<I = unknown, S = unknown> {
   readonly gidApp: string;
   /** Write a finished frame to this connection's socket. */
   transmitFrame(text: string): void;
-  /** Route broadcasts of `stream` to this connection under `quotedIdentifier`; resolves once live. */
+  /**
+   * Route broadcasts of `stream` to this connection under `quotedIdentifier`; resolves once live. Throws
+   * synchronously (nothing attached) when the connection already holds its maximum of streams.
+   */
   addStream(stream: string, quotedIdentifier: string): Promise<void>;
   /** Stop routing `stream` under `quotedIdentifier`. */
   removeStream(stream: string, quotedIdentifier: string): void;
-  /** Subscribe a decoded-message callback to `stream`; resolves once live. */
+  /** Subscribe a decoded-message callback to `stream`; resolves once live. Throws like addStream when over the cap. */
   addStreamCallback(stream: string, callback: StreamCallback): Promise<void>;
   /** Remove a callback added with addStreamCallback. */
   removeStreamCallback(stream: string, callback: StreamCallback): void;

@@ -7,5 +7,6 @@ export type { BroadcastingPart, BroadcastTarget, GlobalIdentifiable } from './br
 export { channelName } from './naming';
 export type { ChannelHost } from './host';
 export { ChannelRegistry } from './registry';
-export { NotFoundError, ParamsInvalidError } from '../errors';
+export { ClientError, NotFoundError, ParamsInvalidError, isClientFault } from '../errors';
+export { logFailure } from './base';
 export type { Logger } from '../log/logger';

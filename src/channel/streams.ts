@@ -1,6 +1,7 @@
 // Stream bookkeeping of one subscription (Rails Channel::Streams): which streams it holds, the pub/sub
 // subscriptions still pending (confirmation waits for them), and stopping one or all.
 
+import { CableError } from '../errors';
 import type { ChannelHost } from './host';
 import type { StreamCallback } from '../hub/hub';
 
@@ -19,13 +20,18 @@ export class StreamSet {
   add(stream: string, callback?: StreamCallback): Promise<void> {
     if (callback ? this.callbacks.has(stream) : this.streams.has(stream)) return Promise.resolve();
     let live: Promise<void>;
-    if (callback) {
-      this.callbacks.set(stream, callback);
-      live = this.host.addStreamCallback(stream, callback);
-    } else {
-      this.streams.add(stream);
-      live = this.host.addStream(stream, this.quotedIdentifier);
+    try {
+      live = callback ? this.host.addStreamCallback(stream, callback) : this.host.addStream(stream, this.quotedIdentifier);
+    } catch (err) {
+      // Refused before anything was attached (CABLE_MAX_STREAMS): nothing to undo; the subscription is rejected.
+      this.host.logger.warn('stream refused', { code: codeOf(err), stream });
+      live = Promise.reject(err);
+      this.pending.push(live);
+      live.catch(() => undefined);
+      return live;
     }
+    if (callback) this.callbacks.set(stream, callback);
+    else this.streams.add(stream);
     live.catch((err: unknown) => {
       this.host.logger.warn('stream could not be subscribed', { code: 'CABLE_PUBSUB_UNAVAILABLE', stream, err: err instanceof Error ? err.message : String(err) });
       this.remove(stream);
@@ -60,4 +66,8 @@ export class StreamSet {
   names(): string[] {
     return [...this.streams, ...this.callbacks.keys()];
   }
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
 }

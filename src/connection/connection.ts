@@ -4,7 +4,7 @@
 
 import type { ChannelHost } from '../channel/host';
 import type { ChannelRegistry } from '../channel/registry';
-import { CableError, UnauthorizedError } from '../errors';
+import { CableError, TooManyStreamsError, UnauthorizedError } from '../errors';
 import type { Hub, HubSession, PreparedFrame, StreamCallback } from '../hub/hub';
 import { limitWarnings, type Logger } from '../log/logger';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +30,15 @@ export interface Transport {
   /** Stop reading client frames (backpressure) / read again. */
   pause(): void;
   resume(): void;
+  /** Largest client frame accepted from now on (small until the welcome, CABLE_MAX_FRAME_BYTES after). */
+  setFrameLimit?(bytes: number): void;
+}
+
+/** Concurrent sockets per identity (CABLE_MAX_CONNECTIONS_PER_USER), shared by the connections of a server. */
+export interface IdentityCap {
+  /** Count one more socket of `key`; false when it already holds the maximum. */
+  acquire(key: string): boolean;
+  release(key: string): void;
 }
 
 /** Shared services every connection of a server uses. */
@@ -40,10 +49,13 @@ export interface ConnectionDeps<S> {
   services: S;
   logger: Logger;
   gidApp: string;
+  /** Largest client frame once the welcome is sent. */
   maxFrameBytes: number;
   maxBufferedBytes: number;
   /** Per-connection bounds (defaults: unbounded, for harnesses). */
-  limits?: { maxSubscriptions: number; maxIdentifierBytes: number; maxPendingCommands: number };
+  limits?: { maxSubscriptions: number; maxIdentifierBytes: number; maxPendingCommands: number; maxStreams?: number; maxJsonDepth?: number };
+  /** Per-identity socket cap (absent: unlimited). */
+  identityCap?: IdentityCap;
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
@@ -93,8 +105,15 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private saving: Promise<void> = Promise.resolve();
   /** Another socket restored this session: its snapshot is no longer ours to write. */
   private superseded = false;
+  /** Streams held across all subscriptions (CABLE_MAX_STREAMS). */
+  private streamCount = 0;
+  /** Whether this socket counts against its identity's socket cap. */
+  private capped = false;
+  /** Ends a pending authentication when the socket closes first (a hung lookup must not pin the connection). */
+  private abandonAuth: ((reason: Error) => void) | undefined;
 
   constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S>, readonly id: string) {
+    // Per-connection log budget: a client that makes every command fail cannot flood the log.
     this.logger = limitWarnings(deps.logger.child({ conn: id }));
     this.gidApp = deps.gidApp;
     this.services = deps.services;
@@ -128,8 +147,10 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   start(authentication: Promise<Identity>, opts: StartOptions = {}): void {
     this.enqueue(async () => {
       try {
-        this.ident = await authentication;
+        const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
+        this.ident = await Promise.race([authentication, abandoned]).finally(() => (this.abandonAuth = undefined));
       } catch (err) {
+        if (this.state !== 'connecting') return; // closed meanwhile (e.g. the authentication deadline)
         if (err instanceof UnauthorizedError) {
           this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason: err.reason });
           this.rejectUnauthorized();
@@ -143,11 +164,14 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
         return;
       }
       if (this.state !== 'connecting') return;
+      if (!this.acquireIdentitySlot()) return;
       await this.subscribeInternal();
       if (this.state !== 'connecting') return;
       const restored = opts.restoreSid && this.ext ? await this.restore(opts.restoreSid) : undefined;
       if (this.state !== 'connecting') return;
       this.state = 'open';
+      // Authenticated: full-size frames from now on (until here only small ones, so strangers cannot pin memory).
+      this.transport.setFrameLimit?.(this.deps.maxFrameBytes);
       this.transport.send(encodeWelcome(this.sid, restored));
       this.trackSession(restored !== undefined);
       this.scheduleExpiry();
@@ -156,11 +180,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   /** Handle one inbound frame (text), in order with every other command of this connection. */
-  receive(raw: string, byteLength: number): void {
-    if (byteLength > this.deps.maxFrameBytes) {
-      this.logger.warn('frame too large, dropped', { code: 'CABLE_FRAME_TOO_LARGE', bytes: byteLength });
-      return;
-    }
+  receive(raw: string): void {
     this.enqueue(() => this.dispatch(raw));
     this.pending += 1;
     const max = this.deps.limits?.maxPendingCommands ?? Infinity;
@@ -190,7 +210,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   closed(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.abandonAuth?.(new Error('socket closed during authentication'));
     this.clearExpiry();
+    this.releaseIdentitySlot();
     if (this.internalRetry) clearTimeout(this.internalRetry);
     this.internalRetry = undefined;
     if (this.internalStream) this.deps.hub.removeCallback(this.internalStream, this.onInternal);
@@ -203,12 +225,24 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.enqueue(async () => this.deps.onClosed?.(this));
   }
 
-  /** Send the disconnect frame and close with 1000. */
-  disconnect(reason: DisconnectReason | null, reconnect: boolean): void {
+  /** Send the disconnect frame and close (1000 unless told otherwise). */
+  disconnect(reason: DisconnectReason | null, reconnect: boolean, code = 1000): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.state = 'closing';
     this.transport.send(encodeDisconnect(reason, reconnect));
-    this.transport.close(1000);
+    this.transport.close(code);
+  }
+
+  /** Authentication did not finish in time: close and tell the client to retry (as when it cannot be checked). */
+  authenticationTimedOut(): void {
+    if (this.state !== 'connecting') return;
+    this.logger.warn('authentication timed out, closing', { code: 'CABLE_AUTH_TIMEOUT' });
+    this.disconnect(null, true, 1011);
+  }
+
+  /** Whether authentication is still pending (no welcome yet and not closing). */
+  get isConnecting(): boolean {
+    return this.state === 'connecting';
   }
 
   // ---- ChannelHost ----
@@ -221,18 +255,22 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   addStream(stream: string, quotedIdentifier: string): Promise<void> {
+    this.takeStreamSlot();
     return this.deps.hub.add(stream, quotedIdentifier, this);
   }
 
   removeStream(stream: string, quotedIdentifier: string): void {
+    this.streamCount -= 1;
     this.deps.hub.remove(stream, quotedIdentifier, this);
   }
 
   addStreamCallback(stream: string, callback: StreamCallback): Promise<void> {
+    this.takeStreamSlot();
     return this.deps.hub.addCallback(stream, callback);
   }
 
   removeStreamCallback(stream: string, callback: StreamCallback): void {
+    this.streamCount -= 1;
     this.deps.hub.removeCallback(stream, callback);
   }
 
@@ -357,7 +395,8 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       identifiers = stale.supersede();
       await stale.sessionWritten();
     }
-    const snapshot = await this.deps.sessions?.take(sid).catch(() => null);
+    // Taken only when it is this identity's: a refused restore leaves the owner's snapshot in place.
+    const snapshot = identifiers ? null : await this.deps.sessions?.take(sid, key).catch(() => null);
     if (!identifiers && snapshot && snapshot.identityKey === key) {
       identifiers = snapshot.identifiers;
       // The old socket may still be open on another node: that node closes it on this notice.
@@ -423,6 +462,29 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     const snapshot = { identityKey: identityKey(this.ident), identifiers: this.subscriptions.identifiers() };
     const ttl = this.deps.sessionTtlSeconds ?? 300;
     this.saving = this.saving.then(() => store.save(sid, snapshot, ttl)).catch(() => undefined);
+  }
+
+  /** Count this socket against its identity's cap; over it, refuse with `too_many_connections`. */
+  private acquireIdentitySlot(): boolean {
+    const cap = this.deps.identityCap;
+    if (!cap || !this.ident) return true;
+    if (cap.acquire(identityKey(this.ident))) return (this.capped = true);
+    this.logger.warn('too many sockets for one identity, closing', { code: 'CABLE_TOO_MANY_CONNECTIONS', kind: this.ident.kind });
+    this.disconnect('too_many_connections', false, 1008);
+    return false;
+  }
+
+  private releaseIdentitySlot(): void {
+    if (!this.capped || !this.ident) return;
+    this.capped = false;
+    this.deps.identityCap?.release(identityKey(this.ident));
+  }
+
+  /** Reserve one stream of CABLE_MAX_STREAMS; throws TooManyStreamsError (synchronously: nothing was attached). */
+  private takeStreamSlot(): void {
+    const max = this.deps.limits?.maxStreams ?? Infinity;
+    if (this.streamCount >= max) throw new TooManyStreamsError(max);
+    this.streamCount += 1;
   }
 
   private rejectUnauthorized(): void {

@@ -11,8 +11,11 @@ export interface SessionSnapshot {
 /** Where snapshots live (memory here; a shared store lets another node restore). */
 export interface SessionStore {
   save(sid: string, snapshot: SessionSnapshot, ttlSeconds: number): Promise<void>;
-  /** Return and forget the snapshot of `sid` if it exists and has not expired. */
-  take(sid: string): Promise<SessionSnapshot | null>;
+  /**
+   * Return and forget the snapshot of `sid` if it exists, has not expired and belongs to `identityKey`; a snapshot
+   * of another identity is left untouched (a stranger guessing a sid must not destroy the owner's session).
+   */
+  take(sid: string, identityKey: string): Promise<SessionSnapshot | null>;
 }
 
 /** In-process session store with expiry and a size cap. */
@@ -27,9 +30,9 @@ export class MemorySessionStore implements SessionStore {
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  async take(sid: string): Promise<SessionSnapshot | null> {
+  async take(sid: string, identityKey: string): Promise<SessionSnapshot | null> {
     const entry = this.entries.get(sid);
-    if (!entry) return null;
+    if (!entry || entry.snapshot.identityKey !== identityKey) return null;
     this.entries.delete(sid);
     return entry.expiresAt > Date.now() ? entry.snapshot : null;
   }

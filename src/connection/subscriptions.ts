@@ -8,6 +8,7 @@ import type { ChannelRegistry } from '../channel/registry';
 import { CableError, ProtocolError } from '../errors';
 import { encodeSubscriptionFrame, quoteIdentifier } from '../protocol/codec';
 import { parseIdentifier } from '../protocol/identifier';
+import { DEFAULT_MAX_JSON_DEPTH, parseBoundedJson } from '../protocol/json-depth';
 
 /** Result of a subscribe command. */
 export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
@@ -16,6 +17,8 @@ export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
 export interface SubscriptionLimits {
   maxSubscriptions: number;
   maxIdentifierBytes: number;
+  /** Deepest JSON nesting of identifiers and action data (CABLE_MAX_JSON_DEPTH). */
+  maxJsonDepth?: number;
 }
 
 const UNLIMITED: SubscriptionLimits = { maxSubscriptions: Infinity, maxIdentifierBytes: Infinity };
@@ -57,9 +60,10 @@ export class Subscriptions {
     if (!channel) return;
     let decoded: unknown;
     try {
-      decoded = JSON.parse(data);
-    } catch {
-      this.host.logger.warn('message data is not JSON', { code: 'CABLE_MALFORMED_COMMAND' });
+      decoded = parseBoundedJson(data, this.depth);
+    } catch (err) {
+      if (err instanceof CableError) this.host.logger.warn('message data nested too deeply', { code: err.code });
+      else this.host.logger.warn('message data is not JSON', { code: 'CABLE_MALFORMED_COMMAND' });
       return;
     }
     if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
@@ -116,7 +120,7 @@ export class Subscriptions {
   private bareChannelTarget(identifier: string): Channel | undefined {
     let parsed: ReturnType<typeof parseIdentifier>;
     try {
-      parsed = parseIdentifier(identifier);
+      parsed = parseIdentifier(identifier, this.depth);
     } catch {
       return undefined;
     }
@@ -125,6 +129,10 @@ export class Subscriptions {
     if (matches.length !== 1) return undefined;
     this.host.logger.debug('bare-identifier message routed to the only subscription of its channel', { channel: parsed.channel });
     return matches[0];
+  }
+
+  private get depth(): number {
+    return this.limits.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   }
 
   private withinLimits(identifier: string): boolean {
@@ -147,7 +155,7 @@ export class Subscriptions {
 
   private instantiate(identifier: string): Channel | undefined {
     try {
-      const { channel, params } = parseIdentifier(identifier);
+      const { channel, params } = parseIdentifier(identifier, this.depth);
       const cls = this.registry.lookup(channel);
       if (!cls) {
         this.host.logger.warn('subscription class not found', { code: 'CABLE_CHANNEL_NOT_FOUND', channel: channel.slice(0, 100) });

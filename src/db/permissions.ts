@@ -3,7 +3,7 @@
 
 import type { Db } from './prisma';
 
-/** Every permission name Powernode's channels check (powernode-channels.md §5). */
+/** Every permission name the channels check (powernode-channels.md §5, and the write actions of docs/channels.md). */
 export const CHANNEL_PERMISSIONS = Object.freeze([
   'system.admin',
   'admin.access',
@@ -15,6 +15,15 @@ export const CHANNEL_PERMISSIONS = Object.freeze([
   'ai.agents.read',
   'ai.providers.read',
   'git.pipelines.logs',
+  'ai.workflows.create',
+  'ai.workflows.update',
+  'ai.workflows.execute',
+  'ai.agents.execute',
+  'ai.conversations.create',
+  'ai.teams.execute',
+  'mcp.tools.execute',
+  'admin.user.manage',
+  'users.read',
 ] as const);
 
 /** Whose permissions to load. */

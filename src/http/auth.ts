@@ -5,11 +5,20 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const FORWARDED = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+/** Headers proxies and CDNs add to name the original client (or the hop itself): any of them means "relayed". */
+const RELAY_HEADERS = [
+  'forwarded', 'via', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip', 'fastly-client-ip',
+  'x-cluster-client-ip', 'x-original-forwarded-for', 'forwarded-for', 'x-forwarded', 'x-proxyuser-ip', 'client-ip',
+];
+
+/** Whether a request header shows it was relayed: a known relay header or any `X-Forwarded-*`. */
+function isRelayed(headers: Record<string, unknown>): boolean {
+  return Object.keys(headers).some((name) => name.startsWith('x-forwarded-') || RELAY_HEADERS.includes(name));
+}
 
 /** A direct loopback caller: from 127.0.0.1/::1 and not relayed by a proxy (which would make anyone "local"). */
 function isDirectLoopback(ctx: Context): boolean {
-  return LOOPBACK.has(ctx.req.socket.remoteAddress ?? '') && FORWARDED.every((h) => ctx.get(h) === '');
+  return LOOPBACK.has(ctx.req.socket.remoteAddress ?? '') && !isRelayed(ctx.req.headers);
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

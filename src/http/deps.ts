@@ -19,6 +19,8 @@ export interface HttpDeps {
   cablePath: string;
   broadcastKey?: string;
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted in request bodies and in `/_broadcast` data (CABLE_MAX_JSON_DEPTH). */
+  maxJsonDepth: number;
   /** Publish an encoded JSON payload to a stream. */
   publish(stream: string, payload: string): Promise<void>;
   /** The internal `action_cable/<id>` stream of a user or worker. */

@@ -31,10 +31,17 @@ interface IdentifierEntry {
   readonly extSessions: Set<HubSession>;
 }
 
+/** A group of sessions a frame is written to: a Set, or a view over the keys of a Map. */
+export interface SessionGroup {
+  readonly size: number;
+  has(session: HubSession): boolean;
+  [Symbol.iterator](): Iterator<HubSession>;
+}
+
 /** One frame for the members of one identifier (of one protocol flavour). */
 interface Batch {
   readonly frame: PreparedFrame;
-  readonly members: Set<HubSession>;
+  readonly members: SessionGroup;
   /** The members not yet written, snapshotted when a slice ends inside this batch. */
   rest?: HubSession[];
   at: number;
@@ -131,7 +138,7 @@ export class Hub {
   }
 
   /** Write `frame` to every member of `sessions` (the server's ping), in order with broadcasts and in slices. */
-  sendToEach(frame: PreparedFrame, sessions: Set<HubSession>): void {
+  sendToEach(frame: PreparedFrame, sessions: SessionGroup): void {
     this.queue.push({ batches: [{ frame, members: sessions, at: 0 }], next: 0, counted: false });
     if (!this.pumping) this.pump();
   }

@@ -54,23 +54,31 @@ export function createLogger(level: LogLevel = 'info', sink: LogSink = (l) => pr
 /** A logger that drops everything (for tests and benches). */
 export const silentLogger: Logger = createLogger('silent');
 
-/** Limit warn lines of `logger` to `max` per `windowMs` (a client flooding bad frames cannot flood the log); a summary line reports what was suppressed. */
+/**
+ * Limit warn and error lines of `logger` to `max` each per `windowMs` (a client flooding bad frames or failing actions
+ * cannot flood the log); a summary line per level reports what was suppressed.
+ */
 export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000): Logger {
+  const warn = budget(logger, 'warn', max, windowMs);
+  const error = budget(logger, 'error', max, windowMs);
+  return { ...logger, warn, error, debug: logger.debug, info: logger.info, child: (f) => limitWarnings(logger.child(f), max, windowMs) };
+}
+
+function budget(logger: Logger, level: 'warn' | 'error', max: number, windowMs: number): (msg: string, fields?: LogFields) => void {
   let windowStart = 0;
   let count = 0;
   let suppressed = 0;
-  const warn = (msg: string, fields?: LogFields) => {
+  return (msg, fields) => {
     const now = Date.now();
     if (now - windowStart >= windowMs) {
-      if (suppressed > 0) logger.warn('warnings suppressed', { suppressed });
+      if (suppressed > 0) logger[level](`${level} lines suppressed`, { suppressed });
       windowStart = now;
       count = 0;
       suppressed = 0;
     }
     if (count < max) {
       count += 1;
-      logger.warn(msg, fields);
+      logger[level](msg, fields);
     } else suppressed += 1;
   };
-  return { ...logger, warn, debug: logger.debug, info: logger.info, error: logger.error, child: (f) => limitWarnings(logger.child(f), max, windowMs) };
 }

@@ -2,6 +2,7 @@
 // parsing only extracts the channel name and params (the whole decoded object, `channel` included, as Rails).
 
 import { ProtocolError } from '../errors';
+import { DEFAULT_MAX_JSON_DEPTH, parseBoundedJson } from './json-depth';
 
 /** A parsed identifier: the channel name and the params object. */
 export interface ParsedIdentifier {
@@ -9,12 +10,16 @@ export interface ParsedIdentifier {
   params: Record<string, unknown>;
 }
 
-/** Parse an identifier string; throws ProtocolError(CABLE_INVALID_IDENTIFIER) when it is not `{"channel":"…",…}`. */
-export function parseIdentifier(raw: string): ParsedIdentifier {
+/**
+ * Parse an identifier string; throws ProtocolError(CABLE_INVALID_IDENTIFIER) when it is not `{"channel":"…",…}`,
+ * CABLE_JSON_TOO_DEEP when it nests deeper than `maxDepth`.
+ */
+export function parseIdentifier(raw: string, maxDepth = DEFAULT_MAX_JSON_DEPTH): ParsedIdentifier {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
-  } catch {
+    value = parseBoundedJson(raw, maxDepth);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
     throw new ProtocolError('CABLE_INVALID_IDENTIFIER', 'identifier is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -13,7 +13,7 @@ export const MESSAGE_TYPES = Object.freeze({
   rejectHistory: 'reject_history',
 } as const);
 
-/** Disconnect reasons: Rails' four plus AnyCable's token_expired and too_slow. */
+/** Disconnect reasons: Rails' four, AnyCable's token_expired and too_slow, and this server's two abuse limits. */
 export const DISCONNECT_REASONS = Object.freeze({
   unauthorized: 'unauthorized',
   invalidRequest: 'invalid_request',
@@ -21,6 +21,8 @@ export const DISCONNECT_REASONS = Object.freeze({
   remote: 'remote',
   tokenExpired: 'token_expired',
   tooSlow: 'too_slow',
+  tooManyConnections: 'too_many_connections',
+  rateLimited: 'rate_limited',
 } as const);
 
 /** A disconnect reason value. */

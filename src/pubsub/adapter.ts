@@ -36,7 +36,8 @@ export interface AdapterStatus {
 /** A shared session cache (ext-protocol restore across nodes); structurally the connection's SessionStore. */
 export interface SessionCache {
   save(sid: string, snapshot: { identityKey: string; identifiers: string[] }, ttlSeconds: number): Promise<void>;
-  take(sid: string): Promise<{ identityKey: string; identifiers: string[] } | null>;
+  /** Return and forget the snapshot of `sid` when it belongs to `identityKey`; another identity's is left intact. */
+  take(sid: string, identityKey: string): Promise<{ identityKey: string; identifiers: string[] } | null>;
 }
 
 /** A pub/sub backend. One handler set per stream; the backend subscribes upstream once per stream. */

@@ -34,6 +34,14 @@ export interface RedisHistoryLimits {
 export const POSITIONS_STREAM = '__cable_pos__';
 
 // KEYS: meta hash, log stream. Returns { {epoch, latest offset}, entries } atomically.
+// Session snapshots are JSON `{"identityKey":…,"identifiers":[…]}`; cjson ships with Redis' Lua.
+const TAKE_SESSION_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local ok, snapshot = pcall(cjson.decode, raw)
+if not ok or snapshot.identityKey ~= ARGV[1] then return false end
+redis.call('DEL', KEYS[1])
+return raw`;
 const READ_SCRIPT = `return { redis.call('HMGET', KEYS[1], 'e', 'o'), redis.call('XRANGE', KEYS[2], '-', '+') }`;
 
 // KEYS: meta hash, log stream. ARGV: new epoch, payload, raw channel, max length, ttl, unix time, positions channel,
@@ -142,8 +150,9 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
     await this.redis.set(this.key('session', sid), JSON.stringify(snapshot), 'EX', ttlSeconds);
   }
 
-  async take(sid: string): Promise<{ identityKey: string; identifiers: string[] } | null> {
-    const raw = await this.redis.getdel(this.key('session', sid));
+  async take(sid: string, identityKey: string): Promise<{ identityKey: string; identifiers: string[] } | null> {
+    // Compare and delete in one script: a snapshot of another identity stays for its owner.
+    const raw = (await this.redis.eval(TAKE_SESSION_SCRIPT, 1, this.key('session', sid), identityKey)) as string | null;
     return raw ? (JSON.parse(raw) as { identityKey: string; identifiers: string[] }) : null;
   }
 

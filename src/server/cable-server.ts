@@ -1,67 +1,122 @@
 // The WebSocket side of the server: a `ws` WebSocketServer in noServer mode taking `upgrade` events for the
-// cable path, one Connection per socket, the global ping timer (one frame built per tick), broadcast
-// passthrough and graceful shutdown. The only place besides transport.ts that touches `ws`.
+// cable path, one Connection per socket, the global ping timer (one frame built per tick), the edge limits
+// (per-address caps, handshake/auth/frame deadlines, inbound rate and JSON depth, all before any parsing),
+// broadcast passthrough and graceful shutdown. The only place besides transport.ts that touches `ws`.
 
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { EdgeLimits } from '../../config';
 import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
 import { LiveSessions } from '../connection/live-sessions';
-import { PreparedFrame } from '../hub/hub';
+import { PreparedFrame, type SessionGroup } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import { encodeMessage, encodePing } from '../protocol/codec';
-import { clientIp, extractToken, isOriginAllowed, requestUrl, restoreSid, selectProtocol } from './handshake';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth } from '../protocol/json-depth';
+import { AddressLimits, type AddressRefusal } from './address-limits';
+import { clientAddress, TrustedProxies } from './client-address';
+import { CommandRate, type RateVerdict } from './command-rate';
+import { extractToken, isOriginAllowed, requestUrl, restoreSid, selectProtocol } from './handshake';
+import { IdentitySockets } from './identity-cap';
+import { PendingHandshakes } from './pending-handshakes';
 import { WsTransport } from './transport';
 
-/** Settings of the cable endpoint. */
+/** Settings of the cable endpoint; absent limits mean unlimited (harnesses), main.ts always passes the config. */
 export interface CableServerOptions {
   path: string;
   allowedOrigins: ReadonlyArray<string | RegExp>;
   pingIntervalMs: number;
   maxFrameBytes: number;
   shutdownTimeoutMs: number;
-}
-
-/**
- * The size above which `ws` refuses a frame from its header and closes the socket with 1009, as websocket-driver's
- * `max_length` does under Rails. Frames between `maxFrameBytes` and this cap are read, dropped and logged.
- */
-export function hardFrameCap(maxFrameBytes: number): number {
-  return Math.max(maxFrameBytes * 4, 16 * 1024 * 1024);
+  maxJsonDepth?: number;
+  /** Client commands per second per connection (0 = unlimited) and the bucket size. */
+  commandRate?: number;
+  commandBurst?: number;
+  edge?: Partial<EdgeLimits>;
 }
 
 /** Authenticates a connect request. */
 export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
 
+/** How long a socket closed for a deadline or abuse may take to finish closing before it is destroyed. */
+const ABORT_GRACE_MS = 2000;
+const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
+
+/** Per-socket edge state beside its Connection. */
+interface Edge {
+  readonly transport: WsTransport;
+  readonly address: string;
+  readonly rate: CommandRate | undefined;
+  /** Frames received, to tell a stalled frame from a stream of completed ones. */
+  frames: number;
+  framesAtSeen: number;
+}
+
 /** The cable endpoint. */
 export class CableServer<S = unknown> {
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<Connection<S>>();
+  private readonly connections = new Map<Connection<S>, Edge>();
+  /** The connections as a group the hub can write the ping to (no second collection per socket). */
+  private readonly everyone: SessionGroup;
   /** Open ext-protocol connections by sid: a restore of a sid still open here takes that socket over. */
   private readonly liveSessions: LiveSessions<Connection<S>>;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly limits: EdgeLimits;
+  private readonly addresses: AddressLimits;
+  private readonly proxies: TrustedProxies;
+  private readonly pending: PendingHandshakes;
+  private readonly identityCap: IdentitySockets;
   private nextId = 1;
 
   constructor(
     private readonly opts: CableServerOptions,
-    private readonly deps: Omit<ConnectionDeps<S>, 'onClosed'>,
+    private readonly deps: Omit<ConnectionDeps<S>, 'onClosed' | 'identityCap'>,
     private readonly authenticate: AuthenticateFn,
   ) {
+    this.limits = edgeLimits(opts);
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
       clientTracking: false,
-      // Frames between maxFrameBytes and this hard cap are dropped with a log line; above it ws closes (1009).
-      maxPayload: hardFrameCap(opts.maxFrameBytes),
+      // Refused from the header with 1009 (websocket-driver's max_length); lowered per socket until the welcome.
+      maxPayload: opts.maxFrameBytes,
       handleProtocols: (offered) => selectProtocol(offered),
     });
+    this.addresses = new AddressLimits(this.limits);
+    this.proxies = new TrustedProxies(this.limits.trustedProxies);
+    this.pending = new PendingHandshakes(this.limits.handshakeTimeoutMs);
+    this.identityCap = new IdentitySockets(this.limits.maxConnectionsPerIdentity);
+    const map = this.connections;
+    this.everyone = { get size() { return map.size; }, has: (s) => map.has(s as Connection<S>), [Symbol.iterator]: () => map.keys() };
     this.pingTimer = setInterval(() => this.beat(), opts.pingIntervalMs);
     this.pingTimer.unref();
+    this.sweepTimer = setInterval(() => this.sweep(), sweepInterval(this.limits));
+    this.sweepTimer.unref();
     this.liveSessions = new LiveSessions(deps.hub, deps.pubsub, deps.logger);
     // Restore notices matter only when sessions can move between processes (the pub/sub shares the session store).
     if (deps.pubsub.sessions) this.liveSessions.start();
+  }
+
+  /** Serve `server`'s upgrades (404 off the cable path) and bound how long its connections may take to send a request. */
+  attach(server: Server): void {
+    server.headersTimeout = this.limits.handshakeTimeoutMs;
+    server.on('connection', (socket: Socket) => this.pending.track(socket));
+    server.on('request', (req: IncomingMessage) => this.pending.done(req.socket as Socket));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.pending.done(socket as Socket);
+      try {
+        if (this.handles(req)) this.handleUpgrade(req, socket, head);
+        else refuse(socket, 404, 'Not Found');
+      } catch (err) {
+        // Nothing a client sends may take the process down.
+        this.deps.logger.warn('upgrade failed', { code: 'CABLE_SOCKET_ERROR', err });
+        socket.destroy();
+      }
+    });
   }
 
   /** Whether this upgrade request targets the cable path. */
@@ -69,17 +124,22 @@ export class CableServer<S = unknown> {
     return requestUrl(req).pathname === this.opts.path;
   }
 
-  /** Take an `upgrade` event: 403 for a disallowed origin, otherwise upgrade and start the connection. */
+  /** Take an `upgrade` event: 429 over the address limits, 403 for a disallowed origin, otherwise upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const address = clientAddress(req, this.proxies);
     if (!isOriginAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins)) {
       this.deps.logger.warn('origin not allowed', { origin: req.headers.origin });
-      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 27\r\nConnection: close\r\n\r\nRequest origin not allowed\n');
+      refuse(socket, 403, 'Forbidden', 'Request origin not allowed\n');
       return;
     }
-    const auth = this.authenticate({ token: extractToken(req), ip: clientIp(req), userAgent: req.headers['user-agent'] });
+    const refusal = this.addresses.admit(address);
+    if (refusal) return this.throttle(socket, address, refusal);
+    // Released when the TCP connection ends, whether or not the WebSocket handshake succeeds.
+    socket.once('close', () => this.addresses.release(address));
+    const auth = this.authenticate({ token: extractToken(req), ip: address, userAgent: req.headers['user-agent'] });
     auth.catch(() => undefined); // handled by the connection after the upgrade
     const sid = restoreSid(req);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid, address));
   }
 
   /** Number of sockets (authenticated or not). */
@@ -89,7 +149,12 @@ export class CableServer<S = unknown> {
 
   /** The live connections (for revocation checks and remote disconnects). */
   allConnections(): Iterable<Connection<S>> {
-    return this.connections;
+    return this.connections.keys();
+  }
+
+  /** TCP connections still waiting to complete their first HTTP request. */
+  get pendingHandshakes(): number {
+    return this.pending.size;
   }
 
   /** Publish a message to a stream (server-side producers). */
@@ -101,45 +166,142 @@ export class CableServer<S = unknown> {
   async shutdown(): Promise<void> {
     clearInterval(this.pingTimer);
     this.liveSessions.stop();
-    for (const conn of this.connections) conn.disconnect('server_restart', true);
+    for (const conn of this.connections.keys()) conn.disconnect('server_restart', true);
     const deadline = Date.now() + this.opts.shutdownTimeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Peers that never answered the close must not hold the port open.
+    for (const edge of this.connections.values()) edge.transport.terminate();
+    clearInterval(this.sweepTimer);
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined): void {
+  private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined, address: string): void {
     const transport = new WsTransport(ws);
-    const conn = new Connection<S>(transport, { ...this.deps, liveSessions: this.liveSessions, onClosed: (c) => this.connections.delete(c) }, String(this.nextId++));
-    this.connections.add(conn);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return conn.receiveBinary(byteLength(data));
-      const buf = data as Buffer;
-      conn.receive(buf.toString('utf8'), buf.length);
-    });
+    // Until the welcome only small frames: an unauthenticated stranger cannot make the server buffer megabytes.
+    transport.setFrameLimit(this.limits.preauthFrameBytes);
+    const deps = { ...this.deps, identityCap: this.identityCap, liveSessions: this.liveSessions, onClosed: (c: Connection<S>) => this.connections.delete(c) };
+    const conn = new Connection<S>(transport, deps, String(this.nextId++));
+    const rate = (this.opts.commandRate ?? 0) > 0 ? new CommandRate(this.opts.commandRate ?? 0, this.opts.commandBurst ?? 1) : undefined;
+    const edge: Edge = { transport, address, rate, frames: 0, framesAtSeen: 0 };
+    this.connections.set(conn, edge);
+    ws.on('message', (data, isBinary) => this.onFrame(conn, edge, data as Buffer | ArrayBuffer | Buffer[], isBinary));
     ws.on('close', () => conn.closed());
-    ws.on('error', (err) => logSocketError(conn.logger, err, this.opts.maxFrameBytes));
+    ws.on('error', (err) => {
+      logSocketError(conn.logger, err, transport);
+      transport.discardInput();
+    });
     conn.start(auth, { restoreSid: sid });
+  }
+
+  /** One inbound frame: rate first, then binary/depth checks on the bytes, and only then text for the connection. */
+  private onFrame(conn: Connection<S>, edge: Edge, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    edge.frames += 1;
+    const verdict = edge.rate?.take() ?? 'accept';
+    if (verdict !== 'accept') return this.overRate(conn, edge, verdict);
+    if (isBinary) return conn.receiveBinary(byteLength(data));
+    const buf = data as Buffer;
+    if (exceedsDepth(buf, this.opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
+      conn.logger.warn('frame nested too deeply, dropped', { code: 'CABLE_JSON_TOO_DEEP', bytes: buf.length, limit: this.opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
+      return;
+    }
+    conn.receive(buf.toString('utf8'));
+  }
+
+  private overRate(conn: Connection<S>, edge: Edge, verdict: Exclude<RateVerdict, 'accept'>): void {
+    const rate = edge.rate as CommandRate;
+    if (verdict === 'drop') {
+      if (rate.dropped === 1) conn.logger.warn('commands over the rate limit dropped', { code: 'CABLE_RATE_LIMITED', limit: this.opts.commandRate });
+      return;
+    }
+    if (edge.transport.abortedAt !== 0) return;
+    conn.logger.warn('sustained command flood, closing', { code: 'CABLE_RATE_LIMITED', dropped: rate.droppedTotal });
+    conn.disconnect('rate_limited', false, 1008);
+  }
+
+  private throttle(socket: Duplex, address: string, refusal: AddressRefusal): void {
+    this.deps.logger.warn('upgrade refused for the client address', { code: 'CABLE_UPGRADE_THROTTLED', address, reason: refusal, open: this.addresses.openFor(address) });
+    refuse(socket, 429, 'Too Many Requests', refusal === 'rate' ? 'Too many connection attempts\n' : 'Too many connections from this address\n', { 'Retry-After': '1' });
+  }
+
+  /** Deadlines: handshakes, authentication, frames in progress, and sockets that ignore their close. */
+  private sweep(now = Date.now()): void {
+    const stale = this.pending.sweep(now);
+    if (stale > 0) this.deps.logger.warn('connections without a request closed', { code: 'CABLE_HANDSHAKE_TIMEOUT', closed: stale, limitMs: this.limits.handshakeTimeoutMs });
+    this.addresses.sweep(now);
+    for (const [conn, edge] of this.connections) this.checkDeadlines(conn, edge, now);
+  }
+
+  private checkDeadlines(conn: Connection<S>, edge: Edge, now: number): void {
+    const t = edge.transport;
+    // A close ws started on its own (after a protocol error) gets the same grace as ours.
+    if (t.abortedAt === 0 && t.isClosing) t.abortedAt = now;
+    if (t.abortedAt !== 0) {
+      if (now - t.abortedAt >= ABORT_GRACE_MS && !t.isClosed) t.terminate();
+      return;
+    }
+    if (conn.isConnecting && now - t.openedAt >= this.limits.authTimeoutMs) {
+      conn.authenticationTimedOut();
+      return;
+    }
+    if (!t.midFrame || t.isPaused || edge.frames !== edge.framesAtSeen) {
+      // Idle, paused by us, or frames completed since the last look: the clock of a frame in progress starts again.
+      t.frameSeenAt = t.midFrame && !t.isPaused ? now : 0;
+      edge.framesAtSeen = edge.frames;
+      return;
+    }
+    if (t.frameSeenAt === 0) t.frameSeenAt = now;
+    else if (now - t.frameSeenAt >= this.limits.frameTimeoutMs) {
+      conn.logger.warn('frame not completed in time, closing', { code: 'CABLE_FRAME_TIMEOUT', limitMs: this.limits.frameTimeoutMs });
+      t.close(1008);
+    }
   }
 
   private beat(): void {
     const frame = new PreparedFrame(encodePing(Date.now() / 1000));
     // Through the hub: at 10k sockets one synchronous loop of pings would stall the event loop for ~100 ms.
-    this.deps.hub.sendToEach(frame, this.connections);
+    this.deps.hub.sendToEach(frame, this.everyone);
   }
 }
 
+/** The limits with "unlimited" filled in for what the options leave out. */
+function edgeLimits(opts: CableServerOptions): EdgeLimits {
+  const e = opts.edge ?? {};
+  return {
+    preauthFrameBytes: Math.min(e.preauthFrameBytes ?? opts.maxFrameBytes, opts.maxFrameBytes),
+    frameTimeoutMs: e.frameTimeoutMs ?? NO_DEADLINE,
+    handshakeTimeoutMs: e.handshakeTimeoutMs ?? NO_DEADLINE,
+    authTimeoutMs: e.authTimeoutMs ?? NO_DEADLINE,
+    maxConnectionsPerIp: e.maxConnectionsPerIp ?? 0,
+    upgradeRatePerIp: e.upgradeRatePerIp ?? 0,
+    upgradeBurstPerIp: e.upgradeBurstPerIp ?? 1,
+    maxConnectionsPerIdentity: e.maxConnectionsPerIdentity ?? 0,
+    trustedProxies: e.trustedProxies ?? [],
+  };
+}
+
+/** A quarter of the shortest deadline, between 25 ms and 1 s: deadlines hold to within that. */
+function sweepInterval(l: EdgeLimits): number {
+  return Math.max(25, Math.min(1000, Math.floor(Math.min(l.frameTimeoutMs, l.handshakeTimeoutMs, l.authTimeoutMs) / 4)));
+}
+
+/** Answer an upgrade with a plain HTTP error and close. */
+function refuse(socket: Duplex, status: number, text: string, body = '', headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** ws reports a refused frame or a broken socket with an error event (and closes the socket itself). */
-function logSocketError(logger: Logger, err: Error, maxFrameBytes: number): void {
+function logSocketError(logger: Logger, err: Error, transport: WsTransport): void {
   const wsCode = (err as { code?: unknown }).code;
   if (wsCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-    logger.warn('frame above the hard cap, socket closed with 1009', { code: 'CABLE_MESSAGE_TOO_BIG', limit: hardFrameCap(maxFrameBytes) });
+    logger.warn('frame above the size limit, socket closed with 1009', { code: 'CABLE_MESSAGE_TOO_BIG', limit: transport.frameLimit });
   } else {
     logger.warn('socket error, socket closed', { code: 'CABLE_SOCKET_ERROR', reason: typeof wsCode === 'string' ? wsCode : err.message });
   }
 }
 
-function byteLength(data: unknown): number {
+function byteLength(data: Buffer | ArrayBuffer | Buffer[]): number {
   if (Buffer.isBuffer(data)) return data.length;
   if (Array.isArray(data)) return data.reduce((n: number, b: Buffer) => n + b.length, 0);
-  return (data as ArrayBuffer).byteLength;
+  return data.byteLength;
 }

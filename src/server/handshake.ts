@@ -38,11 +38,6 @@ export function extractToken(req: IncomingMessage): string | undefined {
   return token || undefined;
 }
 
-/** The client address, for logs and legacy-token bookkeeping. */
-export function clientIp(req: IncomingMessage): string | undefined {
-  return req.socket.remoteAddress ?? undefined;
-}
-
 /** The session id an ext-protocol client asks to restore: `?sid=` or the `X-AnyCable-Restore-Sid` header. */
 export function restoreSid(req: IncomingMessage): string | undefined {
   const sid = requestUrl(req).searchParams.get('sid') ?? req.headers['x-anycable-restore-sid'];

@@ -28,12 +28,80 @@ interface RawSocket {
   destroyed: boolean;
 }
 
-/** A `ws` WebSocket as a Transport. */
+// ws's frame parser (lib/receiver.js). Read for the frame limit and the "frame in progress" test; the fields are
+// pinned by the lock file and covered by test/server/transport.test.ts.
+interface Receiver {
+  _maxPayload: number;
+  _bufferedBytes: number;
+  _buffers: Buffer[];
+  _state: number;
+  _fragments: unknown[];
+}
+const RECEIVER_IDLE = 0; // GET_INFO: waiting for the first byte of a frame
+
+/** A `ws` WebSocket as a Transport, with the edge state the server's sweep reads (frame progress, open time). */
 export class WsTransport implements Transport {
   private readonly raw: RawSocket;
+  private readonly receiver: Receiver;
+  private paused = false;
+  /** When the socket was accepted (ms since epoch). */
+  readonly openedAt = Date.now();
+  /** When a frame in progress was first seen by the sweep (0 = none). */
+  frameSeenAt = 0;
+  /** When the server started closing the socket; the sweep destroys it if it is still open a moment later. */
+  abortedAt = 0;
 
   constructor(private readonly ws: WebSocket) {
     this.raw = (ws as unknown as { _socket: RawSocket })._socket;
+    this.receiver = (ws as unknown as { _receiver: Receiver })._receiver;
+  }
+
+  /** Largest frame accepted from now on; ws refuses a bigger one from its header and closes with 1009. */
+  setFrameLimit(bytes: number): void {
+    this.receiver._maxPayload = bytes;
+  }
+
+  /** The frame limit in force. */
+  get frameLimit(): number {
+    return this.receiver._maxPayload;
+  }
+
+  /** Whether part of a frame (or of a fragmented message) has arrived and the rest has not. */
+  get midFrame(): boolean {
+    const r = this.receiver;
+    return r._bufferedBytes > 0 || r._state !== RECEIVER_IDLE || r._fragments.length > 0;
+  }
+
+  /** Whether reads are paused by backpressure (a frame stalled by our own pause is not the client's fault). */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Whether the socket is gone. */
+  get isClosed(): boolean {
+    return this.ws.readyState === WebSocket.CLOSED || this.raw.destroyed;
+  }
+
+  /** Whether a closing handshake is under way (started by either side, or by ws itself after a protocol error). */
+  get isClosing(): boolean {
+    return this.ws.readyState === WebSocket.CLOSING;
+  }
+
+  /**
+   * The peer broke the protocol (ws is closing the socket): drop whatever of its input ws still holds, so a
+   * refused 16 MiB frame does not keep its first chunks in memory until the socket is finally gone.
+   */
+  discardInput(): void {
+    this.receiver._buffers = [];
+    this.receiver._bufferedBytes = 0;
+    this.receiver._fragments = [];
+    if (this.abortedAt === 0) this.abortedAt = Date.now();
+  }
+
+
+  /** Destroy the socket without a closing handshake. */
+  terminate(): void {
+    this.ws.terminate();
   }
 
   get protocol(): string {
@@ -55,14 +123,21 @@ export class WsTransport implements Transport {
   }
 
   pause(): void {
+    this.paused = true;
     this.ws.pause();
   }
 
   resume(): void {
+    this.paused = false;
     this.ws.resume();
   }
 
+  /**
+   * Start the closing handshake with `code`. A peer that does not answer (a stalled or hostile client) would hold the
+   * socket for ws's 30 s close timeout: the server's sweep destroys it after a short grace instead.
+   */
   close(code: number): void {
+    if (this.abortedAt === 0) this.abortedAt = Date.now();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code);
   }
 }

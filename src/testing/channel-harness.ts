@@ -69,7 +69,7 @@ export async function connectClient<S>(server: HarnessServer<S>, identity: Ident
   await settle(connection);
   const send = async (frame: unknown) => {
     const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    connection.receive(text, Buffer.byteLength(text));
+    connection.receive(text);
     await settle(connection);
   };
   return {

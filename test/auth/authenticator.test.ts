@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../config';
 import { Authenticator } from '../../src/auth/authenticator';
 import { signToken, tokenDigest } from '../../src/auth/jwt';
@@ -39,6 +39,21 @@ describe('Authenticator', () => {
     expect(await reason(jwt.sign({ type: 'access', sub: 'u1' }, config.jwt.secret, { expiresIn: 60, issuer: 'powernode-platform', audience: 'other' }))).toBe('wrong_audience');
     for (const type of ['refresh', 'impersonation', 'api_key', '2fa'] as const) expect(await reason(sign({ type }))).toBe('wrong_type');
     expect(await reason(jwt.sign({ type: 'access', sub: 'u1' }, config.jwt.secret, { algorithm: 'HS512', expiresIn: 60, issuer: 'powernode-platform', audience: 'powernode-api' }))).toBe('bad_signature');
+  });
+
+  it('refuses a token issued in the future beyond JWT_IAT_LEEWAY_SECONDS, and a non-numeric iat', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const withIat = (iat: unknown) => jwt.sign({ type: 'access', sub: 'u1', iat, exp: now + 600, iss: 'powernode-platform', aud: 'powernode-api' }, config.jwt.secret, { algorithm: 'HS256' });
+    expect(config.jwt.iatLeewaySeconds).toBe(30);
+    expect(await reason(withIat(now + 120))).toBe('issued_in_future');
+    expect(await reason(withIat(now + 20))).toBe('accepted');
+    // jsonwebtoken will not sign a non-numeric iat: build that token by hand.
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ type: 'access', sub: 'u1', iat: 'yesterday', exp: now + 600, iss: 'powernode-platform', aud: 'powernode-api' })}`;
+    const mac = createHmac('sha256', config.jwt.secret).update(unsigned).digest('base64url');
+    expect(await reason(`${unsigned}.${mac}`)).toBe('malformed');
+    const strict = new Authenticator(store, loadConfig({ NODE_ENV: 'test', JWT_IAT_LEEWAY_SECONDS: '0' }).jwt, 'server');
+    expect(await strict.authenticate({ token: withIat(now + 5) }).then(() => 'accepted', (e: { reason: string }) => e.reason)).toBe('issued_in_future');
   });
 
   it('rejects a revoked jti, a user-wide revocation, and fails closed (retryably) when the blacklist cannot be read', async () => {

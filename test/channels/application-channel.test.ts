@@ -101,7 +101,7 @@ describeProvider('ApplicationChannel guards', (provider) => {
     const received = client.received(params);
     await client.close();
     const logged = (log.lines.slice(linesBefore) as Array<Record<string, unknown>>).filter((l) => l.level === 'warn' || l.level === 'error');
-    return { outcome, queries: counted.queries() - queriesBefore, received, logged: logged.map((l) => `${String(l.level)} ${String(l.code)} ${String((l.err as { message?: string } | undefined)?.message ?? '')}`.trim()) };
+    return { outcome, queries: counted.queries() - queriesBefore, received, logged: logged.map((l) => `${String(l.level)} ${String(l.code)} ${String(l.reason ?? (l.err as { message?: string } | undefined)?.message ?? '')}`.trim()) };
   }
 
   it('finds a row of the caller’s account with one query (ids in either case)', async () => {

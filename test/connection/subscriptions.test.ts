@@ -26,9 +26,9 @@ describe('Subscriptions', () => {
     const server = createHarnessServer([SlowChannel], {});
     const client = await connectClient(server, user);
     const id = JSON.stringify({ channel: 'SlowChannel' });
-    client.connection.receive(JSON.stringify({ command: 'subscribe', identifier: id }), 10);
-    client.connection.receive(JSON.stringify({ command: 'message', identifier: id, data: JSON.stringify({ action: 'mark', n: 1 }) }), 10);
-    client.connection.receive(JSON.stringify({ command: 'message', identifier: id, data: JSON.stringify({ action: 'mark', n: 2 }) }), 10);
+    client.connection.receive(JSON.stringify({ command: 'subscribe', identifier: id }));
+    client.connection.receive(JSON.stringify({ command: 'message', identifier: id, data: JSON.stringify({ action: 'mark', n: 1 }) }));
+    client.connection.receive(JSON.stringify({ command: 'message', identifier: id, data: JSON.stringify({ action: 'mark', n: 2 }) }));
     await client.send({ command: 'noop-barrier' });
     const types = client.transport.messages.filter((m) => m.identifier === id).map((m) => m.type ?? m.message);
     expect(types).toEqual(['confirm_subscription', { n: 1 }, { n: 2 }]);

@@ -6,6 +6,7 @@ import { verifyToken } from '../../src/auth/jwt';
 import { Prisma } from '../../src/db/generated/sqlite/client';
 import { buildManifest, permissionVersion, type Manifest } from '../../src/db/manifest';
 import { RESOURCE_LISTERS } from '../../src/db/manifest-resources';
+import { MEMBER_PERMISSIONS } from '../../src/db/demo/catalog';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 
 const jwt = loadConfig({ NODE_ENV: 'test' }).jwt;
@@ -53,9 +54,9 @@ describeProvider('buildManifest', (provider) => {
     const users = account('Acme').users.map((u) => [u.email, u.status, (u.permissions as string[]).length]);
     expect(users).toEqual([
       ['owner@acme.example', 'active', 1],
-      ['member@acme.example', 'active', 7],
+      ['member@acme.example', 'active', MEMBER_PERMISSIONS.length],
       ['viewer@acme.example', 'active', 0],
-      ['inactive@acme.example', 'inactive', 7],
+      ['inactive@acme.example', 'inactive', MEMBER_PERMISSIONS.length],
     ]);
     expect(account('Acme').users[0]!.legacy_token).toBe('demo-legacy-token-acme-owner');
   });

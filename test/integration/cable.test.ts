@@ -2,7 +2,6 @@
 
 import http from 'node:http';
 import { loadConfig } from '../../config';
-import { hardFrameCap } from '../../src/server/cable-server';
 import { capturingLogger, sleep, waitFor } from '../pubsub/helpers';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
@@ -346,7 +345,9 @@ describe('bad input', () => {
       [msg(JSON.stringify({ action: 'nope' })), 'CABLE_UNKNOWN_ACTION'],
       [msg(JSON.stringify({ action: 'speak', body: 42 })), 'CABLE_PARAMS_INVALID'],
       [JSON.stringify({ command: 'subscribe' }), 'CABLE_MALFORMED_COMMAND'],
-      [msg(JSON.stringify({ action: 'echo', pad: 'x'.repeat(5000) })), 'CABLE_FRAME_TOO_LARGE'],
+      ['['.repeat(70) + ']'.repeat(70), 'CABLE_JSON_TOO_DEEP'],
+      ['['.repeat(1500), 'CABLE_JSON_TOO_DEEP'],
+      [msg('{"action":"echo","deep":' + '['.repeat(70) + ']'.repeat(70) + '}'), 'CABLE_JSON_TOO_DEEP'],
       [Buffer.from([1, 2, 3]), 'CABLE_BINARY_FRAME'],
       [JSON.stringify({ type: 'ping' }), null],
     ];
@@ -366,12 +367,12 @@ describe('bad input', () => {
     c.close();
   });
 
-  it('closes a frame above the hard cap with 1009 (websocket-driver max_length), logged once; other sockets carry on', async () => {
+  it('closes a frame above CABLE_MAX_FRAME_BYTES with 1009 (websocket-driver max_length), logged once; other sockets carry on', async () => {
     const bystander = await loggedClient();
     await subscribed(bystander, chat('calm'));
     const c = await loggedClient();
     const from = log.lines.length;
-    c.ws.send('x'.repeat(hardFrameCap(2048) + 1));
+    c.ws.send('x'.repeat(2048 + 1));
     expect((await c.closed).code).toBe(1009);
     await waitFor(() => problemsSince(from).length > 0, 3000, 'the hard-cap log line');
     await sleep(100);

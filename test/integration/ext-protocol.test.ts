@@ -116,6 +116,10 @@ describe('actioncable-v1-ext-json', () => {
     const c = await openRaw(`${cable.urlFor(cable.userToken('someone-else'))}&sid=${first.welcome.sid as string}`, { protocols: [EXT] });
     expect(await c.next()).toEqual({ type: 'welcome', sid: expect.any(String) });
     c.close();
+    // The refused attempt left the owner's snapshot in place: the owner can still restore.
+    const owner = await extClient(`&sid=${first.welcome.sid as string}`);
+    expect(owner.welcome).toEqual({ type: 'welcome', sid: expect.any(String), restored: true, restored_ids: [chat('other')] });
+    owner.c.close();
   });
 
   it('answers a client ping with pong', async () => {

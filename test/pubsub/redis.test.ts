@@ -166,6 +166,19 @@ for (const mode of MODES) {
       expect(adapter.history !== undefined).toBe(mode.history);
       await adapter.shutdown();
     });
+
+    if (mode.history) {
+      it('hands a session snapshot only to its own identity and leaves it for the owner otherwise', async () => {
+        const adapter = await mode.open(TEST_REDIS_URL, prefix);
+        const sessions = adapter.sessions;
+        if (!sessions) throw new Error('the history broker shares session snapshots');
+        await sessions.save('sid-x', { identityKey: 'user:a', identifiers: ['i1'] }, 60);
+        expect(await sessions.take('sid-x', 'user:b')).toBeNull();
+        expect(await sessions.take('sid-x', 'user:a')).toEqual({ identityKey: 'user:a', identifiers: ['i1'] });
+        expect(await sessions.take('sid-x', 'user:a')).toBeNull();
+        await adapter.shutdown();
+      });
+    }
   });
 
   describeIf(`Redis pub/sub during a Redis outage: ${mode.label}`, hasCommand('redis-server'), 'redis-server is not installed', () => {

@@ -45,7 +45,8 @@ class SlowChannel extends ApplicationChannel {
 
 let cable: TestCable;
 beforeAll(async () => {
-  cable = await startTestCable({}, { channels: [ChatChannel, SlowChannel] });
+  // These tests flood one connection on purpose; the command rate limit (tested in test/server/) is off here.
+  cable = await startTestCable({ CABLE_COMMAND_RATE: '0' }, { channels: [ChatChannel, SlowChannel] });
 });
 afterAll(async () => {
   release();

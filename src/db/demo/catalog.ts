@@ -32,10 +32,11 @@ export const DEMO_ACCOUNTS: readonly AccountSpec[] = [
   { key: 'initech', name: 'Initech', status: 'suspended' },
 ];
 
-/** The member permissions the channels check for ordinary users. */
+/** The member permissions the channels check for ordinary users (Powernode's member role can also send messages). */
 export const MEMBER_PERMISSIONS = [
   'analytics.view',
   'ai.conversations.manage',
+  'ai.conversations.create',
   'ai_orchestration.read',
   'ai.monitor',
   'ai.workflows.read',

@@ -8,6 +8,7 @@ import { BroadcastFailedError } from '../../errors';
 import type { HttpDeps } from '../deps';
 import { requireBroadcastKey } from '../auth';
 import { readJsonBody } from '../body';
+import { exceedsDepth } from '../../protocol/json-depth';
 
 const Publication = z.object({ stream: z.string().min(1).max(1024), data: z.string(), meta: z.record(z.string(), z.unknown()).optional() });
 const Body = z.union([Publication, z.array(Publication).min(1).max(1000)]);
@@ -26,11 +27,14 @@ function toPayload(data: string): string {
 export function mountBroadcast(router: Router, deps: HttpDeps): void {
   router.post('/_broadcast', async (ctx) => {
     requireBroadcastKey(ctx, deps.broadcastKey);
-    const parsed = Body.safeParse(await readJsonBody(ctx, deps.maxBodyBytes));
+    const parsed = Body.safeParse(await readJsonBody(ctx, deps.maxBodyBytes, deps.maxJsonDepth));
     if (!parsed.success) {
       return ctx.throw(422, `invalid publication: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`);
     }
     const publications = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    // `data` is JSON text every receiving node parses: bounded like the body itself.
+    const deep = publications.findIndex((p) => exceedsDepth(p.data, deps.maxJsonDepth));
+    if (deep >= 0) return ctx.throw(422, `invalid publication: ${Array.isArray(parsed.data) ? `${deep}.` : ''}data nested deeper than ${deps.maxJsonDepth}`);
     let published = 0;
     try {
       for (const p of publications) {

@@ -17,7 +17,7 @@ const Body = z.union([
 export function mountDisconnect(router: Router, deps: HttpDeps): void {
   router.post('/_disconnect', async (ctx) => {
     requireBroadcastKey(ctx, deps.broadcastKey);
-    const parsed = Body.safeParse(await readJsonBody(ctx, deps.maxBodyBytes));
+    const parsed = Body.safeParse(await readJsonBody(ctx, deps.maxBodyBytes, deps.maxJsonDepth));
     if (!parsed.success) return ctx.throw(422, 'body must be {"user_id":…} or {"worker_id":…} with optional boolean reconnect');
     const body = parsed.data;
     const stream = 'user_id' in body ? deps.internalStreamFor('user', body.user_id) : deps.internalStreamFor('worker', body.worker_id);

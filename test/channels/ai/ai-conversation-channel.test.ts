@@ -31,7 +31,8 @@ afterEach(() => pool.closeAll());
 afterAll(() => d.cleanup());
 
 const params = (id: unknown) => ({ channel: 'AiConversationChannel', conversation_id: id });
-const owner = () => identityOf(d.own.accountId, d.own.ownerId, [], 'Own Owner');
+// The owner may write: sending (and announcing typing) needs ai.conversations.create (docs/channels.md, Who may write).
+const owner = () => identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create'], 'Own Owner');
 const messages = (client: Awaited<ReturnType<typeof pool.connect>>, p: Record<string, unknown>) => client.received(p) as Array<Record<string, unknown>>;
 
 async function subscribed(id = d.own.conversationPk, identity = owner()) {
@@ -164,7 +165,7 @@ describe('AiConversationChannel', () => {
 
     it('delivers message_created to a participant', async () => {
       const participant = await subscribed(d.own.collaborativeConversationPk);
-      const ownerClient = await subscribed(d.own.collaborativeConversationPk, identityOf(d.own.accountId, d.own.otherUserId));
+      const ownerClient = await subscribed(d.own.collaborativeConversationPk, identityOf(d.own.accountId, d.own.otherUserId, ['ai.conversations.create']));
       await ownerClient.perform(params(d.own.collaborativeConversationPk), 'send_message', { content: 'hello team' });
       expect(messages(participant, params(d.own.collaborativeConversationPk)).map((m) => m.type)).toEqual(['subscription.confirmed', 'message_created', 'ai_thinking']);
     });
@@ -209,7 +210,7 @@ describe('AiConversationChannel', () => {
     it('replies "Failed to send message" when the write fails', async () => {
       // A user whose row is deleted after subscribing: the message's foreign key refuses the write.
       const stranger = await createUser(d.db, d.own.accountId);
-      const client = await subscribed(d.own.conversationPk, identityOf(d.own.accountId, stranger.id, ['ai.conversations.manage']));
+      const client = await subscribed(d.own.conversationPk, identityOf(d.own.accountId, stranger.id, ['ai.conversations.manage', 'ai.conversations.create']));
       await d.db.user.delete({ where: { id: stranger.id } });
       await client.perform(params(d.own.conversationPk), 'send_message', { content: 'orphan' });
       expect(lastOf(client, params(d.own.conversationPk))).toEqual({ type: 'error', message: 'Failed to send message', timestamp: expect.stringMatching(TIMESTAMP) });

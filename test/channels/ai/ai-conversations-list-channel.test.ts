@@ -91,7 +91,7 @@ describe('AiConversationsListChannel', () => {
 
     it('follows send_message on a conversation of the account', async () => {
       const list = await subscribed();
-      const chat = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+      const chat = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
       const conversation = { channel: 'AiConversationChannel', conversation_id: d.own.agentlessConversationPk };
       await chat.subscribe(conversation);
       await chat.perform(conversation, 'send_message', { content: 'sidebar please' });

@@ -19,7 +19,9 @@ afterEach(() => pool.closeAll());
 afterAll(() => d.cleanup());
 
 const params = { channel: 'AiWorkflowOrchestrationChannel' };
-const owner = () => identityOf(d.own.accountId, d.own.ownerId, [], 'Own Owner');
+// The owner may write: each action needs its workflow permission (docs/channels.md, Who may write).
+const WRITE = ['ai.workflows.create', 'ai.workflows.update', 'ai.workflows.execute'];
+const owner = () => identityOf(d.own.accountId, d.own.ownerId, WRITE, 'Own Owner');
 const error = (message: string) => ({ type: 'error', error: message, timestamp: expect.stringMatching(TIMESTAMP) });
 
 async function subscribed(identity = owner()) {

@@ -16,6 +16,8 @@ const raws: RawClient[] = [];
 
 beforeAll(async () => {
   e = await startAiServer();
+  // The owner writes (send_message, typing, create_workflow): granted before any connection caches the identity.
+  await e.tokenFor(e.own.ownerId, ['ai.conversations.create', 'ai.workflows.create']);
 });
 afterEach(() => {
   consumers.splice(0).forEach((c) => c.disconnect());

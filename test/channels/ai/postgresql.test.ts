@@ -44,7 +44,7 @@ describePostgres('AI channels', () => {
   });
 
   it('sends a message with the next sequence number and queues the AI response', async () => {
-    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
     const params = { channel: 'AiConversationChannel', conversation_id: d.own.conversationPk };
     await client.subscribe(params);
     await client.perform(params, 'send_message', { content: 'on postgres' });
@@ -54,7 +54,7 @@ describePostgres('AI channels', () => {
   });
 
   it('creates, updates and executes a workflow', async () => {
-    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.workflows.create', 'ai.workflows.update', 'ai.workflows.execute']));
     const params = { channel: 'AiWorkflowOrchestrationChannel' };
     await client.subscribe(params);
     await client.perform(params, 'create_workflow', { workflow: { name: 'PG Flow', status: 'active', configuration: { a: 1 } }, nodes: [{ node_id: 'start', node_type: 'start', name: 'Start' }] });

@@ -6,7 +6,7 @@ import {
   publishToolExecutionStatusChanged, publishToolsListChanged, publishWorkflowStatusChanged,
 } from '../../../channels/platform/mcp-events';
 import { seedId } from '../../../src/db/seed';
-import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import { createPlatformEnv, demo, flush, grantPermissions, last, streamsOf, type PlatformEnv } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
@@ -17,6 +17,8 @@ const agentId = seedId('acme:agent');
 let env: PlatformEnv;
 beforeAll(async () => {
   env = await createPlatformEnv();
+  // The member calls tools: like McpToolsController#execute, that needs mcp.tools.execute.
+  await grantPermissions(env.db, acme.member, ['mcp.tools.execute']);
 });
 afterAll(async () => {
   await env.close();
@@ -106,6 +108,14 @@ describe('McpChannel', () => {
       const job = await env.db.jobOutbox.findUniqueOrThrow({ where: { id: result.job_id as string } });
       expect(job).toMatchObject({ accountId: acme.account, jobClass: 'Mcp::ToolExecutionJob', queue: 'mcp', status: 'pending' });
       expect((job.args as Array<Record<string, unknown>>)[0]).toMatchObject({ execution_id: result.execution_id, arguments: { query: 'x' }, user_id: acme.member });
+    });
+
+    it('call_tool and tools/call need mcp.tools.execute: refused with -32600, nothing queued', async () => {
+      const before = await env.db.jobOutbox.count();
+      const denied = { code: -32600, message: 'Permission denied: mcp.tools.execute', data: { type: 'McpChannel::AuthorizationError', timestamp: expect.any(String) } };
+      expect(await rpc(globex.member, 'call_tool', { id: 11, params: { name: 'search_docs', arguments: {} } })).toEqual({ jsonrpc: '2.0', id: 11, error: denied, timestamp: expect.any(String) });
+      expect(await rpc(globex.member, 'json_rpc_request', { jsonrpc: '2.0', id: 'c', method: 'tools/call', params: { name: 'search_docs' } })).toMatchObject({ type: 'json_rpc_response', id: 'c', error: denied });
+      expect(await env.db.jobOutbox.count()).toBe(before);
     });
 
     it('execute_workflow starts a run through the AI channels\' path (one run and job shape), within the account and with ai.workflows.execute', async () => {

@@ -14,7 +14,7 @@ import { seedId } from '../../../src/db/seed';
 import { startServer } from '../../../src/main';
 import { railsCable, railsSubscribe } from '../../support/clients';
 import { openRaw, type RawClient } from '../../support/ws-client';
-import { demo } from './support';
+import { demo, grantPermissions } from './support';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 type Frame = Record<string, unknown>;
@@ -32,6 +32,8 @@ beforeAll(async () => {
   running = await startServer({
     NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, BROADCAST_KEY,
   });
+  // Team-execution commands need ai.teams.execute (docs/channels.md, Who may write); granted before any connection.
+  await grantPermissions(running.db, acme.member, ['ai.teams.execute']);
 });
 afterAll(async () => {
   for (const c of open) c.close();

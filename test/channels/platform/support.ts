@@ -90,6 +90,16 @@ export function flush(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
+/** Grant `names` to the existing user `userId` through a new role (connect afterwards: identities load at connect). */
+export async function grantPermissions(db: Db, userId: string, names: readonly string[]): Promise<void> {
+  const role = await db.role.create({ data: { name: `grant-${userId}-${Date.now()}-${Math.random()}` } });
+  for (const name of names) {
+    const permission = await db.permission.upsert({ where: { name }, create: { name }, update: {} });
+    await db.rolePermission.create({ data: { roleId: role.id, permissionId: permission.id } });
+  }
+  await db.userRole.create({ data: { userId, roleId: role.id } });
+}
+
 /** Create a platform administrator in `accountId`: role `super_admin` granting `admin.access`. */
 export async function createPlatformAdmin(db: Db, accountId: string): Promise<string> {
   const permission = await db.permission.upsert({ where: { name: 'admin.access' }, create: { name: 'admin.access' }, update: {} });

@@ -1,11 +1,12 @@
-// TeamExecutionChannel: team scoping, the UI's pause/resume/cancel/redirect commands, and the event publishers.
+// TeamExecutionChannel: team scoping, the UI's pause/resume/cancel/redirect commands (which need ai.teams.execute),
+// and the event publishers.
 
 import {
   publishExecutionCompleted, publishExecutionFailed, publishExecutionProgress, publishExecutionStarted, publishExecutionTimeout,
   publishMemberCompleted, publishPlanAwaitingApproval,
 } from '../../../channels/platform/team-execution-events';
 import { seedId } from '../../../src/db/seed';
-import { createPlatformEnv, demo, flush, last, ofType, streamsOf, type PlatformEnv } from './support';
+import { createPlatformEnv, demo, flush, grantPermissions, last, ofType, streamsOf, type PlatformEnv } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
@@ -16,6 +17,8 @@ const params = { channel: 'TeamExecutionChannel', team_id: teamId };
 let env: PlatformEnv;
 beforeAll(async () => {
   env = await createPlatformEnv();
+  // The member runs the commands: like Powernode's team-execution controllers, they need ai.teams.execute.
+  await grantPermissions(env.db, acme.member, ['ai.teams.execute']);
 });
 afterAll(async () => {
   await env.close();
@@ -104,6 +107,18 @@ describe('TeamExecutionChannel', () => {
       await c.perform(params, 'pause', {});
       expect(last(c, params)).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
       expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: seedId('globex:team-execution') } })).controlSignal).toBeNull();
+    });
+
+    it('refuses every command of a user without ai.teams.execute, changing and broadcasting nothing', async () => {
+      const c = await env.connectUser(acme.viewer);
+      await c.subscribe(params);
+      const before = await execution();
+      for (const command of ['pause', 'resume', 'cancel', 'redirect']) {
+        const frames = c.received(params).length;
+        await c.perform(params, command, { execution_id: executionId, instructions: { focus: 'x' } });
+        expect(c.received(params).slice(frames)).toEqual([{ type: 'command_error', error: 'Permission denied: ai.teams.execute', timestamp: expect.any(String) }]);
+      }
+      expect(await execution()).toEqual(before);
     });
 
     it('refuses an execution that is no longer active', async () => {
