@@ -21,10 +21,10 @@ export function verdicts(results: Result[]): Verdict[] {
     const ceil = fanOut.find((r) => r.target === 'ceiling' && r.clients === ours.clients);
     if (ceil) {
       const ratio = ours.deliveriesPerSec / ceil.deliveriesPerSec;
-      out.push({ goal: `${ours.clients} subscribers: deliveries/s ≥ 0.8× ceiling`, measured: `${fmt(ratio, 2)}×`, met: ratio >= 0.8 });
+      out.push({ goal: `${ours.clients} subscribers: deliveries/s ≥ 0.8× ceiling`, measured: `${fmt(ratio, 2)}×`, met: Number.isFinite(ratio) && ratio >= 0.8 });
       if (ours.clients <= 1000) {
         const p95 = ours.rtt.p95 / ceil.rtt.p95;
-        out.push({ goal: `${ours.clients} subscribers: rtt p95 ≤ 1.5× ceiling`, measured: `${fmt(p95, 2)}×`, met: p95 <= 1.5 });
+        out.push({ goal: `${ours.clients} subscribers: rtt p95 ≤ 1.5× ceiling`, measured: `${fmt(p95, 2)}×`, met: Number.isFinite(p95) && p95 > 0 && p95 <= 1.5 });
       }
     }
     if (ours.clients >= 10_000) out.push({ goal: `${ours.clients} subscribers: no event-loop stall > 100 ms`, measured: `${fmt(ours.loopMaxMs)} ms`, met: ours.loopMaxMs <= 100 });

@@ -100,13 +100,14 @@ async function startCeiling(nodeArgs: string[], mode: 'frame' | 'send'): Promise
 }
 
 /**
- * The limits the bench raises explicitly (everything else stays at its default): every client comes from 127.0.0.1,
- * so the per-address caps would refuse a 10k storm, and a sender performs up to `--concurrent` broadcasts per round
- * trip, above the default per-connection command rate.
+ * The limits the bench raises explicitly (everything else stays at its default): every client comes from 127.0.0.1
+ * and shares a handful of demo users, so the per-address and per-user caps would refuse a 10k storm, and a sender
+ * performs up to `--concurrent` broadcasts per round trip, above the default per-connection command rate.
  */
 export const BENCH_LIMITS: NodeJS.ProcessEnv = {
   CABLE_MAX_CONNECTIONS_PER_IP: '0',
   CABLE_UPGRADE_RATE_PER_IP: '0',
+  CABLE_MAX_CONNECTIONS_PER_USER: '0',
   CABLE_COMMAND_RATE: '2000',
   CABLE_COMMAND_BURST: '2000',
 };

@@ -33,6 +33,7 @@ export const ERROR_CODES = Object.freeze({
   CABLE_PUBSUB_UNAVAILABLE: 'The pub/sub adapter could not subscribe a stream (backend unreachable)',
   CABLE_NOT_FOUND: 'A resource named by params or action data does not exist in the caller account',
   CABLE_ACTION_REFUSED: 'An action was refused for a reason the client caused (missing permission, invalid state or input); the channel answered with its error frame',
+  CABLE_LOG_SUPPRESSED: 'A connection logged more than 20 warn (or error) lines within 10 s; the rest were counted, not written',
   CONFIG_INVALID: 'An environment variable failed validation at boot',
 } as const);
 

@@ -2,6 +2,7 @@
 // only for platform administrators (platform-access.ts). `request_analytics` computes the metrics from the database.
 
 import { z } from 'zod';
+import { logFailure } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
 import { ANALYTICS_GLOBAL_STREAM, analyticsAccountStream, computeRevenueMetrics } from './analytics-events';
 import { isPlatformAdmin } from './platform-access';
@@ -25,7 +26,7 @@ export class AnalyticsChannel extends ApplicationChannel<z.infer<typeof Params>>
   }
 
   override rescue(error: unknown, action: string): void {
-    this.logger.warn('AnalyticsChannel action failed', { action, err: error });
+    logFailure(this.logger, 'AnalyticsChannel action failed', error, { channel: 'AnalyticsChannel', action });
     this.transmit({ type: 'error', message: 'Failed to fetch analytics data' });
   }
 

@@ -71,7 +71,7 @@ function budget(logger: Logger, level: 'warn' | 'error', max: number, windowMs: 
   return (msg, fields) => {
     const now = Date.now();
     if (now - windowStart >= windowMs) {
-      if (suppressed > 0) logger[level](`${level} lines suppressed`, { suppressed });
+      if (suppressed > 0) logger[level](`${level} lines suppressed`, { code: 'CABLE_LOG_SUPPRESSED', suppressed });
       windowStart = now;
       count = 0;
       suppressed = 0;
