@@ -76,6 +76,13 @@ export interface Config {
     globalIdApp: string;
   };
   broadcastKey?: string;
+  /**
+   * What an open socket gets when its token expires: `refresh` (per client kind, so each real client renews its
+   * token by itself), `close` (token_expired to everyone) or `never` (Rails: rely on the revocation re-check).
+   */
+  tokenExpiry: 'refresh' | 'close' | 'never';
+  /** The Rails API that worker tool calls are forwarded to (`POST <url>/api/v1/internal/ai/llm/dispatch_tool`). */
+  railsApi?: { url: string; timeoutMs: number };
   pubsub: {
     adapter: 'memory' | 'redis' | 'solid_cable';
     redisUrl?: string;
@@ -140,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       globalIdApp: e.GLOBALID_APP,
     },
     broadcastKey: e.BROADCAST_KEY,
+    tokenExpiry: e.CABLE_TOKEN_EXPIRY,
+    railsApi: e.RAILS_API_URL ? { url: e.RAILS_API_URL.replace(/\/+$/, ''), timeoutMs: e.RAILS_API_TIMEOUT_MS } : undefined,
     pubsub: {
       adapter: e.PUBSUB_ADAPTER,
       redisUrl: e.REDIS_URL,

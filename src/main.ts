@@ -67,6 +67,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
         maxStreams: config.cable.maxStreams, maxJsonDepth: config.cable.maxJsonDepth,
       },
       sessions: pubsub.sessions ?? new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
+      tokenExpiry: config.tokenExpiry,
     },
     (req) => auth.authenticate(req),
   );

@@ -9,7 +9,7 @@ import type { Hub, HubSession, PreparedFrame, StreamCallback } from '../hub/hub'
 import { limitWarnings, type Logger } from '../log/logger';
 import { randomBytes } from 'node:crypto';
 import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelcome, IGNORED } from '../protocol/codec';
-import { EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
+import { BASE_PROTOCOL, closeCodeFor, EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
 import type { PubSubAdapter } from '../pubsub/adapter';
 import type { Identity } from '../auth/identity';
 import { CatchUp } from './catch-up';
@@ -56,6 +56,8 @@ export interface ConnectionDeps<S> {
   limits?: { maxSubscriptions: number; maxIdentifierBytes: number; maxPendingCommands: number; maxStreams?: number; maxJsonDepth?: number };
   /** Per-identity socket cap (absent: unlimited). */
   identityCap?: IdentityCap;
+  /** What an open socket gets at token expiry (CABLE_TOKEN_EXPIRY; default `refresh`). */
+  tokenExpiry?: 'refresh' | 'close' | 'never';
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
@@ -153,13 +155,11 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
         if (this.state !== 'connecting') return; // closed meanwhile (e.g. the authentication deadline)
         if (err instanceof UnauthorizedError) {
           this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason: err.reason });
-          this.rejectUnauthorized();
+          this.rejectUnauthorized(err.reason);
         } else {
           // Credentials could not be checked: refuse (fail closed) but tell the client to retry (close 1011, not 1000).
           this.logger.warn('authentication unavailable', { code: 'CABLE_AUTH_UNAVAILABLE', err });
-          this.state = 'closing';
-          this.transport.send(encodeDisconnect(null, true));
-          this.transport.close(1011);
+          this.disconnect(null, true);
         }
         return;
       }
@@ -225,19 +225,19 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.enqueue(async () => this.deps.onClosed?.(this));
   }
 
-  /** Send the disconnect frame and close (1000 unless told otherwise). */
-  disconnect(reason: DisconnectReason | null, reconnect: boolean, code = 1000): void {
+  /** Send the disconnect frame and close with the code that matches `reconnect` (closeCodeFor). */
+  disconnect(reason: DisconnectReason | null, reconnect: boolean): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.state = 'closing';
     this.transport.send(encodeDisconnect(reason, reconnect));
-    this.transport.close(code);
+    this.transport.close(closeCodeFor(reason, reconnect));
   }
 
   /** Authentication did not finish in time: close and tell the client to retry (as when it cannot be checked). */
   authenticationTimedOut(): void {
     if (this.state !== 'connecting') return;
     this.logger.warn('authentication timed out, closing', { code: 'CABLE_AUTH_TIMEOUT' });
-    this.disconnect(null, true, 1011);
+    this.disconnect(null, true);
   }
 
   /** Whether authentication is still pending (no welcome yet and not closing). */
@@ -470,7 +470,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     if (!cap || !this.ident) return true;
     if (cap.acquire(identityKey(this.ident))) return (this.capped = true);
     this.logger.warn('too many sockets for one identity, closing', { code: 'CABLE_TOO_MANY_CONNECTIONS', kind: this.ident.kind });
-    this.disconnect('too_many_connections', false, 1008);
+    this.disconnect('too_many_connections', false);
     return false;
   }
 
@@ -487,10 +487,14 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.streamCount += 1;
   }
 
-  private rejectUnauthorized(): void {
-    this.state = 'closing';
-    this.transport.send(encodeDisconnect('unauthorized', false));
-    this.transport.close(1000);
+  /**
+   * Refuse the connection. A token that merely expired is `token_expired` for clients that speak a sub-protocol (as
+   * AnyCable does: @anycable/core's tokenRefresher renews on it; @rails/actioncable stops either way) and
+   * `unauthorized` for clients without one (Powernode's WebSocketManager renews its token only on that frame).
+   */
+  private rejectUnauthorized(failure: string): void {
+    const expired = failure === 'expired' && this.transport.protocol !== '';
+    this.disconnect(expired ? 'token_expired' : 'unauthorized', false);
   }
 
   private async subscribeInternal(): Promise<void> {
@@ -532,16 +536,31 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   private scheduleExpiry(): void {
     const exp = this.ident?.tokenExp;
-    if (exp === undefined) return;
+    // Workers cannot renew a token on an open socket (Powernode's worker client connects once with a 300 s JWT and
+    // keeps the socket for a whole training session): their sockets outlive the token; the revocation re-check
+    // still closes them. With `never` no socket is closed at expiry, as in Rails.
+    if (exp === undefined || this.ident?.kind === 'worker' || this.expiryPolicy === 'never') return;
     const ms = exp * 1000 - Date.now();
     if (ms <= 0) return this.expire();
     this.expiryTimer = setTimeout(() => (exp * 1000 <= Date.now() ? this.expire() : this.scheduleExpiry()), Math.min(ms, MAX_TIMEOUT_MS));
     this.expiryTimer.unref();
   }
 
+  /**
+   * The token expired on an open socket. `close`: token_expired, final, to everyone. `refresh`: whatever makes each
+   * kind of client renew its token by itself — AnyCable's ext protocol gets token_expired (its tokenRefresher),
+   * plain Action Cable gets token_expired with reconnect (its URL function builds a fresh one), and a client without
+   * a sub-protocol (Powernode's WebSocketManager) gets `unauthorized`, the one frame it refreshes its token on.
+   */
   private expire(): void {
-    this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED' });
-    this.disconnect('token_expired', false);
+    this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy: this.expiryPolicy });
+    if (this.expiryPolicy === 'close' || this.ext) return this.disconnect('token_expired', false);
+    if (this.transport.protocol === BASE_PROTOCOL) return this.disconnect('token_expired', true);
+    this.disconnect('unauthorized', false);
+  }
+
+  private get expiryPolicy(): 'refresh' | 'close' | 'never' {
+    return this.deps.tokenExpiry ?? 'refresh';
   }
 
   private clearExpiry(): void {

@@ -28,7 +28,8 @@ export function decodeCommand(raw: string, opts: { ext?: boolean } = {}): Client
   }
   const obj = value as Record<string, unknown>;
   const command = obj.command;
-  if (command === undefined && obj.type === 'ping') return IGNORED;
+  // Powernode's raw clients send `{"type":"ping"}` keepalives and answer every server ping with `{"type":"pong"}`.
+  if (command === undefined && (obj.type === 'ping' || obj.type === 'pong')) return IGNORED;
   if (typeof command !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'command is missing or not a string');
   if (!COMMANDS.has(command) || (!opts.ext && EXT_COMMANDS.has(command))) throw new ProtocolError('CABLE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 64))}`);
   if (command === 'ping' || command === 'pong') return { command };

@@ -28,6 +28,33 @@ export const DISCONNECT_REASONS = Object.freeze({
 /** A disconnect reason value. */
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[keyof typeof DISCONNECT_REASONS];
 
+/** WebSocket close codes the server uses (RFC 6455 §7.4 and the 4000–4999 private range). */
+export const CLOSE_CODES = Object.freeze({
+  /** Final: the client should not come back on its own (Rails' only code). */
+  normal: 1000,
+  /** The server is restarting or shutting down: come back. */
+  goingAway: 1001,
+  /** A frame broke a limit below the protocol (frame deadline). */
+  policy: 1008,
+  /** A frame announced more than the frame limit. */
+  tooBig: 1009,
+  /** Credentials could not be checked in time: come back. */
+  serverError: 1011,
+  /** Come back (remote disconnect with reconnect, slow consumer, expiry for plain Action Cable clients). */
+  reconnect: 4000,
+} as const);
+
+/**
+ * The close code that goes with a disconnect frame: the code says what `reconnect` says, for clients that read only
+ * the code (Powernode's WebSocketManager reconnects on anything but 1000; its worker client ignores both).
+ */
+export function closeCodeFor(reason: DisconnectReason | null, reconnect: boolean): number {
+  if (!reconnect) return CLOSE_CODES.normal;
+  if (reason === 'server_restart') return CLOSE_CODES.goingAway;
+  if (reason === null) return CLOSE_CODES.serverError;
+  return CLOSE_CODES.reconnect;
+}
+
 /** The base protocol every client speaks. */
 export const BASE_PROTOCOL = 'actioncable-v1-json';
 /** AnyCable's extended protocol (sessions, stream positions, history). */

@@ -215,7 +215,7 @@ export class CableServer<S = unknown> {
     }
     if (edge.transport.abortedAt !== 0) return;
     conn.logger.warn('sustained command flood, closing', { code: 'CABLE_RATE_LIMITED', dropped: rate.droppedTotal });
-    conn.disconnect('rate_limited', false, 1008);
+    conn.disconnect('rate_limited', false);
   }
 
   private throttle(socket: Duplex, address: string, refusal: AddressRefusal): void {

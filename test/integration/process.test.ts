@@ -55,7 +55,7 @@ describe('the server process', () => {
         expect(await d.next()).toEqual({ type: 'welcome' });
         q.child.kill('SIGINT');
         expect(await d.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
-        expect((await d.closed).code).toBe(1000);
+        expect((await d.closed).code).toBe(1001);
         expect(await q.exited).toBe(0);
         expect(q.output()).toMatch(/SIGINT received/);
       } finally {

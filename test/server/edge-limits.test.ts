@@ -193,12 +193,12 @@ describe('per client address', () => {
 });
 
 describe('per user', () => {
-  it('closes sockets beyond CABLE_MAX_CONNECTIONS_PER_USER with too_many_connections (1008); others are unaffected', async () => {
+  it('closes sockets beyond CABLE_MAX_CONNECTIONS_PER_USER with too_many_connections (final, 1000); others are unaffected', async () => {
     const { cable: c, lines } = await serve({ CABLE_MAX_CONNECTIONS_PER_USER: '2' });
     const [a, b] = [await welcomed(c), await welcomed(c)];
     const third = await openRaw(c.urlFor(c.userToken('user-1')));
     expect(await third.next()).toEqual({ type: 'disconnect', reason: 'too_many_connections', reconnect: false });
-    expect((await third.closed).code).toBe(1008);
+    expect((await third.closed).code).toBe(1000);
     expect(codesOf(lines)).toContain('CABLE_TOO_MANY_CONNECTIONS');
     const other = await welcomed(c, 'user-2');
     a.close();
@@ -248,6 +248,6 @@ describe('command rate', () => {
     expect(codesOf(lines).filter((x) => x === 'CABLE_RATE_LIMITED')).toHaveLength(1);
     for (let i = 0; i < 20; i += 1) client.send(tick);
     expect(await client.next(isType('disconnect'))).toEqual({ type: 'disconnect', reason: 'rate_limited', reconnect: false });
-    expect((await client.closed).code).toBe(1008);
+    expect((await client.closed).code).toBe(1000);
   });
 });
