@@ -1,5 +1,6 @@
 // The registry list: every Powernode channel class, grouped as the catalog groups them, and everything else
-// src/main.ts (the only src file that touches channels/) needs: BenchmarkChannel, the app services and the job outbox.
+// src/main.ts (the only src file that touches channels/) needs: BenchmarkChannel, the app services, the job outbox
+// and the tool-executor registry.
 
 import type { ChannelClass } from '../src/channel/index';
 import { aiChannels } from './ai/index';
@@ -12,4 +13,5 @@ export const channels: ChannelClass[] = [...aiChannels, ...devopsChannels, ...pl
 
 export { BenchmarkChannel } from './benchmark-channel';
 export { OutboxJobQueue } from './support/job-queue';
-export type { AppServices, Broadcaster, SidePublisher } from './support/services';
+export { ToolExecutorRegistry } from './support/tool-executors';
+export type { AppServices, Broadcaster, RailsApi, SidePublisher } from './support/services';

@@ -4,9 +4,9 @@
 
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { BenchmarkChannel, channels, OutboxJobQueue, type AppServices, type Broadcaster, type SidePublisher } from '../channels';
+import { BenchmarkChannel, channels, OutboxJobQueue, ToolExecutorRegistry, type AppServices, type Broadcaster, type RailsApi, type SidePublisher } from '../channels';
 import { Authenticator } from './auth/authenticator';
-import { signToken } from './auth/jwt';
+import { mintWorkerToken, signToken } from './auth/jwt';
 import { connectionIdentifierFor } from './auth/identity';
 import { ChannelRegistry } from './channel/registry';
 import type { ChannelClass } from './channel/base';
@@ -126,7 +126,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   const pubsub = await createPubSub({ ...config.pubsub, history: config.history }, log);
   const broadcaster: Broadcaster = { gidApp: config.cable.globalIdApp, broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
   const side = await createSidePublisher(config, log);
-  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side };
+  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry() };
   const running = await assembleServer({
     config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
     onStop: async () => {
@@ -135,6 +135,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
     },
   });
   return { ...running, config, db };
+}
+
+/** The Rails API worker tool calls are forwarded to (RAILS_API_URL), signing worker tokens with the server's JWT settings. */
+function railsApiOf(config: Readonly<Config>): RailsApi | null {
+  if (!config.railsApi) return null;
+  return { url: config.railsApi.url, timeoutMs: config.railsApi.timeoutMs, workerToken: (workerId) => mintWorkerToken(config.jwt, workerId) };
 }
 
 async function createSidePublisher(config: Readonly<Config>, log: Logger): Promise<(SidePublisher & { close?: () => Promise<void> }) | null> {

@@ -1,11 +1,12 @@
 // AiOrchestrationChannel (§2.3, §9): one orchestration stream `ai_orchestration:<type>:<id>` per subscription,
 // authorized per type in the caller's account. Accepts the UI's aliases: `resource_id` / `service_name` for `id`,
-// and `{account_id}` without a type (usePageWebSocket) as the `account` type. No actions.
+// and `{account_id}` without a type (usePageWebSocket) as the `account` type. No actions. Account subscriptions get
+// `type` added to `event`-only envelopes at delivery (usePageWebSocket drops messages without `type`).
 
 import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
 import { authorizeOrchestration, ORCHESTRATION_TYPES, type OrchestrationType } from './ai-orchestration-access';
-import { legacyMetricsStream, orchestrationStream } from './ai-orchestration-envelope';
+import { legacyMetricsStream, orchestrationStream, withEventType } from './ai-orchestration-envelope';
 
 const Id = z.union([z.string().max(200), z.number()]).optional();
 const Params = z.looseObject({ type: z.string().max(50).optional(), id: Id, resource_id: Id, service_name: Id, account_id: Id });
@@ -22,9 +23,12 @@ export class AiOrchestrationChannel extends ApplicationChannel<OrchestrationPara
     const grant = await authorizeOrchestration(this.db, this.identity, target.type, target.id);
     if (!grant) return this.reject();
     const streamKey = orchestrationStream(target.type, grant.streamId);
-    this.streamFrom(streamKey);
+    // usePageWebSocket subscribes `{account_id}` and keeps only messages with a `type` key (`'type' in data`), while
+    // the envelopes carry `event` (also when Rails publishes them through Redis): so amend them at delivery.
+    const deliver = target.type === 'account' ? (message: unknown) => this.transmit(withEventType(message)) : undefined;
+    this.streamFrom(streamKey, deliver);
     // The monitoring controller publishes `system_metrics_update` to `ai_orchestration_<account>` (§2.3, §8).
-    if (target.type === 'account' || target.type === 'monitoring') this.streamFrom(legacyMetricsStream(this.accountId));
+    if (target.type === 'account' || target.type === 'monitoring') this.streamFrom(legacyMetricsStream(this.accountId), deliver);
     this.transmit({ type: 'subscription.confirmed', subscription_type: target.type, resource_id: target.id, stream_key: streamKey, timestamp: this.now() });
     if (grant.initial) this.transmit(grant.initial);
   }

@@ -1,5 +1,6 @@
 // The AiOrchestrationChannel wire envelope (§2.3): stream keys `ai_orchestration:<type>:<id>`, the
-// `{event, resource_type, resource_id, payload, timestamp}` message, and the generic fan-out rule.
+// `{event, resource_type, resource_id, payload, timestamp}` message, the generic fan-out rule, and the `type` key
+// account subscriptions add at delivery for usePageWebSocket.
 
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
@@ -21,6 +22,17 @@ export function orchestrationStream(type: string, id: string): string {
 /** `ai_orchestration_<account>`: where the monitoring controller publishes `system_metrics_update` (§2.3). */
 export function legacyMetricsStream(accountId: string): string {
   return `ai_orchestration_${accountId}`;
+}
+
+/**
+ * `message` with `"type": <event>` appended as its last key when it has a string `event` and no `type` (other keys
+ * keep their order); anything else unchanged. usePageWebSocket drops messages without `type`.
+ */
+export function withEventType(message: unknown): unknown {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return message;
+  const m = message as Record<string, unknown>;
+  if (typeof m.event !== 'string' || Object.prototype.hasOwnProperty.call(m, 'type')) return message;
+  return { ...m, type: m.event };
 }
 
 /** Build the envelope of one event. */

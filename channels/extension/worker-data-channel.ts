@@ -1,16 +1,20 @@
 // WorkerDataChannel (powernode-channels.md §2.22, §6.4, §9): the training worker's hot-path RPC. Worker identities
 // only; every row read or written is in the worker's account (system workers: any account). Also the worker's job
-// feed: jobs from the outbox arrive on the worker_jobs streams and are listed, claimed and completed here.
+// feed: jobs from the outbox arrive on the worker_jobs streams and are listed, claimed and completed here; a worker
+// subscribing with `tool_executor: true` is registered as an executor of tool-call jobs while subscribed.
 
 import { z } from 'zod';
 import { isUuid } from '../application-channel';
 import { boundedJson } from '../support/bounded-json';
+import { toolExecutorsOf } from '../support/tool-executors';
 import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { announceJob, claimJob, completeJob, jobPayload, jobStreamsFor, pendingJobs, type JobRow } from './worker-jobs';
 import { cachedTickers, strategyContexts } from './worker-trading-data';
 import { recordResults, StrategyResult, type TickRef } from './worker-trading-results';
 import { findSession, recordTick, TERMINAL_STATUSES, trainingStatus } from './worker-training';
 
+/** `{"channel":"WorkerDataChannel"}` (the Ruby client) or with `tool_executor: true` (a worker that runs tool-call jobs). */
+const Params = z.looseObject({ channel: z.string(), tool_executor: z.boolean().optional() });
 const Id = (name: string) => z.string({ error: `${name} required` }).min(1, `${name} required`).max(64);
 const TickNum = z.coerce.number().int().min(0).max(10_000_000);
 
@@ -35,6 +39,7 @@ const Ping = rpcRequest({});
 /** Strategy contexts, tickers, results and training progress for the training worker; the job feed for every worker. */
 export class WorkerDataChannel extends WorkerRpcChannel {
   static override identifier = 'WorkerDataChannel';
+  static override params = Params;
   static override actions = {
     batch_strategy_contexts: BatchStrategyContexts,
     batch_fetch_tickers: BatchFetchTickers,
@@ -47,9 +52,20 @@ export class WorkerDataChannel extends WorkerRpcChannel {
     ping: Ping,
   };
 
+  /** Removes this subscription's tool-executor registration. */
+  private unregister: (() => void) | null = null;
+
   override async subscribed(): Promise<void> {
     this.streamFrom(`worker_data:${this.worker.workerId}`);
     for (const stream of await jobStreamsFor(this.db, this.worker)) this.streamFrom(stream);
+    if (this.params.tool_executor !== true) return;
+    const { workerId, accountId, isSystem } = this.worker;
+    this.unregister = toolExecutorsOf(this.services).register({ workerId, accountId, isSystem });
+  }
+
+  override unsubscribed(): void {
+    this.unregister?.();
+    this.unregister = null;
   }
 
   /** `batch_strategy_contexts {strategy_ids}` → `{contexts}`. */

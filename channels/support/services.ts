@@ -1,7 +1,9 @@
 // AppServices: what Powernode channels get through `this.services` — the database, the broadcaster used by
-// publishers, the job outbox and optional side channels (Redis pub/sub for workers).
+// publishers, the job outbox, optional side channels (Redis pub/sub for workers), the Rails API worker tool calls
+// are forwarded to, and the workers registered as tool executors on this node.
 
 import type { Db } from '../../src/db/prisma';
+import type { ToolExecutorRegistry } from './tool-executors';
 
 /** Publishes a message (encoded once) to a stream; also carries the GlobalID app for `notification:<gid>` names. */
 export interface Broadcaster {
@@ -27,10 +29,26 @@ export interface SidePublisher {
   publish(channel: string, message: unknown): Promise<void>;
 }
 
+/** Mints a short-lived worker JWT (WorkerJwt's claims) for a call made on that worker's behalf; null when the server cannot sign. */
+export type WorkerTokenMinter = (workerId: string) => string | null;
+
+/** The Rails API (`RAILS_API_URL`) that `dispatch_tool` forwards to, and how it authenticates as the worker. */
+export interface RailsApi {
+  /** Base URL without a trailing slash, e.g. `http://rails:3000`. */
+  url: string;
+  /** Whole-request deadline (`RAILS_API_TIMEOUT_MS`). */
+  timeoutMs: number;
+  workerToken: WorkerTokenMinter;
+}
+
 /** Services available to every channel. */
 export interface AppServices {
   db: Db;
   broadcaster: Broadcaster;
   jobs: JobQueue;
   side: SidePublisher | null;
+  /** Set when RAILS_API_URL is configured: worker tool calls are forwarded there instead of the job outbox. */
+  railsApi?: RailsApi | null;
+  /** Workers on this node that execute tool-call jobs (created on first use when absent: see `toolExecutorsOf`). */
+  toolExecutors?: ToolExecutorRegistry;
 }

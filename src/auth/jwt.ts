@@ -101,6 +101,18 @@ export function signToken(cfg: JwtConfig, opts: SignOptions): string {
   return jwt.sign(payload, key, { algorithm: cfg.algorithm, issuer: cfg.issuer, audience: cfg.audience });
 }
 
+/** Lifetime of a worker token (Powernode's WorkerJwt::TOKEN_LIFETIME). */
+export const WORKER_TOKEN_SECONDS = 300;
+
+/**
+ * A worker JWT as Powernode's WorkerJwt mints it (`type:"worker"`, `sub`, 300 s, no `jti`; iss/aud from `cfg`), for
+ * calls made on the worker's behalf; null when `cfg` cannot sign (RS256 without JWT_PRIVATE_KEY).
+ */
+export function mintWorkerToken(cfg: JwtConfig, workerId: string): string | null {
+  if (cfg.algorithm === 'RS256' && !cfg.privateKey) return null;
+  return signToken(cfg, { type: 'worker', sub: workerId, expiresInSeconds: WORKER_TOKEN_SECONDS, jti: null });
+}
+
 /** SHA-256 hex digest used by legacy opaque user tokens (user_tokens.token_digest). */
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -34,6 +34,23 @@ export interface Transport {
   setFrameLimit?(bytes: number): void;
 }
 
+/** What a connection reports for metrics (implemented by src/metrics/metrics.ts). */
+export interface ConnectionMetrics extends SubscriptionObserverLike {
+  command(type: string): void;
+  /** A warn (client-caused) or error (server fault) line with its code. */
+  problem(level: 'warn' | 'error', code: string): void;
+  authFailed(reason: string): void;
+  authTime(seconds: number): void;
+  disconnected(reason: string): void;
+  broadcast(source: 'channel'): void;
+}
+
+type SubscriptionObserverLike = {
+  subscribed(channel: string, seconds: number): void;
+  subscriptionRejected(channel: string, seconds: number): void;
+  unsubscribed(channel: string): void;
+};
+
 /** Concurrent sockets per identity (CABLE_MAX_CONNECTIONS_PER_USER), shared by the connections of a server. */
 export interface IdentityCap {
   /** Count one more socket of `key`; false when it already holds the maximum. */
@@ -58,6 +75,7 @@ export interface ConnectionDeps<S> {
   identityCap?: IdentityCap;
   /** What an open socket gets at token expiry (CABLE_TOKEN_EXPIRY; default `refresh`). */
   tokenExpiry?: 'refresh' | 'close' | 'never';
+  metrics?: ConnectionMetrics;
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   sessionTtlSeconds?: number;
@@ -115,13 +133,16 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private abandonAuth: ((reason: Error) => void) | undefined;
 
   constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S>, readonly id: string) {
-    // Per-connection log budget: a client that makes every command fail cannot flood the log.
-    this.logger = limitWarnings(deps.logger.child({ conn: id }));
+    // Per-connection log budget: a client that makes every command fail cannot flood the log (metrics still count all).
+    const metrics = deps.metrics;
+    this.logger = limitWarnings(deps.logger.child({ conn: id }), undefined, undefined, metrics && ((level, f) => metrics.problem(level, typeof f?.code === 'string' ? f.code : 'CABLE_CHANNEL_ERROR')));
     this.gidApp = deps.gidApp;
     this.services = deps.services;
     this.ext = transport.protocol === EXT_PROTOCOL;
     this.sid = this.ext ? randomBytes(9).toString('base64url') : undefined;
-    this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits);
+    const m = deps.metrics;
+    const observer = m && { confirmed: (c: string, s: number) => m.subscribed(c, s), rejected: (c: string, s: number) => m.subscriptionRejected(c, s), removed: (c: string) => m.unsubscribed(c) };
+    this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits, observer);
   }
 
   /** The authenticated identity (throws before welcome). */
@@ -148,11 +169,14 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   /** Begin the connection: frames received meanwhile wait in the command chain until welcome (Rails buffers them). */
   start(authentication: Promise<Identity>, opts: StartOptions = {}): void {
     this.enqueue(async () => {
+      const started = performance.now();
       try {
         const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
         this.ident = await Promise.race([authentication, abandoned]).finally(() => (this.abandonAuth = undefined));
+        this.deps.metrics?.authTime((performance.now() - started) / 1000);
       } catch (err) {
         if (this.state !== 'connecting') return; // closed meanwhile (e.g. the authentication deadline)
+        this.deps.metrics?.authFailed(err instanceof UnauthorizedError ? err.reason : 'unavailable');
         if (err instanceof UnauthorizedError) {
           this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason: err.reason });
           this.rejectUnauthorized(err.reason);
@@ -229,6 +253,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   disconnect(reason: DisconnectReason | null, reconnect: boolean): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.state = 'closing';
+    this.deps.metrics?.disconnected(reason ?? 'retry');
     this.transport.send(encodeDisconnect(reason, reconnect));
     this.transport.close(closeCodeFor(reason, reconnect));
   }
@@ -237,6 +262,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   authenticationTimedOut(): void {
     if (this.state !== 'connecting') return;
     this.logger.warn('authentication timed out, closing', { code: 'CABLE_AUTH_TIMEOUT' });
+    this.deps.metrics?.authFailed('timeout');
     this.disconnect(null, true);
   }
 
@@ -275,6 +301,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   broadcast(stream: string, message: unknown): Promise<void> {
+    this.deps.metrics?.broadcast('channel');
     return this.deps.pubsub.broadcast(stream, encodeMessage(message));
   }
 
@@ -327,7 +354,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     let cmd: ClientCommand | typeof IGNORED;
     try {
       cmd = decodeCommand(raw, { ext: this.ext });
+      this.deps.metrics?.command(cmd === IGNORED ? 'keepalive' : cmd.command);
     } catch (err) {
+      this.deps.metrics?.command('invalid');
       this.logger.warn('bad frame ignored', { code: err instanceof CableError ? err.code : 'CABLE_MALFORMED_COMMAND', reason: (err as Error).message });
       return;
     }

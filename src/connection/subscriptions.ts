@@ -13,6 +13,13 @@ import { DEFAULT_MAX_JSON_DEPTH, parseBoundedJson } from '../protocol/json-depth
 /** Result of a subscribe command. */
 export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
 
+/** Told about subscriptions as they come and go (metrics); channel names are registered ones or `unknown`. */
+export interface SubscriptionObserver {
+  confirmed(channel: string, seconds: number): void;
+  rejected(channel: string, seconds: number): void;
+  removed(channel: string): void;
+}
+
 /** Per-connection bounds. */
 export interface SubscriptionLimits {
   maxSubscriptions: number;
@@ -27,7 +34,12 @@ const UNLIMITED: SubscriptionLimits = { maxSubscriptions: Infinity, maxIdentifie
 export class Subscriptions {
   private readonly map = new Map<string, Channel>();
 
-  constructor(private readonly registry: ChannelRegistry, private readonly host: ChannelHost, private readonly limits: SubscriptionLimits = UNLIMITED) {}
+  constructor(
+    private readonly registry: ChannelRegistry,
+    private readonly host: ChannelHost,
+    private readonly limits: SubscriptionLimits = UNLIMITED,
+    private readonly observer?: SubscriptionObserver,
+  ) {}
 
   /** Handle `subscribe`: duplicate → nothing; unknown channel or invalid identifier → reject; else run the channel. */
   async subscribe(identifier: string): Promise<SubscribeOutcome> {
@@ -35,10 +47,13 @@ export class Subscriptions {
       this.host.logger.debug('duplicate subscribe ignored', { code: 'CABLE_ALREADY_SUBSCRIBED' });
       return 'duplicate';
     }
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const quoted = quoteIdentifier(identifier);
     const channel = this.withinLimits(identifier) ? this.instantiate(identifier) : undefined;
     if (!channel) {
       this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'reject_subscription'));
+      this.observer?.rejected('unknown', seconds());
       return 'rejected';
     }
     // Registered before `subscribed` runs, as Rails does, so state is found by later commands.
@@ -47,10 +62,12 @@ export class Subscriptions {
     if (!confirmed) {
       this.map.delete(identifier);
       this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'reject_subscription'));
+      this.observer?.rejected(nameOf(channel), seconds());
       return 'rejected';
     }
     // Sent only now: every stream of the subscription is live in pub/sub (Rails deferred confirmation).
     this.host.transmitFrame(encodeSubscriptionFrame(quoted, 'confirm_subscription'));
+    this.observer?.confirmed(nameOf(channel), seconds());
     return 'confirmed';
   }
 
@@ -82,6 +99,7 @@ export class Subscriptions {
     const channel = this.find(identifier, 'unsubscribe');
     if (!channel) return;
     this.map.delete(identifier);
+    this.observer?.removed(nameOf(channel));
     await channel.unsubscribeFromChannel();
   }
 
@@ -94,6 +112,7 @@ export class Subscriptions {
   async unsubscribeAll(): Promise<void> {
     const channels = [...this.map.values()];
     this.map.clear();
+    for (const channel of channels) this.observer?.removed(nameOf(channel));
     for (const channel of channels) await channel.unsubscribeFromChannel();
   }
 
@@ -168,4 +187,9 @@ export class Subscriptions {
       return undefined;
     }
   }
+}
+
+/** The registered name of a channel instance's class. */
+function nameOf(channel: Channel): string {
+  return (channel.constructor as { identifier?: string }).identifier ?? 'unknown';
 }

@@ -3,10 +3,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../project-root';
 import { pgTarget } from './url';
 
 /** The source schema the models are generated from. */
-export const SCHEMA_FILE = path.resolve(__dirname, '../../prisma/schema.prisma');
+export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 
 const SCALAR = /^\s+(\w+)\s+(String|Int|BigInt|Float|Decimal|Boolean|DateTime|Json|Bytes)(\?|\[\])?(\s|$)/;
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../log/logger';
+import { PROJECT_ROOT } from '../project-root';
 import { createAdapterFactory, type AdapterFactory } from './adapter';
 import { pgTarget, providerOf, quoteIdent, sqliteFilePath, type Provider } from './url';
 
@@ -15,7 +16,7 @@ type Connection = Awaited<ReturnType<AdapterFactory['connect']>>;
 export const MIGRATIONS_TABLE = '_cable_migrations';
 
 /** Where the committed migrations live. */
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 
 /** One committed migration. */
 export interface Migration {

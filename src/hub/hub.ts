@@ -55,12 +55,18 @@ interface Job {
   readonly after?: () => void;
   /** Whether its writes count as broadcast deliveries (pings do not). */
   readonly counted: boolean;
+  /** When the broadcast reached the hub (performance.now()), for the fan-out time. */
+  readonly at?: number;
 }
 
-/** Hub tuning. */
+/** Hub tuning and observers. */
 export interface HubOptions {
   /** Socket writes per macrotask before the hub yields to I/O (default 2048). */
   slice?: number;
+  /** Called once per broadcast received from pub/sub (metrics). */
+  onBroadcast?: () => void;
+  /** Called with the seconds from a broadcast's arrival to its last socket write (metrics). */
+  onFanout?: (seconds: number) => void;
 }
 
 /** Socket writes per macrotask: ~15 ms of fan-out on a 2-core machine, far under a ping interval. */
@@ -84,7 +90,7 @@ export class Hub {
   private pumping = false;
   private tick: NodeJS.Immediate | undefined;
 
-  constructor(private readonly pubsub: PubSubAdapter, private readonly logger: Logger, options: HubOptions = {}) {
+  constructor(private readonly pubsub: PubSubAdapter, private readonly logger: Logger, private readonly options: HubOptions = {}) {
     this.slice = Math.max(1, options.slice ?? DEFAULT_DELIVERY_SLICE);
   }
 
@@ -185,7 +191,8 @@ export class Hub {
       if (ids.extSessions.size > 0) batches.push({ frame: new PreparedFrame(ids.prefix + payload + suffix), members: ids.extSessions, at: 0 });
     }
     const after = entry.callbacks.size > 0 ? () => this.runCallbacks(stream, entry, payload) : undefined;
-    this.queue.push({ batches, next: 0, after, counted: true });
+    this.options.onBroadcast?.();
+    this.queue.push({ batches, next: 0, after, counted: true, at: this.options.onFanout ? performance.now() : undefined });
     if (!this.pumping) this.pump();
   }
 
@@ -223,6 +230,7 @@ export class Hub {
       job.next += 1;
     }
     job.after?.();
+    if (job.at !== undefined) this.options.onFanout?.((performance.now() - job.at) / 1000);
     return true;
   }
 

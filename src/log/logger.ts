@@ -58,17 +58,21 @@ export const silentLogger: Logger = createLogger('silent');
  * Limit warn and error lines of `logger` to `max` each per `windowMs` (a client flooding bad frames or failing actions
  * cannot flood the log); a summary line per level reports what was suppressed.
  */
-export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000): Logger {
-  const warn = budget(logger, 'warn', max, windowMs);
-  const error = budget(logger, 'error', max, windowMs);
-  return { ...logger, warn, error, debug: logger.debug, info: logger.info, child: (f) => limitWarnings(logger.child(f), max, windowMs) };
+export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000, onLine?: LineObserver): Logger {
+  const warn = budget(logger, 'warn', max, windowMs, onLine);
+  const error = budget(logger, 'error', max, windowMs, onLine);
+  return { ...logger, warn, error, debug: logger.debug, info: logger.info, child: (f) => limitWarnings(logger.child(f), max, windowMs, onLine) };
 }
 
-function budget(logger: Logger, level: 'warn' | 'error', max: number, windowMs: number): (msg: string, fields?: LogFields) => void {
+/** Sees every warn and error call of a limited logger, written or suppressed (metrics count them all). */
+export type LineObserver = (level: 'warn' | 'error', fields: LogFields | undefined) => void;
+
+function budget(logger: Logger, level: 'warn' | 'error', max: number, windowMs: number, onLine?: LineObserver): (msg: string, fields?: LogFields) => void {
   let windowStart = 0;
   let count = 0;
   let suppressed = 0;
   return (msg, fields) => {
+    onLine?.(level, fields);
     const now = Date.now();
     if (now - windowStart >= windowMs) {
       if (suppressed > 0) logger[level](`${level} lines suppressed`, { code: 'CABLE_LOG_SUPPRESSED', suppressed });

@@ -5,6 +5,7 @@
 import { WebSocket } from 'ws';
 import type { Transport } from '../connection/connection';
 import type { PreparedFrame } from '../hub/hub';
+import type { IoCounters } from '../metrics/metrics';
 
 interface FrameOptions {
   fin: boolean;
@@ -39,6 +40,11 @@ interface Receiver {
 }
 const RECEIVER_IDLE = 0; // GET_INFO: waiting for the first byte of a frame
 
+/** Bytes of an unmasked server frame carrying `payload` bytes (RFC 6455 §5.2 header sizes). */
+function framedLength(payload: number): number {
+  return payload + (payload < 126 ? 2 : payload < 65536 ? 4 : 10);
+}
+
 /** A `ws` WebSocket as a Transport, with the edge state the server's sweep reads (frame progress, open time). */
 export class WsTransport implements Transport {
   private readonly raw: RawSocket;
@@ -51,7 +57,7 @@ export class WsTransport implements Transport {
   /** When the server started closing the socket; the sweep destroys it if it is still open a moment later. */
   abortedAt = 0;
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(private readonly ws: WebSocket, private readonly io: IoCounters = { bytesIn: 0, bytesOut: 0 }) {
     this.raw = (ws as unknown as { _socket: RawSocket })._socket;
     this.receiver = (ws as unknown as { _receiver: Receiver })._receiver;
   }
@@ -113,12 +119,15 @@ export class WsTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.io.bytesOut += framedLength(Buffer.byteLength(text));
+    this.ws.send(text);
   }
 
   sendFrame(frame: PreparedFrame): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.raw.destroyed) return;
     const wire = (frame.wire ??= frameText(frame.text)) as Buffer;
+    this.io.bytesOut += wire.length;
     this.raw.write(wire);
   }
 

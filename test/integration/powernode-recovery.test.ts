@@ -77,14 +77,18 @@ describe('token expiry (CABLE_TOKEN_EXPIRY=refresh, the default)', () => {
       return original.call(this, event);
     };
     let connects = 0;
-    const sub = railsSubscribe(consumer, { channel: 'ChatChannel', room: 'rails' }, { connected: () => (connects += 1) });
-    expect(await sub.state).toBe('connected');
-    await waitFor(() => connects === 2, 15_000, 'the reconnection with a fresh URL');
-    expect(seen).toContainEqual({ type: 'disconnect', reason: 'token_expired', reconnect: true });
-    await cable.cable.broadcast('chat_rails', { fresh: true });
-    expect(await sub.next()).toEqual({ fresh: true });
-    consumer.disconnect();
-  }, 25_000);
+    try {
+      const sub = railsSubscribe(consumer, { channel: 'ChatChannel', room: 'rails' }, { connected: () => (connects += 1) });
+      expect(await sub.state).toBe('connected');
+      // ConnectionMonitor reopens a closed connection on its next poll once the disconnect is older than its 6 s stale threshold.
+      await waitFor(() => connects === 2, 30_000, 'the reconnection with a fresh URL');
+      expect(seen).toContainEqual({ type: 'disconnect', reason: 'token_expired', reconnect: true });
+      await cable.cable.broadcast('chat_rails', { fresh: true });
+      expect(await sub.next()).toEqual({ fresh: true });
+    } finally {
+      consumer.disconnect();
+    }
+  }, 45_000);
 
   it('@anycable/core (extended protocol): token_expired, tokenRefresher once, reconnected', async () => {
     const cable = await serve();

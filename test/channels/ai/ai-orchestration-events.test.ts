@@ -58,6 +58,8 @@ async function deliveries(publish: () => Promise<void>): Promise<Record<string, 
 }
 
 const envelope = (event: string, resourceType: string, resourceId: string, payload: unknown) => ({ event, resource_type: resourceType, resource_id: resourceId, payload, timestamp: expect.stringMatching(TIMESTAMP) });
+/** The envelope as an account subscription receives it: `type` (= event) appended for usePageWebSocket. */
+const accountEnvelope = (event: string, resourceType: string, resourceId: string, payload: unknown) => ({ ...envelope(event, resourceType, resourceId, payload), type: event });
 const run = () => d.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: d.own.runPk } });
 const loop = () => d.db.aiRalphLoop.findUniqueOrThrow({ where: { id: d.own.ralphLoopId } });
 const batch = () => d.db.batchWorkflowRun.findUniqueOrThrow({ where: { batchId: d.own.batchId } });
@@ -128,7 +130,7 @@ describe('AiOrchestrationChannel publishers', () => {
     const execution = await d.db.aiAgentExecution.findUniqueOrThrow({ where: { id: d.own.executionPk } });
     const got = await deliveries(() => R.publishAgentEvent(h.broadcaster, 'agent.execution.failed', execution, { error: 'x' }));
     expect(Object.keys(got).sort()).toEqual(['account', 'agent', 'monitoring']);
-    expect(got.account?.[0]).toEqual(envelope('agent.execution.failed', 'agent_execution', execution.id, { agent_id: d.own.agentId, execution_id: d.own.executionId, error: 'x' }));
+    expect(got.account?.[0]).toEqual(accountEnvelope('agent.execution.failed', 'agent_execution', execution.id, { agent_id: d.own.agentId, execution_id: d.own.executionId, error: 'x' }));
     const updated = await deliveries(() => R.publishAgentResourceEvent(h.broadcaster, 'agent.updated', { id: d.own.agentId, accountId: d.own.accountId }, { name: 'n' }));
     expect(Object.keys(updated).sort()).toEqual(['account', 'agent']);
   });
@@ -137,13 +139,13 @@ describe('AiOrchestrationChannel publishers', () => {
     const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.own.conversationPk }, include: CONVERSATION_INCLUDE });
     const created = await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'created', conversation));
     expect(Object.keys(created)).toEqual(['account']);
-    expect(created.account?.[0]).toEqual(envelope('conversation.created', 'conversation', conversation.id, { conversation: serializeListConversation(conversation) }));
+    expect(created.account?.[0]).toEqual(accountEnvelope('conversation.created', 'conversation', conversation.id, { conversation: serializeListConversation(conversation) }));
     const updated = await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'updated', conversation));
     expect(updated.account?.[0]).toMatchObject({ event: 'conversation.updated', payload: { conversation: { id: conversation.id, conversation_id: d.own.conversationKey, title: 'Plan' } } });
     const message = await d.db.aiMessage.findFirstOrThrow({ where: { aiConversationId: conversation.id }, include: MESSAGE_INCLUDE });
     const added = await deliveries(() => R.publishConversationMessageAdded(h.broadcaster, conversation, message));
     expect(Object.keys(added)).toEqual(['account']);
-    expect(added.account?.[0]).toEqual(envelope('conversation.message.added', 'conversation', conversation.id, { conversation_id: d.own.conversationKey, message: serializeMessage(conversation, message) }));
+    expect(added.account?.[0]).toEqual(accountEnvelope('conversation.message.added', 'conversation', conversation.id, { conversation_id: d.own.conversationKey, message: serializeMessage(conversation, message) }));
     const foreign = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.foreign.conversationPk }, include: CONVERSATION_INCLUDE });
     expect(await deliveries(() => R.publishConversationOrchestrationEvent(h.broadcaster, 'updated', foreign))).toEqual({});
   });

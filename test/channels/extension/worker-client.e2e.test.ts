@@ -3,6 +3,8 @@
 // unencoded in ?token=, wait for welcome, subscribe, concurrent requests matched by request_id; worker-minted tokens.
 
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,8 +24,9 @@ class RubyWorkerClient {
   private readonly pending = new Map<string, (m: Json) => void>();
   readonly pushes: Json[] = [];
   private readonly identifier: string;
-  constructor(private readonly url: string, private readonly token: string, channel = 'WorkerToolDispatchChannel') {
-    this.identifier = JSON.stringify({ channel });
+  /** `extra` identifier params are not the Ruby client's (it sends `{ channel: channel }.to_json`): a tool executor's. */
+  constructor(private readonly url: string, private readonly token: string, channel = 'WorkerToolDispatchChannel', extra: Json = {}) {
+    this.identifier = JSON.stringify({ channel, ...extra });
   }
 
   /** Connect, wait for welcome (5 s), subscribe, wait for the confirmation (5 s); a reject throws. */
@@ -132,9 +135,21 @@ describe('Ruby-style worker client', () => {
     client.disconnect();
   });
 
+  it('answers dispatch_tool at once with "No tool executor available" when no RAILS_API_URL and no executor (LlmProxyClient falls back to HTTP)', async () => {
+    // llm_proxy_client.rb#call_server: `raise "LLM server error (#{action}): #{response['error']}"` unless
+    // response["success"], rescued with `warn "[LlmProxy] WebSocket failed (#{e.message}), falling back to HTTP"`.
+    const llm = await new RubyWorkerClient(running.url, workerMintedToken(own.workerId)).connect();
+    const started = Date.now();
+    const reply = await llm.sendRequest('dispatch_tool', { agent_id: own.agentId, tool_call: { name: 'get_weather', id: 'call_0', arguments: '{}' } });
+    expect(reply).toEqual({ request_id: expect.any(String), success: false, error: 'No tool executor available' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await running.db.jobOutbox.count({ where: { jobClass: 'Ai::AgentToolDispatchJob' } })).toBe(0);
+    llm.disconnect();
+  });
+
   it('answers dispatch_tool with the tool output once another worker runs the job, as LlmProxyClient reads it', async () => {
     const llm = await new RubyWorkerClient(running.url, workerMintedToken(own.workerId)).connect();
-    const executor = await new RubyWorkerClient(running.url, serverToken(own.workerId), 'WorkerDataChannel').connect();
+    const executor = await new RubyWorkerClient(running.url, serverToken(own.workerId), 'WorkerDataChannel', { tool_executor: true }).connect();
     const dispatched = llm.sendRequest('dispatch_tool', { agent_id: own.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: '{"city":"Oslo"}' } });
     const pong = await llm.sendRequest('ping'); // the pending tool call does not hold up the connection
     expect(pong).toMatchObject({ success: true, data: { pong: true } });
@@ -190,5 +205,75 @@ describe('Ruby-style worker client', () => {
     const closed = new Promise((r) => (client as unknown as { ws: WebSocket }).ws.once('close', r));
     await running.db.worker.update({ where: { id: worker.id }, data: { status: 'revoked' } });
     await closed;
+  });
+});
+
+// RAILS_API_URL set: `dispatch_tool` is forwarded to the Rails API (server/app/controllers/api/v1/internal/
+// ai/llm_proxy_controller.rb), here a stand-in that authenticates as InternalBaseController does —
+//   token = request.headers["Authorization"]&.split(" ")&.last; payload = Security::JwtService.decode(token)
+//   if payload[:type] == "worker" … @current_worker = Worker.find_by(id: payload[:sub]) … active?
+// — and answers like LlmProxyController#dispatch_tool (`render_success(result: JSON.parse(result_json))`).
+describe('Ruby-style worker client with RAILS_API_URL (startServer wiring)', () => {
+  let forwarding: Running;
+  let rails: http.Server;
+  let slow = false;
+  let forwardDir: string;
+  const calls: Json[] = [];
+  let rows: AccountRows;
+
+  beforeAll(async () => {
+    rails = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (slow) return; // never answers: the server's RAILS_API_TIMEOUT_MS ends the wait
+        const token = String(req.headers.authorization ?? '').split(' ').pop() ?? '';
+        let claims: Json;
+        try {
+          claims = jwt.verify(token, SECRET, { algorithms: ['HS256'], issuer: 'powernode-platform', audience: 'powernode-api' }) as Json;
+        } catch {
+          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ success: false, error: 'Invalid worker token' }));
+          return;
+        }
+        calls.push({ path: req.url, claims, body: JSON.parse(body) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, data: { result: { temperature_c: 4, by: claims.sub } } }));
+      });
+    });
+    await new Promise<void>((r) => rails.listen(0, '127.0.0.1', r));
+    forwardDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-worker-forward-'));
+    forwarding = await startServer({
+      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(forwardDir, 'x.db')}`,
+      DATABASE_SEED: '0', JWT_SECRET_KEY: SECRET, RAILS_API_URL: `http://127.0.0.1:${(rails.address() as AddressInfo).port}/`, RAILS_API_TIMEOUT_MS: '400',
+    });
+    ({ own: rows } = await seedRows(forwarding.db));
+  });
+  afterAll(async () => {
+    await forwarding.stop();
+    rails.closeAllConnections();
+    await new Promise((r) => rails.close(r));
+    fs.rmSync(forwardDir, { recursive: true, force: true });
+  });
+
+  it('forwards dispatch_tool with a worker token Rails accepts and returns Rails\' answer as LlmProxyClient reads it', async () => {
+    const llm = await new RubyWorkerClient(forwarding.url, workerMintedToken(rows.workerId)).connect();
+    const reply = await llm.sendRequest('dispatch_tool', { agent_id: rows.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: '{"city":"Oslo"}' } });
+    expect(reply).toEqual({ request_id: expect.any(String), success: true, data: { result: { temperature_c: 4, by: rows.workerId } } });
+    expect(calls).toEqual([{ path: '/api/v1/internal/ai/llm/dispatch_tool', claims: expect.objectContaining({ type: 'worker', sub: rows.workerId }), body: { agent_id: rows.agentId, tool_call: { name: 'get_weather', id: 'call_9', arguments: '{"city":"Oslo"}' } } }]);
+    expect(await forwarding.db.jobOutbox.count({ where: { jobClass: 'Ai::AgentToolDispatchJob' } })).toBe(0);
+    llm.disconnect();
+  });
+
+  it('answers a Rails API that does not answer with "Rails API timed out" after RAILS_API_TIMEOUT_MS instead of 25 s', async () => {
+    slow = true;
+    try {
+      const llm = await new RubyWorkerClient(forwarding.url, workerMintedToken(rows.workerId)).connect();
+      const started = Date.now();
+      const reply = await llm.sendRequest('dispatch_tool', { agent_id: rows.agentId, tool_call: { name: 'get_weather' } });
+      expect(reply).toMatchObject({ success: false, error: 'Rails API timed out' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      llm.disconnect();
+    } finally {
+      slow = false;
+    }
   });
 });

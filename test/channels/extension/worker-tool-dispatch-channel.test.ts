@@ -1,5 +1,7 @@
 // WorkerToolDispatchChannel through the harness: worker-only subscribe, the RPC envelope (including unknown and
-// invalid requests), tool definitions from McpTool rows, tool calls through the job outbox answered with their results.
+// invalid requests), tool definitions from McpTool rows, tool calls through the job outbox (a tool executor
+// registered, no RAILS_API_URL) answered with their results. The Rails forward and the no-executor answer are in
+// worker-tool-dispatch-forward.test.ts.
 
 import { randomUUID } from 'node:crypto';
 import { WorkerToolDispatchChannel } from '../../../channels/extension/worker-tool-dispatch-channel';
@@ -16,7 +18,8 @@ afterAll(async () => {
 });
 
 const P = { channel: 'WorkerToolDispatchChannel' };
-const DATA = { channel: 'WorkerDataChannel' };
+/** A worker that executes tool-call jobs registers as such (without one, dispatch_tool is refused at once). */
+const DATA = { channel: 'WorkerDataChannel', tool_executor: true };
 
 describe('WorkerToolDispatchChannel', () => {
   describe('subscribe', () => {

@@ -175,6 +175,25 @@ describe('platform channels end to end', () => {
     consumer.disconnect();
   });
 
+  // useSubscriptionWebSocket (rett/powernode-platform d9cbd4f6, extensions/enterprise/frontend/src/shared/hooks/):
+  //   subscribe({ channel: 'SubscriptionChannel', params: { account_id: user.account.id }, onMessage: handleMessage, … })
+  //   await sendMessage('SubscriptionChannel', 'request_update', { subscription_id: subscription_id });
+  //   await sendMessage('SubscriptionChannel', 'monitor', { subscription_id: subscription_id });
+  // WebSocketManager#sendMessage sends `identifier: JSON.stringify({ channel, ...params })` with no params: the bare
+  // identifier, which the connection routes to the only SubscriptionChannel subscription.
+  it('SubscriptionChannel as useSubscriptionWebSocket sends it: request_update and monitor with the bare identifier', async () => {
+    const ui = await uiClient(acme.viewer);
+    const p = { channel: 'SubscriptionChannel', account_id: acme.account };
+    expect(await ui.subscribe(p)).toBe('confirm_subscription');
+    const bare = { channel: 'SubscriptionChannel' };
+    ui.perform(bare, 'request_update', { subscription_id: undefined });
+    expect(await ui.message(p, isType('subscription_updated'))).toMatchObject({ subscription: { id: seedId('acme:subscription'), status: 'active' }, account_id: acme.account });
+    ui.perform(bare, 'monitor', { subscription_id: seedId('globex:subscription') });
+    expect(await ui.message(p, isType('error'))).toEqual({ type: 'error', message: 'Subscription not found', action: 'monitor' });
+    ui.perform(bare, 'monitor', { subscription_id: seedId('acme:subscription') });
+    expect(await ui.message(p, isType('subscription_updated'))).toMatchObject({ subscription: { id: seedId('acme:subscription') } });
+  });
+
   it('McpChannel through @rails/actioncable: initialized, json_rpc_request and tools/list_changed', async () => {
     const consumer = consumerFor(acme.member);
     const sub = railsSubscribe(consumer, { channel: 'McpChannel' });

@@ -1,6 +1,9 @@
-// SubscriptionChannel through the harness: status on subscribe, with and without billing rows.
+// SubscriptionChannel through the harness: status on subscribe, with and without billing rows; the actions of the
+// public useSubscriptionWebSocket hook (request_update, monitor) sent exactly as its WebSocketManager frames them.
 
 import { publishSubscriptionUpdated, currentSubscription } from '../../../channels/platform/subscription-channel';
+import { seedId } from '../../../src/db/seed';
+import type { HarnessClient } from '../../../src/testing/channel-harness';
 import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
 
 const acme = demo('acme');
@@ -80,4 +83,111 @@ describe('SubscriptionChannel', () => {
     await flush();
     expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active' } });
   });
+
+  // The hook (rett/powernode-platform d9cbd4f6, extensions/enterprise/frontend/src/shared/hooks/useSubscriptionWebSocket.ts):
+  //   await sendMessage('SubscriptionChannel', 'request_update', { subscription_id: subscription_id });
+  //   await sendMessage('SubscriptionChannel', 'monitor', { subscription_id: subscription_id });
+  // and frontend/src/shared/services/WebSocketManager.ts#sendMessage (no params passed, so the bare identifier):
+  //   identifier: JSON.stringify({ channel, ...params }), data: JSON.stringify({ action, ...data })
+  // It reads only `type` subscription_updated | subscription_cancelled | payment_processed | trial_ending | error:
+  //   case 'error': onErrorRef.current?.(data.message || 'Subscription channel error');
+  describe('useSubscriptionWebSocket actions (bare identifier)', () => {
+    const BARE = JSON.stringify({ channel: 'SubscriptionChannel' });
+    /** What WebSocketManager#sendMessage puts on the wire; JSON.stringify drops an undefined subscription_id. */
+    const hookSends = (c: HarnessClient, action: string, data: Record<string, unknown>) =>
+      c.send({ command: 'message', identifier: BARE, data: JSON.stringify({ action, ...data }) });
+    const HOOK_TYPES = ['subscription_updated', 'subscription_cancelled', 'payment_processed', 'trial_ending', 'error'];
+    const ACME_SUB = seedId('acme:subscription');
+
+    async function subscribed(): Promise<HarnessClient> {
+      const c = await env.connectUser(acme.viewer);
+      expect(await c.subscribe(params)).toBe('confirm_subscription');
+      return c;
+    }
+
+    it('answers request_update without an id with the current subscription as subscription_updated, to the caller only', async () => {
+      const c = await subscribed();
+      const other = await env.connectUser(acme.member);
+      await other.subscribe(params);
+      const before = other.received(params).length;
+      await hookSends(c, 'request_update', { subscription_id: undefined });
+      const reply = last(c, params);
+      expect(reply).toEqual({
+        type: 'subscription_updated',
+        subscription: expect.objectContaining({ id: ACME_SUB, status: 'active', plan: expect.objectContaining({ name: 'Pro' }) }),
+        account_id: acme.account,
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
+      expect(HOOK_TYPES).toContain(reply.type);
+      await flush();
+      expect(other.received(params)).toHaveLength(before);
+    });
+
+    it('answers request_update and monitor with the named subscription of the account', async () => {
+      const older = await env.db.subscription.create({ data: { accountId: acme.account, status: 'canceled', canceledAt: new Date('2026-01-02T03:04:05Z'), createdAt: new Date('2020-01-01T00:00:00Z') } });
+      try {
+        const c = await subscribed();
+        await hookSends(c, 'request_update', { subscription_id: older.id });
+        expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: older.id, status: 'canceled', canceled_at: '2026-01-02T03:04:05Z', plan: null }, account_id: acme.account });
+        await hookSends(c, 'monitor', { subscription_id: ACME_SUB.toUpperCase() });
+        expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB, status: 'active' }, account_id: acme.account });
+      } finally {
+        await env.db.subscription.delete({ where: { id: older.id } });
+      }
+    });
+
+    it('monitor transmits the current state, and later changes reach the subscriber on account_<id>', async () => {
+      const c = await subscribed();
+      await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
+      expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB } });
+      await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
+      await flush();
+      expect(last(c, params)).toEqual({ type: 'subscription_updated', subscription: expect.objectContaining({ id: ACME_SUB }) });
+    });
+
+    it.each([
+      ['a foreign subscription', () => ({ subscription_id: seedId('globex:subscription') })],
+      ['an unknown id', () => ({ subscription_id: '00000000-0000-4000-8000-000000000000' })],
+      ['a malformed id', () => ({ subscription_id: 'sub_1; DROP TABLE' })],
+      ['an over-long id', () => ({ subscription_id: 'x'.repeat(10_000) })],
+      ['a non-string id', () => ({ subscription_id: { $ne: null } })],
+    ])('answers %s with {type:"error", message:"Subscription not found"} for both actions', async (_label, data) => {
+      const c = await subscribed();
+      for (const action of ['request_update', 'monitor']) {
+        await hookSends(c, action, data());
+        expect(last(c, params)).toEqual({ type: 'error', message: 'Subscription not found', action });
+      }
+    });
+
+    it('answers monitor without an id with the same error', async () => {
+      const c = await subscribed();
+      await hookSends(c, 'monitor', {});
+      expect(last(c, params)).toEqual({ type: 'error', message: 'Subscription not found', action: 'monitor' });
+    });
+
+    it('checks the UUID before the database (a malformed id runs no query)', async () => {
+      const c = await subscribed();
+      const spy = jest.spyOn(env.db.subscription, 'findFirst');
+      try {
+        await hookSends(c, 'monitor', { subscription_id: 'not-a-uuid' });
+        expect(spy).not.toHaveBeenCalled();
+        await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('reads only: a viewer without any permission is served, and nothing is written or broadcast', async () => {
+      const c = await subscribed();
+      const n = await env.db.subscription.count();
+      const frames = c.transport.frames.length;
+      await hookSends(c, 'request_update', {});
+      await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
+      await flush();
+      expect(await env.db.subscription.count()).toBe(n);
+      expect(c.transport.frames.length).toBe(frames + 2);
+    });
+  });
 });
+

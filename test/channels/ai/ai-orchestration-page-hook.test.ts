@@ -1,0 +1,223 @@
+// AiOrchestrationChannel for usePageWebSocket (issue 16 item 7): the hook subscribes `{account_id}` and drops every
+// message without a `type` key, so account subscriptions get `"type": <event>` appended to `event`-only envelopes at
+// delivery — whether a Rails process published them raw through the pub/sub (memory here, Redis end to end below) or
+// our own publishers did — while every other subscription type, and messages that already carry `type`, are
+// delivered unchanged (useAiOrchestrationWebSocket and useWorkflowExecution read `message.event || message.type`).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-channel';
+import { publishSystemMetricsUpdate, withEventType } from '../../../channels/ai/ai-orchestration-envelope';
+import { publishWorkflowEvent, publishWorkflowRunStatusChanged } from '../../../channels/ai/ai-orchestration-workflow-events';
+import { signToken } from '../../../src/auth/jwt';
+import { startServer } from '../../../src/main';
+import type { HarnessClient } from '../../../src/testing/channel-harness';
+import { isReachable, TEST_REDIS_URL, uniqueName } from '../../pubsub/helpers';
+import { openRaw, type RawClient } from '../../support/ws-client';
+import { clientPool, harnessFor, openAiDb, seedAiRows, userOf, type AiDb } from './fixtures';
+
+type Msg = Record<string, unknown>;
+
+/**
+ * A port of usePageWebSocket's handler for the `aiOrchestration` channel (rett/powernode-platform b129ab28,
+ * frontend/src/shared/hooks/usePageWebSocket.ts):
+ *   const isWebSocketMessage = (data: unknown): data is { type: string; [key: string]: unknown } => {
+ *     return typeof data === 'object' && data !== null && 'type' in data;
+ *   };
+ *   …
+ *   return (data: unknown) => {
+ *     if (!isWebSocketMessage(data)) return;
+ *     …
+ *       case 'aiOrchestration':
+ *         onAiOrchestrationUpdateRef.current?.(data);
+ */
+function pageHookHandler(onAiOrchestrationUpdate: (data: Msg) => void): (data: unknown) => void {
+  const isWebSocketMessage = (data: unknown): data is Msg & { type: string } => typeof data === 'object' && data !== null && 'type' in data;
+  return (data) => {
+    if (!isWebSocketMessage(data)) return;
+    onAiOrchestrationUpdate(data);
+  };
+}
+
+/**
+ * useWorkflowExecution (frontend/src/shared/hooks/useWorkflowExecution.ts): `const eventType = message.event || message.type;`
+ * — and useAiOrchestrationWebSocket's `if (data.event) { const frontendEventType = mapBackendEventType(data.event); …`.
+ */
+const eventTypeOf = (message: Msg) => (message.event as string | undefined) || (message.type as string | undefined);
+
+/** A Rails envelope as ActiveSupport::JSON encodes it (key order, `1.0` and the escaped `<`). */
+const railsEnvelope = (event: string, id: string) =>
+  `{"event":"${event}","resource_type":"workflow_run","resource_id":"${id}","payload":{"cost":1.0,"note":"\\u003cb\\u003e"},"timestamp":"2026-03-15T09:29:28Z"}`;
+
+describe('withEventType', () => {
+  it('appends type = event as the last key and keeps the order of the others', () => {
+    const out = withEventType({ event: 'workflow.updated', resource_type: 'workflow', resource_id: 'w', payload: { b: 1, a: 2 }, timestamp: 't' }) as Msg;
+    expect(Object.keys(out)).toEqual(['event', 'resource_type', 'resource_id', 'payload', 'timestamp', 'type']);
+    expect(out.type).toBe('workflow.updated');
+    expect(Object.keys(out.payload as Msg)).toEqual(['b', 'a']);
+  });
+
+  it('leaves messages that have a type, no string event, or are not objects unchanged (the same value)', () => {
+    for (const m of [{ type: 'system_metrics_update', metrics: {} }, { event: 'x', type: 'workflow_run' }, { event: 'x', type: null }, { event: 3 }, { payload: 1 }, ['event'], 'event', 7, null]) {
+      expect(withEventType(m)).toBe(m);
+    }
+  });
+});
+
+describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)', () => {
+  let d: AiDb;
+  let h: ReturnType<typeof harnessFor>;
+  let client: HarnessClient;
+  const pool = clientPool(() => h.server);
+  let page: Msg;
+  let typed: Msg;
+  let workflow: Msg;
+  let monitoring: Msg;
+
+  beforeAll(async () => {
+    d = await openAiDb();
+    h = harnessFor([AiOrchestrationChannel], d.db);
+    client = await pool.connect(userOf(d.own.accountId));
+    // usePageWebSocket: subscribe({ channel: channelName, params: { account_id: accountId }, onMessage: createMessageHandler(channel), … })
+    page = { channel: 'AiOrchestrationChannel', account_id: d.own.accountId };
+    typed = { channel: 'AiOrchestrationChannel', type: 'account', id: d.own.accountId };
+    // useWorkflowExecution: params: { type: 'workflow_run', id: workflowRunId }
+    workflow = { channel: 'AiOrchestrationChannel', type: 'workflow', id: d.own.workflowId };
+    monitoring = { channel: 'AiOrchestrationChannel', type: 'monitoring', id: d.own.accountId };
+    for (const p of [page, typed, workflow, monitoring]) expect(await client.subscribe(p)).toBe('confirm_subscription');
+  });
+  afterAll(async () => {
+    await pool.closeAll();
+    await d.cleanup();
+  });
+
+  /** What `params` receives while `publish` runs. */
+  async function during(params: Msg, publish: () => Promise<unknown>): Promise<Msg[]> {
+    const before = client.received(params).length;
+    await publish();
+    await new Promise((r) => setImmediate(r));
+    return client.received(params).slice(before) as Msg[];
+  }
+
+  it('a Rails-style raw publish on ai_orchestration:account:<acct> reaches the page hook with type appended', async () => {
+    const raw = railsEnvelope('workflow.run.status.changed', d.own.runId);
+    const stream = `ai_orchestration:account:${d.own.accountId}`;
+    const got = await during(page, () => h.server.pubsub.broadcast(stream, raw));
+    expect(got).toEqual([{ event: 'workflow.run.status.changed', resource_type: 'workflow_run', resource_id: d.own.runId, payload: { cost: 1, note: '<b>' }, timestamp: '2026-03-15T09:29:28Z', type: 'workflow.run.status.changed' }]);
+    expect(Object.keys(got[0] as Msg)).toEqual(['event', 'resource_type', 'resource_id', 'payload', 'timestamp', 'type']);
+    const seen: Msg[] = [];
+    got.forEach(pageHookHandler((m) => seen.push(m)));
+    expect(seen).toHaveLength(1);
+    expect(eventTypeOf(got[0] as Msg)).toBe('workflow.run.status.changed');
+  });
+
+  it('the frame keeps the ActiveSupport escaping of the original payload', async () => {
+    const before = client.transport.frames.length;
+    await h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'x'));
+    await new Promise((r) => setImmediate(r));
+    const frames = client.transport.frames.slice(before).map(String).filter((f) => f.includes('workflow.updated'));
+    expect(frames).toHaveLength(2); // {account_id} and {type:"account"}
+    for (const f of frames) expect(f).toContain('"note":"\\u003cb\\u003e"');
+  });
+
+  it('our publisher reaches the account subscribers with type and the workflow subscriber in the Rails shape', async () => {
+    const subs = [page, typed, workflow, monitoring];
+    const before = subs.map((p) => client.received(p).length);
+    await publishWorkflowEvent(h.broadcaster, 'workflow.updated', { id: d.own.workflowId, accountId: d.own.accountId }, { name: 'x' });
+    await new Promise((r) => setImmediate(r));
+    const [pageGot, typedGot, workflowGot, monitoringGot] = subs.map((p, i) => client.received(p).slice(before[i]) as Msg[]) as [Msg[], Msg[], Msg[], Msg[]];
+    const rails = { event: 'workflow.updated', resource_type: 'workflow', resource_id: d.own.workflowId, payload: { name: 'x' }, timestamp: expect.any(String) };
+    expect(pageGot).toEqual([{ ...rails, type: 'workflow.updated' }]);
+    expect(typedGot).toEqual([{ ...rails, type: 'workflow.updated' }]);
+    expect(workflowGot).toEqual([rails]);
+    expect('type' in (workflowGot[0] as Msg)).toBe(false);
+    expect(monitoringGot).toEqual([]);
+  });
+
+  it('a run event reaches the page hook; a raw publish on a workflow stream stays in the Rails shape', async () => {
+    const run = await d.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: d.own.runPk } });
+    const seen: Msg[] = [];
+    (await during(page, () => publishWorkflowRunStatusChanged(h.broadcaster, run))).forEach(pageHookHandler((m) => seen.push(m)));
+    expect(seen.map((m) => m.type)).toEqual(['workflow.run.status.changed']);
+    const raw = railsEnvelope('workflow.updated', d.own.workflowId);
+    const got = await during(workflow, () => h.server.pubsub.broadcast(`ai_orchestration:workflow:${d.own.workflowId}`, raw));
+    expect(got).toEqual([JSON.parse(raw)]);
+  });
+
+  it('messages that already carry type pass unchanged: system_metrics_update on ai_orchestration_<acct>, and on the account stream', async () => {
+    const metrics = await during(page, () => publishSystemMetricsUpdate(h.broadcaster, d.own.accountId, { cpu: 0.5 }));
+    expect(metrics).toEqual([{ type: 'system_metrics_update', metrics: { cpu: 0.5 }, timestamp: expect.any(String) }]);
+    const both = await during(page, () => h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, '{"event":"a.b","type":"custom","x":1}'));
+    expect(both).toEqual([{ event: 'a.b', type: 'custom', x: 1 }]);
+    expect(Object.keys(both[0] as Msg)).toEqual(['event', 'type', 'x']);
+  });
+
+  it('an event-only message on the legacy metrics stream gets type for the account subscription, not for monitoring', async () => {
+    const stream = `ai_orchestration_${d.own.accountId}`;
+    const before = client.received(monitoring).length;
+    const got = await during(page, () => h.server.pubsub.broadcast(stream, '{"event":"monitoring.alert.triggered","payload":{}}'));
+    expect(got).toEqual([{ event: 'monitoring.alert.triggered', payload: {}, type: 'monitoring.alert.triggered' }]);
+    expect(client.received(monitoring).slice(before)).toEqual([{ event: 'monitoring.alert.triggered', payload: {} }]);
+  });
+
+  it('stops delivering after unsubscribe', async () => {
+    const other = await pool.connect(userOf(d.own.accountId));
+    expect(await other.subscribe(page)).toBe('confirm_subscription');
+    await other.send({ command: 'unsubscribe', identifier: JSON.stringify(page) });
+    const before = other.received(page).length;
+    await h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'y'));
+    await new Promise((r) => setImmediate(r));
+    expect(other.received(page)).toHaveLength(before);
+  });
+});
+
+// A Rails process publishing through Redis (`ActionCable.server.broadcast` → `PUBLISH <channel_prefix>:<stream> <json>`)
+// and the real hook's frames over a socket: runs when Redis is reachable, and always in CI.
+const REDIS = isReachable(TEST_REDIS_URL);
+(REDIS || process.env.CI === 'true' ? describe : describe.skip)('AiOrchestrationChannel account subscriptions (server on Redis)', () => {
+  let running: Awaited<ReturnType<typeof startServer>>;
+  let dir: string;
+  let redis: Redis;
+  let ui: RawClient;
+  const prefix = uniqueName('pagehook');
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-pagehook-'));
+    running = await startServer({
+      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0',
+      PUBSUB_ADAPTER: 'redis', REDIS_URL: TEST_REDIS_URL, CABLE_CHANNEL_PREFIX: prefix,
+    });
+    redis = new Redis(TEST_REDIS_URL);
+  });
+  afterAll(async () => {
+    ui?.close();
+    redis?.disconnect();
+    await running?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a Rails envelope published through Redis reaches usePageWebSocket with type; the workflow subscription gets the Rails shape', async () => {
+    const rows = await seedAiRows(running.db, 'Redis own');
+    const token = signToken(running.config.jwt, { type: 'access', sub: rows.ownerId, expiresInSeconds: 900 });
+    ui = await openRaw(`${running.url}?token=${encodeURIComponent(token)}`);
+    await ui.next((f) => f.type === 'welcome');
+    const page = JSON.stringify({ channel: 'AiOrchestrationChannel', account_id: rows.accountId });
+    const workflow = JSON.stringify({ channel: 'AiOrchestrationChannel', type: 'workflow', id: rows.workflowId });
+    for (const identifier of [page, workflow]) {
+      ui.send({ command: 'subscribe', identifier });
+      expect((await ui.next((f) => f.identifier === identifier && typeof f.type === 'string')).type).toBe('confirm_subscription');
+    }
+    const seen: Msg[] = [];
+    const handler = pageHookHandler((m) => seen.push(m));
+    await redis.publish(`${prefix}:ai_orchestration:account:${rows.accountId}`, railsEnvelope('workflow.execution.completed', 'run-r'));
+    const frame = await ui.next((f) => f.identifier === page && (f.message as Msg | undefined)?.event === 'workflow.execution.completed');
+    handler(frame.message);
+    expect(seen).toEqual([{ event: 'workflow.execution.completed', resource_type: 'workflow_run', resource_id: 'run-r', payload: { cost: 1, note: '<b>' }, timestamp: '2026-03-15T09:29:28Z', type: 'workflow.execution.completed' }]);
+    const raw = railsEnvelope('workflow.updated', rows.workflowId);
+    await redis.publish(`${prefix}:ai_orchestration:workflow:${rows.workflowId}`, raw);
+    const wf = await ui.next((f) => f.identifier === workflow && (f.message as Msg | undefined)?.event === 'workflow.updated');
+    expect(wf.message).toEqual(JSON.parse(raw));
+  });
+});
