@@ -1,6 +1,7 @@
 // loadConfig(env): the only way settings enter the process. Validates with zod and fails naming each bad variable.
 
-import { EnvSchema } from './schema';
+import { EnvSchema, type Env } from './schema';
+import { dataDirFor, generatedSecret } from './secret';
 import { DEFAULT_ALLOWED_ORIGINS, DEVELOPMENT_JWT_SECRET } from './cable';
 
 /** Raised at boot when environment variables are invalid; `issues` names each variable. */
@@ -22,6 +23,8 @@ export interface JwtConfig {
   audience: string;
   /** How far in the future an `iat` may lie (clock skew) before the token is refused. */
   iatLeewaySeconds?: number;
+  /** Where the HS256 secret came from: JWT_SECRET_KEY, a file generated under the data directory, or the built-in test secret. */
+  secretSource?: 'env' | 'generated' | 'builtin';
 }
 
 /** Limits enforced at the transport edge, before any parsing (defaults in README's settings table). */
@@ -51,7 +54,9 @@ export interface Config {
   port: number;
   host: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  database: { url: string; autoMigrate: boolean; seed: boolean };
+  database: { url: string; autoMigrate: boolean; seed: boolean; schemaCheck: 'all' | 'core' | 'off' };
+  /** Bearer key of GET /metrics (open without it). */
+  metricsKey?: string;
   jwt: JwtConfig;
   cable: {
     path: string;
@@ -102,15 +107,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const e = parsed.data;
   const isFileDb = e.DATABASE_URL.startsWith('file:');
+  const secret = jwtSecret(e);
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    // Outside production only this machine can connect unless HOST says otherwise (demo data, generated secret).
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production') },
+    database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production'), schemaCheck: e.DATABASE_SCHEMA_CHECK },
+    metricsKey: e.METRICS_KEY,
     jwt: {
       algorithm: e.JWT_ALGORITHM,
-      secret: e.JWT_SECRET_KEY ?? DEVELOPMENT_JWT_SECRET,
+      secret: secret.value,
+      secretSource: secret.source,
       publicKey: e.JWT_PUBLIC_KEY,
       privateKey: e.JWT_PRIVATE_KEY,
       issuer: e.JWT_ISSUER,
@@ -158,4 +167,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     history: { limit: e.CABLE_HISTORY_LIMIT, ttlSeconds: e.CABLE_HISTORY_TTL_SECONDS, sessionTtlSeconds: e.CABLE_SESSION_TTL_SECONDS },
   });
+}
+
+/**
+ * The HS256 secret: JWT_SECRET_KEY when set; in development a random one generated on first start beside the
+ * database (so nobody can mint tokens with a secret that is public in the repository); in tests the built-in one.
+ */
+function jwtSecret(e: Env): { value: string; source: 'env' | 'generated' | 'builtin' } {
+  if (e.JWT_SECRET_KEY) return { value: e.JWT_SECRET_KEY, source: 'env' };
+  if (e.NODE_ENV === 'development' && e.JWT_ALGORITHM === 'HS256') return { value: generatedSecret(dataDirFor(e.DATABASE_URL)), source: 'generated' };
+  return { value: DEVELOPMENT_JWT_SECRET, source: 'builtin' };
 }

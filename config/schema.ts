@@ -23,7 +23,7 @@ export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: int(0, 65535).default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: z.string().min(1).optional(),
     CABLE_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path like /cable').default('/cable'),
     DATABASE_URL: z
       .string()
@@ -64,6 +64,8 @@ export const EnvSchema = z
     CABLE_MAX_CONNECTIONS_PER_USER: int(0, 1_000_000).default(64),
     CABLE_TRUSTED_PROXIES: csv.pipe(z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges, comma-separated'))).optional(),
     JWT_IAT_LEEWAY_SECONDS: int(0, 86_400).default(30),
+    METRICS_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+    DATABASE_SCHEMA_CHECK: z.enum(['all', 'core', 'off']).default('all'),
     CABLE_TOKEN_EXPIRY: z.enum(['refresh', 'close', 'never']).default('refresh'),
     RAILS_API_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s):// URL').optional(),
     RAILS_API_TIMEOUT_MS: int(100, 120_000).default(20_000),

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (config.database.autoMigrate) await migrateDatabase(config.database.url, logger);
   const db = await createPrisma(config.database.url);
   try {
-    const created = await seedDemo(db);
+    const created = await seedDemo(db, config.jwt.secret);
     logger.info('demo data seeded', { rows_created: created });
   } finally {
     await db.$disconnect();

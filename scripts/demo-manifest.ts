@@ -12,7 +12,7 @@ async function prepare(config: Readonly<Config>, logger: Logger): Promise<Db> {
   if (config.database.autoMigrate) await migrateDatabase(config.database.url, logger);
   const db = await createPrisma(config.database.url);
   if (config.database.seed && (await db.account.count()) === 0) {
-    logger.info('empty database: seeding the demo data', { rows_created: await seedDemo(db) });
+    logger.info('empty database: seeding the demo data', { rows_created: await seedDemo(db, config.jwt.secret) });
   }
   return db;
 }

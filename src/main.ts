@@ -3,6 +3,9 @@
 // socket, pub/sub shutdown, exit 0. The only src/ file that imports channels/.
 
 import http from 'node:http';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { dataDirFor, SECRET_FILE } from '../config/secret';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { BenchmarkChannel, channels, OutboxJobQueue, ToolExecutorRegistry, type AppServices, type Broadcaster, type RailsApi, type SidePublisher } from '../channels';
 import { Authenticator } from './auth/authenticator';
@@ -21,6 +24,7 @@ import { createLogger, type Logger } from './log/logger';
 import { encodeMessage } from './protocol/codec';
 import type { PubSubAdapter } from './pubsub/adapter';
 import { CableServer } from './server/cable-server';
+import { CableMetrics } from './metrics/metrics';
 
 /** A running server and how to stop it. */
 export interface RunningServer<S = AppServices> {
@@ -30,6 +34,9 @@ export interface RunningServer<S = AppServices> {
   hub: Hub;
   cable: CableServer<S>;
   services: S;
+  metrics: CableMetrics;
+  /** Whether a graceful stop has begun (GET /ready answers 503 from then on). */
+  readonly draining: boolean;
   stop(): Promise<void>;
 }
 
@@ -42,6 +49,8 @@ export interface AssembleOptions<S> {
   store: IdentityStore;
   channels: readonly ChannelClass[];
   onStop?: () => Promise<void>;
+  /** Whether the database answers (GET /ready); absent: the server has none to check. */
+  databaseReachable?: () => Promise<boolean>;
 }
 
 /** Pending-connection queue asked of the kernel. */
@@ -52,14 +61,26 @@ const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 /** Wire hub, registry, authenticator, cable server and Koa on one http.Server and listen. */
 export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningServer<S>> {
   const { config, logger: log } = o;
+  let draining = false;
   // A single memory node positions and remembers messages itself; shared backends bring their own history.
   const pubsub: PubSubAdapter = o.config.history.limit > 0 && o.pubsub.name === 'memory' && !o.pubsub.history ? new LocalHistory(o.pubsub, o.config.history) : o.pubsub;
-  const hub = new Hub(pubsub, log);
+  // The hub reports into the metrics, and the metrics read the hub and the cable server at scrape time.
+  let cable: CableServer<S> | undefined;
+  const metrics: CableMetrics = new CableMetrics({
+    connections: () => cable?.census() ?? { user: 0, worker: 0, pending: 0 },
+    identities: () => cable?.census().identities ?? 0,
+    streams: () => hub.streamCount,
+    deliveries: () => hub.deliveryCount,
+    pubsubHealthy: () => pubsub.status().healthy,
+    pendingBroadcasts: () => hub.pendingBroadcasts,
+  });
+  const hub = new Hub(pubsub, log, { onBroadcast: () => metrics.broadcast('pubsub'), onFanout: (s) => metrics.fanout(s) });
   const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
   const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
-  const cable = new CableServer<S>(
-    config.cable,
+  cable = new CableServer<S>(
+    { ...config.cable, io: metrics.io },
     {
+      metrics,
       hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
       maxFrameBytes: config.cable.maxFrameBytes, maxBufferedBytes: config.cable.maxBufferedBytes,
       limits: {
@@ -71,7 +92,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     },
     (req) => auth.authenticate(req),
   );
-  const revocation = new RevocationMonitor(o.store, () => cable.allConnections(), config.cable.authRecheckMs, log);
+  const revocation = new RevocationMonitor(o.store, () => (cable as CableServer<S>).allConnections(), config.cable.authRecheckMs, log);
   revocation.start();
   const started = Date.now();
   const app = createHttpApp({
@@ -80,10 +101,17 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     broadcastKey: config.broadcastKey,
     maxBodyBytes: config.cable.maxFrameBytes,
     maxJsonDepth: config.cable.maxJsonDepth,
-    publish: (stream, payload) => pubsub.broadcast(stream, payload),
+    publish: (stream, payload) => (metrics.broadcast('http'), pubsub.broadcast(stream, payload)),
     internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
+    metricsKey: config.metricsKey,
+    metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+    readiness: async () => {
+      const database = o.databaseReachable ? await o.databaseReachable() : true;
+      const checks = { database, pubsub: pubsub.status().healthy, draining };
+      return { ready: database && checks.pubsub && !draining, checks };
+    },
     stats: () => ({
-      connections: cable.connectionCount,
+      connections: (cable as CableServer<S>).connectionCount,
       streams: hub.streamCount,
       deliveries: hub.deliveryCount,
       adapter: { name: pubsub.name, ...pubsub.status() },
@@ -93,21 +121,29 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   // Node checks its header/request deadlines on this interval (default 30 s, far coarser than ours).
   const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, config.cable.edge.handshakeTimeoutMs) }, app.callback());
   server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
-  cable.attach(server);
+  const cableServer = cable;
+  cableServer.attach(server);
   // Node's default accept backlog (511) overflows when thousands of clients reconnect at once after a deploy; the
   // kernel caps this at net.core.somaxconn.
   await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));
   const port = (server.address() as { port: number }).port;
   log.info('cable server listening', { port, path: config.cable.path, adapter: pubsub.name });
   const stop = async () => {
+    // Draining first: GET /ready answers 503 while the sockets are told to come back elsewhere.
+    draining = true;
     revocation.stop();
-    await cable.shutdown();
+    await cableServer.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await pubsub.shutdown();
     await o.onStop?.();
   };
-  return { port, url: `ws://127.0.0.1:${port}${config.cable.path}`, pubsub, hub, cable, services: o.services, stop };
+  return {
+    port, url: `ws://127.0.0.1:${port}${config.cable.path}`, pubsub, hub, cable: cableServer, services: o.services, metrics, stop,
+    get draining() {
+      return draining;
+    },
+  };
 }
 
 /** Boot the whole server from `env` (database, pub/sub, channels); used by `npm start` and end-to-end tests. */
@@ -121,20 +157,54 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   const { PrismaIdentityStore } = await import('./db/identity-store');
   const { createPubSub } = await import('./pubsub/index');
   if (config.database.autoMigrate) await migrateDatabase(config.database.url, log);
+  await verifySchema(config);
   const db = await createPrisma(config.database.url);
-  if (config.database.seed) await seedDemo(db);
+  if (config.database.seed) await seedDemo(db, config.jwt.secret);
   const pubsub = await createPubSub({ ...config.pubsub, history: config.history }, log);
-  const broadcaster: Broadcaster = { gidApp: config.cable.globalIdApp, broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
+  let metrics: CableMetrics | undefined;
+  const broadcaster: Broadcaster = {
+    gidApp: config.cable.globalIdApp,
+    broadcast: (s, m) => (metrics?.broadcast('channel'), pubsub.broadcast(s, encodeMessage(m))),
+  };
   const side = await createSidePublisher(config, log);
   const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry() };
   const running = await assembleServer({
     config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
+    databaseReachable: () => databaseAnswers(db),
     onStop: async () => {
       await side?.close?.();
       await db.$disconnect();
     },
   });
-  return { ...running, config, db };
+  metrics = running.metrics;
+  return Object.assign(running, { config, db });
+}
+
+/** Thrown at boot when the database lacks tables or columns the server reads (exit 1 with the message). */
+export class BootCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BootCheckError';
+  }
+}
+
+/** Refuse to boot on a database that lacks what the server reads (DATABASE_SCHEMA_CHECK), naming it and the fix. */
+async function verifySchema(config: Readonly<Config>): Promise<void> {
+  if (config.database.schemaCheck === 'off') return;
+  const { checkColumns, describeMissing, requiredPart } = await import('./db/column-check');
+  const message = describeMissing(requiredPart(await checkColumns(config.database.url), config.database.schemaCheck));
+  if (message) throw new BootCheckError(message);
+}
+
+/** Whether the database answers a trivial query within 2 s (GET /ready). */
+async function databaseAnswers(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
+  try {
+    return await Promise.race([db.$queryRawUnsafe('SELECT 1').then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The Rails API worker tool calls are forwarded to (RAILS_API_URL), signing worker tokens with the server's JWT settings. */
@@ -153,7 +223,8 @@ async function createSidePublisher(config: Readonly<Config>, log: Logger): Promi
 async function printDemoHint(running: RunningServer & { config: Readonly<Config>; db: Db }): Promise<void> {
   if (running.config.env === 'production') return; // never print credentials in production
   const owner = await running.db.user.findUnique({ where: { email: 'owner@acme.example' } }).catch(() => null);
-  const host = `ws://localhost:${running.port}${running.config.cable.path}`;
+  const base = `${displayHost(running.config.host)}:${running.port}`;
+  const host = `ws://${base}${running.config.cable.path}`;
   if (!owner || !running.config.database.seed) {
     process.stdout.write(`Cable ready at ${host}?token=<access JWT>\n`);
     return;
@@ -166,23 +237,43 @@ async function printDemoHint(running: RunningServer & { config: Readonly<Config>
       `Cable ready at ${host}`,
       `Demo owner of "Acme" (valid 24 h): ${host}?token=${token}`,
       `Subscribe with: {"command":"subscribe","identifier":${JSON.stringify(identifier)}}`,
+      `Broadcast to it: curl -X POST http://${base}/_broadcast -d '${JSON.stringify({ stream: `account_${owner.accountId}`, data: JSON.stringify({ type: 'new_notification', notification: { title: 'Hello' } }) })}'`,
       'All demo users, workers, tokens and resource ids: npm run --silent demo:manifest',
       '',
     ].join('\n'),
   );
 }
 
+/** The address to print for a bind address (a wildcard bind is reachable as localhost). */
+function displayHost(bind: string): string {
+  if (bind === '0.0.0.0' || bind === '::') return 'localhost';
+  return bind.includes(':') ? `[${bind}]` : bind;
+}
+
+/** One warning line whenever the running server is not fit for real users (demo data, generated secret, open bind). */
+function warnIfDemo(config: Readonly<Config>): void {
+  const reasons: string[] = [];
+  if (config.database.seed) reasons.push('demo users and tokens are seeded (DATABASE_SEED)');
+  if (config.jwt.secretSource === 'generated') reasons.push(`the JWT secret was generated in ${path.join(dataDirFor(config.database.url), SECRET_FILE)} (set JWT_SECRET_KEY to the Rails app's)`);
+  if (config.jwt.secretSource === 'builtin') reasons.push('the built-in test JWT secret is in use');
+  if (reasons.length > 0) process.stderr.write(`WARNING: not for production: ${reasons.join('; ')}. Set NODE_ENV=production for real use.\n`);
+}
+
 async function main(): Promise<void> {
+  // Prisma's query compiler is WebAssembly; its optimized tier keeps ~35 MB of machine code resident for work that
+  // happens at connect and subscribe, not on the fan-out path. The baseline compiler is plenty (docs/performance.md).
+  v8.setFlagsFromString('--liftoff-only');
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
     running = await startServer();
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof BootCheckError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }
     throw err;
   }
+  warnIfDemo(running.config);
   await printDemoHint(running);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -64,7 +64,7 @@ export function permissionVersion(permissions: readonly string[]): string {
 function userEntry(u: { id: string; accountId: string; email: string; name: string; status: string; roles: RoleLinks; tokens: Array<{ tokenDigest: string }> }, subdomain: string | null, jwt: JwtConfig): Json {
   const { roles, permissions } = grants(u.roles);
   const extra = { account_id: u.accountId, email: u.email, permission_version: permissionVersion(permissions) };
-  const legacy = subdomain ? legacyTokenFor(subdomain) : null;
+  const legacy = subdomain ? legacyTokenFor(subdomain, jwt.secret) : null;
   const hasLegacy = legacy !== null && u.tokens.some((t) => t.tokenDigest === tokenDigest(legacy));
   return {
     id: u.id,

@@ -29,8 +29,13 @@ export function requireBroadcastKey(ctx: Context, key: string | undefined): void
     if (!isDirectLoopback(ctx)) ctx.throw(401, 'broadcast key required for non-loopback or proxied callers');
     return;
   }
+  requireBearer(ctx, key, 'invalid broadcast key');
+}
+
+/** Throw 401 unless `Authorization: Bearer <key>` carries exactly `key` (compared in constant time). */
+export function requireBearer(ctx: Context, key: string, message: string): void {
   const header = ctx.get('authorization');
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
   // Digests have equal length, so the comparison leaks neither the key nor its length.
-  if (!timingSafeEqual(digest(given), digest(key))) ctx.throw(401, 'invalid broadcast key');
+  if (!timingSafeEqual(digest(given), digest(key))) ctx.throw(401, message);
 }

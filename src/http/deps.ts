@@ -26,4 +26,16 @@ export interface HttpDeps {
   /** The internal `action_cable/<id>` stream of a user or worker. */
   internalStreamFor(kind: 'user' | 'worker', id: string): string;
   stats(): ServerStats;
+  /** Prometheus text and its content type (GET /metrics). */
+  metrics(): Promise<{ text: string; contentType: string }>;
+  /** Bearer key of GET /metrics (METRICS_KEY); open when unset. */
+  metricsKey?: string;
+  /** Whether the server should receive traffic: database reachable, pub/sub healthy, not draining (GET /ready). */
+  readiness(): Promise<Readiness>;
+}
+
+/** The answer of GET /ready. */
+export interface Readiness {
+  ready: boolean;
+  checks: { database: boolean; pubsub: boolean; draining: boolean };
 }

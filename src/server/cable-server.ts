@@ -14,6 +14,7 @@ import { Connection, type ConnectionDeps } from '../connection/connection';
 import { LiveSessions } from '../connection/live-sessions';
 import { PreparedFrame, type SessionGroup } from '../hub/hub';
 import type { Logger } from '../log/logger';
+import type { IoCounters } from '../metrics/metrics';
 import { encodeMessage, encodePing } from '../protocol/codec';
 import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth } from '../protocol/json-depth';
 import { AddressLimits, type AddressRefusal } from './address-limits';
@@ -36,6 +37,8 @@ export interface CableServerOptions {
   commandRate?: number;
   commandBurst?: number;
   edge?: Partial<EdgeLimits>;
+  /** Byte counters shared by every transport (metrics). */
+  io?: IoCounters;
 }
 
 /** Authenticates a connect request. */
@@ -152,6 +155,13 @@ export class CableServer<S = unknown> {
     return this.connections.keys();
   }
 
+  /** Open sockets by kind (`pending` until authenticated) and distinct identities, for metrics. */
+  census(): { user: number; worker: number; pending: number; identities: number } {
+    const out = { user: 0, worker: 0, pending: 0, identities: this.identityCap.size };
+    for (const conn of this.connections.keys()) out[conn.maybeIdentity?.kind ?? 'pending'] += 1;
+    return out;
+  }
+
   /** TCP connections still waiting to complete their first HTTP request. */
   get pendingHandshakes(): number {
     return this.pending.size;
@@ -176,7 +186,7 @@ export class CableServer<S = unknown> {
   }
 
   private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined, address: string): void {
-    const transport = new WsTransport(ws);
+    const transport = new WsTransport(ws, this.opts.io);
     // Until the welcome only small frames: an unauthenticated stranger cannot make the server buffer megabytes.
     transport.setFrameLimit(this.limits.preauthFrameBytes);
     const deps = { ...this.deps, identityCap: this.identityCap, liveSessions: this.liveSessions, onClosed: (c: Connection<S>) => this.connections.delete(c) };
@@ -196,6 +206,7 @@ export class CableServer<S = unknown> {
   /** One inbound frame: rate first, then binary/depth checks on the bytes, and only then text for the connection. */
   private onFrame(conn: Connection<S>, edge: Edge, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     edge.frames += 1;
+    if (this.opts.io) this.opts.io.bytesIn += byteLength(data);
     const verdict = edge.rate?.take() ?? 'accept';
     if (verdict !== 'accept') return this.overRate(conn, edge, verdict);
     if (isBinary) return conn.receiveBinary(byteLength(data));
@@ -220,13 +231,17 @@ export class CableServer<S = unknown> {
 
   private throttle(socket: Duplex, address: string, refusal: AddressRefusal): void {
     this.deps.logger.warn('upgrade refused for the client address', { code: 'CABLE_UPGRADE_THROTTLED', address, reason: refusal, open: this.addresses.openFor(address) });
+    this.deps.metrics?.problem('warn', 'CABLE_UPGRADE_THROTTLED');
     refuse(socket, 429, 'Too Many Requests', refusal === 'rate' ? 'Too many connection attempts\n' : 'Too many connections from this address\n', { 'Retry-After': '1' });
   }
 
   /** Deadlines: handshakes, authentication, frames in progress, and sockets that ignore their close. */
   private sweep(now = Date.now()): void {
     const stale = this.pending.sweep(now);
-    if (stale > 0) this.deps.logger.warn('connections without a request closed', { code: 'CABLE_HANDSHAKE_TIMEOUT', closed: stale, limitMs: this.limits.handshakeTimeoutMs });
+    if (stale > 0) {
+      this.deps.logger.warn('connections without a request closed', { code: 'CABLE_HANDSHAKE_TIMEOUT', closed: stale, limitMs: this.limits.handshakeTimeoutMs });
+      for (let i = 0; i < stale; i += 1) this.deps.metrics?.problem('warn', 'CABLE_HANDSHAKE_TIMEOUT');
+    }
     this.addresses.sweep(now);
     for (const [conn, edge] of this.connections) this.checkDeadlines(conn, edge, now);
   }

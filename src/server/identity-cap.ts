@@ -22,6 +22,11 @@ export class IdentitySockets implements IdentityCap {
     else this.counts.delete(key);
   }
 
+  /** Distinct identities holding at least one socket. */
+  get size(): number {
+    return this.counts.size;
+  }
+
   /** Sockets held by `key`. */
   countOf(key: string): number {
     return this.counts.get(key) ?? 0;

@@ -6,10 +6,11 @@ import { verifyToken } from '../../src/auth/jwt';
 import { Prisma } from '../../src/db/generated/sqlite/client';
 import { buildManifest, permissionVersion, type Manifest } from '../../src/db/manifest';
 import { RESOURCE_LISTERS } from '../../src/db/manifest-resources';
-import { MEMBER_PERMISSIONS } from '../../src/db/demo/catalog';
+import { legacyTokenFor, MEMBER_PERMISSIONS } from '../../src/db/demo/catalog';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 
 const jwt = loadConfig({ NODE_ENV: 'test' }).jwt;
+const TEST_JWT = jwt;
 const IDENTITY_MODELS = ['account', 'user', 'role', 'permission', 'rolePermission', 'userRole', 'workerRole', 'worker', 'userToken', 'jwtBlacklist'];
 
 describe('RESOURCE_LISTERS', () => {
@@ -58,7 +59,8 @@ describeProvider('buildManifest', (provider) => {
       ['viewer@acme.example', 'active', 0],
       ['inactive@acme.example', 'inactive', MEMBER_PERMISSIONS.length],
     ]);
-    expect(account('Acme').users[0]!.legacy_token).toBe('demo-legacy-token-acme-owner');
+    expect(account('Acme').users[0]!.legacy_token).toBe(legacyTokenFor('acme', TEST_JWT.secret));
+    expect(account('Acme').users[0]!.legacy_token).toMatch(/^demo-legacy-acme-[0-9a-f]{32}$/);
   });
 
   it('signs a worker token per worker that verifies as a worker token', () => {

@@ -1,5 +1,6 @@
 // The demo cast: accounts, roles with their permissions, users and workers. Data only; demo/identity.ts writes it.
 
+import { createHmac } from 'node:crypto';
 import { CHANNEL_PERMISSIONS } from '../permissions';
 
 /** A demo account. */
@@ -70,7 +71,11 @@ export const ACTIVE_ACCOUNT_WORKERS: readonly WorkerSpec[] = [
   { key: 'revoked-worker', name: 'Revoked Worker', status: 'revoked', roles: ['worker'] },
 ];
 
-/** The raw legacy opaque token of an account owner (its SHA-256 is stored in user_tokens.token_digest). */
-export function legacyTokenFor(accountKey: string): string {
-  return `demo-legacy-token-${accountKey}-owner`;
+/**
+ * The raw legacy opaque token of an account owner (its SHA-256 is stored in user_tokens.token_digest): derived from
+ * the installation's JWT secret, so it is unguessable wherever the secret is (a generated development secret is
+ * random per data directory) and the manifest can print it again.
+ */
+export function legacyTokenFor(accountKey: string, secret: string): string {
+  return `demo-legacy-${accountKey}-${createHmac('sha256', secret).update(`demo-legacy-token:${accountKey}`).digest('hex').slice(0, 32)}`;
 }

@@ -39,7 +39,7 @@ export function demoAccount(spec: AccountSpec): DemoAccount {
 }
 
 /** The account row with its users, workers and credentials. */
-export function accountRows(spec: AccountSpec): DemoRowsPart {
+export function accountRows(spec: AccountSpec, secret: string): DemoRowsPart {
   const a = demoAccount(spec);
   const active = spec.status === 'active';
   const users = active ? ACTIVE_ACCOUNT_USERS : SUSPENDED_ACCOUNT_USERS;
@@ -50,7 +50,7 @@ export function accountRows(spec: AccountSpec): DemoRowsPart {
     userRole: users.flatMap((u) => u.roles.map((r) => ({ userId: a.ids(`user:${u.key}`), roleId: roleId(r) }))),
     worker: workers.map((w, i) => workerRow(a, w, i)),
     workerRole: workers.flatMap((w) => w.roles.map((r) => ({ workerId: a.ids(`worker:${w.key}`), roleId: roleId(r) }))),
-    ...(active ? credentialRows(a) : {}),
+    ...(active ? credentialRows(a, secret) : {}),
   };
 }
 
@@ -72,10 +72,10 @@ function workerRow(a: DemoAccount, w: WorkerSpec, position: number) {
   return { id: a.ids(`worker:${w.key}`), accountId: a.id, name: `${a.name} ${w.name}`, status: w.status, isSystem: false, createdAt: seedTime(5 + position) };
 }
 
-function credentialRows(a: DemoAccount): DemoRowsPart {
+function credentialRows(a: DemoAccount, secret: string): DemoRowsPart {
   return {
     userToken: [
-      { id: a.ids('user-token:owner'), userId: a.ownerId, tokenDigest: tokenDigest(legacyTokenFor(a.key)), tokenType: 'access', name: 'Demo legacy token', expiresAt: FAR_FUTURE, createdAt: seedTime(3) },
+      { id: a.ids('user-token:owner'), userId: a.ownerId, tokenDigest: tokenDigest(legacyTokenFor(a.key, secret)), tokenType: 'access', name: 'Demo legacy token', expiresAt: FAR_FUTURE, createdAt: seedTime(3) },
     ],
     jwtBlacklist: [{ id: a.ids('jwt-blacklist:demo'), jti: `demo-revoked-jti-${a.key}`, userId: a.memberId, expiresAt: FAR_FUTURE, reason: 'demo revoked token', createdAt: seedTime(4) }],
   };
