@@ -108,6 +108,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   const isFileDb = e.DATABASE_URL.startsWith('file:');
   const secret = jwtSecret(e);
+  const jwt: JwtConfig = {
+    algorithm: e.JWT_ALGORITHM,
+    secret: '',
+    secretSource: secret.source,
+    publicKey: e.JWT_PUBLIC_KEY,
+    privateKey: e.JWT_PRIVATE_KEY,
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    iatLeewaySeconds: e.JWT_IAT_LEEWAY_SECONDS,
+  };
+  // Resolved on first use: reading the settings must not create files (a generated secret is written on first start).
+  Object.defineProperty(jwt, 'secret', { enumerable: true, get: secret.read });
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -116,16 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production'), schemaCheck: e.DATABASE_SCHEMA_CHECK },
     metricsKey: e.METRICS_KEY,
-    jwt: {
-      algorithm: e.JWT_ALGORITHM,
-      secret: secret.value,
-      secretSource: secret.source,
-      publicKey: e.JWT_PUBLIC_KEY,
-      privateKey: e.JWT_PRIVATE_KEY,
-      issuer: e.JWT_ISSUER,
-      audience: e.JWT_AUDIENCE,
-      iatLeewaySeconds: e.JWT_IAT_LEEWAY_SECONDS,
-    },
+    jwt,
     cable: {
       path: e.CABLE_PATH,
       allowedOrigins: e.ALLOWED_ORIGINS ?? DEFAULT_ALLOWED_ORIGINS,
@@ -173,8 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
  * The HS256 secret: JWT_SECRET_KEY when set; in development a random one generated on first start beside the
  * database (so nobody can mint tokens with a secret that is public in the repository); in tests the built-in one.
  */
-function jwtSecret(e: Env): { value: string; source: 'env' | 'generated' | 'builtin' } {
-  if (e.JWT_SECRET_KEY) return { value: e.JWT_SECRET_KEY, source: 'env' };
-  if (e.NODE_ENV === 'development' && e.JWT_ALGORITHM === 'HS256') return { value: generatedSecret(dataDirFor(e.DATABASE_URL)), source: 'generated' };
-  return { value: DEVELOPMENT_JWT_SECRET, source: 'builtin' };
+function jwtSecret(e: Env): { read: () => string; source: 'env' | 'generated' | 'builtin' } {
+  const key = e.JWT_SECRET_KEY;
+  if (key) return { read: () => key, source: 'env' };
+  if (e.NODE_ENV === 'development' && e.JWT_ALGORITHM === 'HS256') {
+    let value: string | undefined;
+    return { read: () => (value ??= generatedSecret(dataDirFor(e.DATABASE_URL))), source: 'generated' };
+  }
+  return { read: () => DEVELOPMENT_JWT_SECRET, source: 'builtin' };
 }

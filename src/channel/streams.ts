@@ -23,8 +23,9 @@ export class StreamSet {
     try {
       live = callback ? this.host.addStreamCallback(stream, callback) : this.host.addStream(stream, this.quotedIdentifier);
     } catch (err) {
-      // Refused before anything was attached (CABLE_MAX_STREAMS): nothing to undo; the subscription is rejected.
-      this.host.logger.warn('stream refused', { code: codeOf(err), stream });
+      // Refused before anything was attached (CABLE_MAX_STREAMS): nothing to undo. Logged once where it surfaces (the
+      // rejected subscription, or the action that awaited it), not once per stream.
+      this.host.logger.debug('stream refused', { code: codeOf(err), stream });
       live = Promise.reject(err);
       this.pending.push(live);
       live.catch(() => undefined);

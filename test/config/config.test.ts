@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config';
+import { DEVELOPMENT_JWT_SECRET } from '../../config/cable';
+import { legacyTokenFor } from '../../src/db/demo/catalog';
 
 describe('loadConfig', () => {
   it('defaults to port 3000, /cable, the embedded SQLite database and HS256', () => {
@@ -40,5 +45,43 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'file:./x.db' }).database).toMatchObject({ autoMigrate: true, seed: true });
     expect(loadConfig({ ...prod, DATABASE_URL: 'file:./x.db' }).database).toMatchObject({ autoMigrate: true, seed: false });
     expect(loadConfig({ ...prod, DATABASE_URL: 'file:./x.db', DATABASE_SEED: '1' }).database.seed).toBe(true);
+  });
+});
+
+describe('safe defaults', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cable-config-'));
+
+  it('binds 127.0.0.1 outside production unless HOST is set, and 0.0.0.0 in production', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET_KEY: 'a-production-secret-123', BROADCAST_KEY: 'a-broadcast-key-123' };
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+  });
+
+  it('generates the development secret beside the database on first use, keeps it, and never uses the built-in one', () => {
+    const dir = tmp();
+    const env = { DATABASE_URL: `file:${path.join(dir, 'db', 'cable.db')}` };
+    const config = loadConfig(env);
+    expect(config.jwt.secretSource).toBe('generated');
+    expect(fs.existsSync(path.join(dir, 'db', 'jwt-secret'))).toBe(false); // reading settings writes nothing
+    const secret = config.jwt.secret;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(secret).not.toBe(DEVELOPMENT_JWT_SECRET);
+    expect(fs.statSync(path.join(dir, 'db', 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(loadConfig(env).jwt.secret).toBe(secret);
+    expect(loadConfig({ DATABASE_URL: `file:${path.join(tmp(), 'cable.db')}` }).jwt.secret).not.toBe(secret);
+  });
+
+  it('uses JWT_SECRET_KEY when set and the built-in secret only in tests', () => {
+    expect(loadConfig({ JWT_SECRET_KEY: 'an-explicit-secret-123' }).jwt).toMatchObject({ secret: 'an-explicit-secret-123', secretSource: 'env' });
+    expect(loadConfig({ NODE_ENV: 'test' }).jwt).toMatchObject({ secret: DEVELOPMENT_JWT_SECRET, secretSource: 'builtin' });
+  });
+
+  it('derives the demo legacy tokens from the secret, so each installation has its own', () => {
+    const a = legacyTokenFor('acme', loadConfig({ DATABASE_URL: `file:${path.join(tmp(), 'a.db')}` }).jwt.secret);
+    const b = legacyTokenFor('acme', loadConfig({ DATABASE_URL: `file:${path.join(tmp(), 'b.db')}` }).jwt.secret);
+    expect(a).toMatch(/^demo-legacy-acme-[0-9a-f]{32}$/);
+    expect(a).not.toBe(b);
   });
 });

@@ -1,8 +1,9 @@
 // checkColumns: a migrated database has every declared column; a database missing a table or a column is reported.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { checkColumns, declaredColumns, SCHEMA_FILE } from '../../src/db/column-check';
+import { checkColumns, CORE_TABLES, declaredColumns, describeMissing, requiredPart, SCHEMA_FILE } from '../../src/db/column-check';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../support/db';
 
 describe('declaredColumns', () => {
@@ -39,5 +40,24 @@ describePostgres('checkColumns', () => {
     await t.db.$executeRawUnsafe('ALTER TABLE notifications DROP COLUMN dismissed_at');
     await t.db.$executeRawUnsafe('DROP TABLE cable_job_outbox');
     expect(await checkColumns(t.url)).toEqual({ missingTables: ['cable_job_outbox'], missingColumns: [{ table: 'notifications', column: 'dismissed_at' }] });
+  });
+});
+
+describe('checkColumns on SQLite', () => {
+  it('reports nothing on a migrated file, every table on an empty one, and what requiredPart keeps', async () => {
+    const t = await createTestDatabase('sqlite');
+    try {
+      expect(await checkColumns(t.url)).toEqual({ missingTables: [], missingColumns: [] });
+      await t.db.$executeRawUnsafe('ALTER TABLE notifications DROP COLUMN dismissed_at');
+      const report = await checkColumns(t.url);
+      expect(report.missingColumns).toEqual([{ table: 'notifications', column: 'dismissed_at' }]);
+      expect(requiredPart(report, 'core')).toEqual({ missingTables: [], missingColumns: [] });
+      expect(requiredPart(report, 'off')).toEqual({ missingTables: [], missingColumns: [] });
+    } finally {
+      await t.cleanup();
+    }
+    const empty = await checkColumns(`file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cable-empty-')), 'none.db')}`);
+    expect(empty.missingTables).toEqual(expect.arrayContaining([...CORE_TABLES, 'cable_job_outbox']));
+    expect(describeMissing(requiredPart(empty, 'core'))).toMatch(/missing tables: accounts, users, .*jwt_blacklists[\s\S]*DATABASE_AUTO_MIGRATE=1/);
   });
 });

@@ -25,7 +25,10 @@ export interface TestCable extends RunningServer<unknown> {
 }
 
 /** Start a test server; `env` overrides settings (PORT defaults to 0). */
-export async function startTestCable(env: Record<string, string> = {}, opts: { channels?: ChannelClass[]; pubsub?: PubSubAdapter; logger?: Logger; services?: unknown } = {}): Promise<TestCable> {
+export async function startTestCable(
+  env: Record<string, string> = {},
+  opts: { channels?: ChannelClass[]; pubsub?: PubSubAdapter; logger?: Logger; services?: unknown; databaseReachable?: () => Promise<boolean> } = {},
+): Promise<TestCable> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CABLE_BENCHMARK_CHANNEL: '1', ...env, PORT: env.PORT ?? '0', HOST: '127.0.0.1' });
   const store = new FakeIdentityStore();
   const running = await assembleServer({
@@ -35,6 +38,7 @@ export async function startTestCable(env: Record<string, string> = {}, opts: { c
     services: (opts.services ?? {}) as unknown,
     store,
     channels: opts.channels ?? TEST_CHANNELS,
+    databaseReachable: opts.databaseReachable,
   });
   const userToken: TestCable['userToken'] = (id = 'user-1', extra = {}) => {
     if (!store.users.has(id)) store.addUser({ id });
@@ -44,13 +48,13 @@ export async function startTestCable(env: Record<string, string> = {}, opts: { c
     if (!store.workers.has(id)) store.addWorker({ id });
     return signToken(config.jwt, { type: 'worker', sub: id, expiresInSeconds: 300, jti: null });
   };
-  return {
-    ...running,
+  // Object.assign keeps the running server's getters (draining) live.
+  return Object.assign(running, {
     config,
     store,
     userToken,
     workerToken,
-    urlFor: (token) => `${running.url}?token=${encodeURIComponent(token)}`,
+    urlFor: (token: string) => `${running.url}?token=${encodeURIComponent(token)}`,
     httpUrl: `http://127.0.0.1:${running.port}`,
-  };
+  });
 }
