@@ -24,7 +24,7 @@ export interface BenchOptions {
   batch: number;
   /** Before each run, wait up to this many seconds for the rest of the machine to go quiet. */
   waitIdle: number;
-  /** Our server: `app` (src/main.ts on a temporary SQLite database) or `bench` (synthetic store); default by tree. */
+  /** Our server: `app` (the compiled dist/src/main.js on a temporary SQLite database) or `bench` (synthetic store); default by tree. */
   server: 'app' | 'bench' | undefined;
   /** Runs per target and client count (alternating order); tables show the median run. */
   repeat: number;

@@ -1,4 +1,4 @@
-// Which of our servers the bench starts and with what credentials: `app` is `npm start` itself (src/main.ts on a
+// Which of our servers the bench starts and with what credentials: `app` is `npm start` itself (dist/src/main.js on a
 // temporary embedded SQLite database, migrated and seeded, tokens from `npm run demo:manifest`); `bench` is
 // bench/server-entry.ts (assembleServer with a synthetic identity store and the bench-only channels).
 

@@ -2,6 +2,7 @@
 // event-loop/memory report, read its RSS and CPU from /proc, stop it. With --nodes N, ours is N processes on one
 // Redis (PUBSUB_ADAPTER=redis, a channel prefix of its own per run); reports sum memory and take the worst loop.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -130,9 +131,11 @@ async function startOurs(nodeArgs: string[], setup: ServerSetup, cluster: NodeJS
     const child = spawnServer('bench/server-entry.ts', [], nodeArgs, { ...env, PORT: '0' });
     return { child, port: (JSON.parse(await child.nextLine(READY_PREFIX, 30_000)) as { port: number }).port };
   }
-  // `npm start` itself: src/main.ts prints no port in production, so give it a free one and poll /health.
+  // `npm start` itself (the compiled dist/src/main.js, as production runs it): it prints no port in production, so
+  // give it a free one and poll /health.
+  ensureBuilt();
   const port = await freePort();
-  const child = spawnServer('src/main.ts', [], nodeArgs, { ...env, PORT: String(port) });
+  const child = spawnServer('dist/src/main.js', [], nodeArgs, { ...env, PORT: String(port) });
   await waitForHealth(child, port, 120_000);
   return { child, port };
 }
@@ -150,12 +153,12 @@ function freePort(): Promise<number> {
 async function waitForHealth(child: ServerChild, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.child.exitCode !== null) throw new Error(`src/main.ts exited (${child.child.exitCode})\n${child.stderrTail()}`);
+    if (child.child.exitCode !== null) throw new Error(`dist/src/main.js exited (${child.child.exitCode})\n${child.stderrTail()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`src/main.ts did not answer /health within ${timeoutMs} ms\n${child.stderrTail()}`);
+  throw new Error(`dist/src/main.js did not answer /health within ${timeoutMs} ms\n${child.stderrTail()}`);
 }
 
 async function report(child: ServerChild): Promise<LoopReport & { procRss: number }> {
@@ -172,4 +175,13 @@ async function stop(child: ServerChild): Promise<void> {
   const timer = setTimeout(() => child.child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+let built = false;
+
+/** Compile to dist/ when it is missing or older than the sources (once per bench run). */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
 }

@@ -1,6 +1,7 @@
 // `npm install` / `npm ci` postinstall: generate both Prisma clients, then compile the server to dist/ (so that
-// `npm start` runs plain `node`). The compile step is skipped when TypeScript is not installed (a production image
-// built with `npm ci --omit=dev` copies dist/ from its build stage instead).
+// `npm start` runs plain `node`). The compile step is skipped without the dev dependencies (`npm ci --omit=dev`:
+// TypeScript may still be there as a peer of @prisma/client, but not the type packages it needs); a production image
+// copies dist/ from its build stage instead.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,5 +17,7 @@ function run(args) {
 
 run([path.join(ROOT, 'scripts', 'prisma-generate.mjs')]);
 const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-if (fs.existsSync(tsc)) run([tsc, '-p', path.join(ROOT, 'tsconfig.build.json')]);
-else process.stdout.write('postinstall: TypeScript is not installed, dist/ not rebuilt\n');
+const devInstalled = fs.existsSync(tsc) && fs.existsSync(path.join(ROOT, 'node_modules', '@types', 'node'));
+const omitsDev = (process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev');
+if (devInstalled && !omitsDev) run([tsc, '-p', path.join(ROOT, 'tsconfig.build.json')]);
+else process.stdout.write('postinstall: dev dependencies are not installed, dist/ not rebuilt (copy it from a build)\n');

@@ -251,12 +251,19 @@ function displayHost(bind: string): string {
 }
 
 /** One warning line whenever the running server is not fit for real users (demo data, generated secret, open bind). */
-function warnIfDemo(config: Readonly<Config>): void {
+function warnIfDemo(config: Readonly<Config>, env: NodeJS.ProcessEnv): void {
+  if (config.env === 'production') return warnProductionDefaults(env);
   const reasons: string[] = [];
   if (config.database.seed) reasons.push('demo users and tokens are seeded (DATABASE_SEED)');
   if (config.jwt.secretSource === 'generated') reasons.push(`the JWT secret was generated in ${path.join(dataDirFor(config.database.url), SECRET_FILE)} (set JWT_SECRET_KEY to the Rails app's)`);
   if (config.jwt.secretSource === 'builtin') reasons.push('the built-in test JWT secret is in use');
   if (reasons.length > 0) process.stderr.write(`WARNING: not for production: ${reasons.join('; ')}. Set NODE_ENV=production for real use.\n`);
+}
+
+/** In production, settings left at a default that refuses real traffic get one warning line each. */
+function warnProductionDefaults(env: NodeJS.ProcessEnv): void {
+  if (!env.ALLOWED_ORIGINS) process.stderr.write('WARNING: ALLOWED_ORIGINS is not set: browsers are accepted only from localhost and same-origin pages (others get 403).\n');
+  if (!env.CABLE_TRUSTED_PROXIES) process.stderr.write('WARNING: CABLE_TRUSTED_PROXIES is not set: behind a reverse proxy every client counts as the proxy\'s address for the per-address limits (CABLE_MAX_CONNECTIONS_PER_IP, CABLE_UPGRADE_RATE_PER_IP).\n');
 }
 
 async function main(): Promise<void> {
@@ -273,7 +280,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  warnIfDemo(running.config);
+  warnIfDemo(running.config, process.env);
   await printDemoHint(running);
   let stopping = false;
   const shutdown = (signal: string) => {

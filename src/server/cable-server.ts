@@ -74,6 +74,8 @@ export class CableServer<S = unknown> {
   private readonly pending: PendingHandshakes;
   private readonly identityCap: IdentitySockets;
   private nextId = 1;
+  /** Set by shutdown(): new upgrades are refused with 503 (they would be cut at the end of the drain). */
+  private draining = false;
 
   constructor(
     private readonly opts: CableServerOptions,
@@ -129,6 +131,10 @@ export class CableServer<S = unknown> {
 
   /** Take an `upgrade` event: 429 over the address limits, 403 for a disallowed origin, otherwise upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.draining) {
+      refuse(socket, 503, 'Service Unavailable', 'Server restarting\n', { 'Retry-After': '1' });
+      return;
+    }
     const address = clientAddress(req, this.proxies);
     if (!isOriginAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins)) {
       this.deps.logger.warn('origin not allowed', { origin: req.headers.origin });
@@ -174,6 +180,7 @@ export class CableServer<S = unknown> {
 
   /** Close every socket with `server_restart` and wait (bounded) for the channels' unsubscribed hooks. */
   async shutdown(): Promise<void> {
+    this.draining = true;
     clearInterval(this.pingTimer);
     this.liveSessions.stop();
     for (const conn of this.connections.keys()) conn.disconnect('server_restart', true);

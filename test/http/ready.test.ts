@@ -37,7 +37,7 @@ describe('GET /ready', () => {
     }
   });
 
-  it('answers 503 with draining:true while a graceful stop waits for its sockets', async () => {
+  it('answers 503 with draining:true while a graceful stop waits for its sockets, and refuses new upgrades with 503', async () => {
     const cable = await startTestCable({ CABLE_SHUTDOWN_TIMEOUT_MS: '1500' });
     // A peer that never completes the closing handshake keeps the drain going for CABLE_SHUTDOWN_TIMEOUT_MS.
     const stubborn = await rawUpgrade(cable.port, `/cable?token=${encodeURIComponent(cable.userToken())}`);
@@ -46,6 +46,10 @@ describe('GET /ready', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(cable.draining).toBe(true);
     expect(await get(`${cable.httpUrl}/ready`)).toMatchObject({ status: 503, body: { checks: { draining: true } } });
+    // A socket accepted now would only be cut at the end of the drain: the client is told to come back instead.
+    const late = await rawUpgrade(cable.port, `/cable?token=${encodeURIComponent(cable.userToken('late'))}`);
+    expect(late.status).toBe(503);
+    expect(late.head).toMatch(/\r\nRetry-After: 1\r\n/);
     await stopping;
     stubborn.socket.destroy();
   });

@@ -117,7 +117,7 @@ describe('node dist/src/main.js', () => {
 });
 
 describe('npm start', () => {
-  it('passes SIGTERM on to the server (as docker stop does to CMD npm start): server_restart, exit 0, nothing left running', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('passes %s on to the server (as docker stop does to CMD npm start): server_restart, exit 0, nothing left running', async (signal) => {
     const port = await freePort();
     const db = tmpDb();
     const p = npmStart({ PORT: String(port), DATABASE_URL: `file:${db}` });
@@ -125,7 +125,7 @@ describe('npm start', () => {
       const [, url] = await waitForOutput(p.output, DEMO_URL);
       const c = await openRaw(url as string);
       expect(await c.next()).toEqual({ type: 'welcome' });
-      p.child.kill('SIGTERM');
+      p.child.kill(signal);
       expect(await c.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
       expect((await c.closed).code).toBe(1001);
       expect(await p.exited).toBe(0);
