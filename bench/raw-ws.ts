@@ -4,6 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { frameBounds, readFrame } from './ws-frame';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const SHARED_READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
@@ -110,24 +111,12 @@ export class RawWs {
 
   /** Dispatch every complete frame in `data`; returns the offset of the first incomplete one. */
   private parseFrames(data: Buffer): number {
+    const frame = frameBounds();
     let at = 0;
-    while (data.length - at >= 2) {
-      const opcode = (data[at] as number) & 0x0f;
-      let len = (data[at + 1] as number) & 0x7f;
-      let start = at + 2;
-      if (len === 126) {
-        if (data.length - at < 4) break;
-        len = data.readUInt16BE(at + 2);
-        start += 2;
-      } else if (len === 127) {
-        if (data.length - at < 10) break;
-        len = Number(data.readBigUInt64BE(at + 2));
-        start += 8;
-      }
-      if (data.length < start + len) break;
-      if (opcode === 0x1) this.opts.onText(data.subarray(start, start + len), this);
-      else if (opcode === 0x8) this.socket.end();
-      at = start + len;
+    while (readFrame(data, at, frame)) {
+      if (frame.opcode === 0x1) this.opts.onText(data.subarray(frame.start, frame.end), this);
+      else if (frame.opcode === 0x8) this.socket.end();
+      at = frame.end;
     }
     return at;
   }

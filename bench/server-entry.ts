@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const running = await assembleServer({
     config,
     logger,
-    pubsub: await createPubSub({ ...config.pubsub, history: config.history }, logger),
+    pubsub: await createPubSub(config.pubsub, logger),
     services: {},
     store: new BenchIdentityStore(),
     channels: [...channels, ...BENCH_CHANNELS],

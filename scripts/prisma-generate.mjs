@@ -1,10 +1,15 @@
 // Prisma code generation and migration authoring, offline: derives the PostgreSQL schema from the one source
 // schema (prisma/schema.prisma), generates a client per provider into src/db/generated/<provider>, and writes
-// migrations with `prisma migrate diff` between committed schema snapshots (no database, no engine download).
+// migrations with `prisma migrate diff` from the provider's one schema snapshot (no database, no engine download).
 //
 //   node scripts/prisma-generate.mjs                     derive + generate both clients (postinstall, db:generate)
 //   node scripts/prisma-generate.mjs --migration <name>  also write prisma/migrations/<provider>/<ts>_<name>/
 //   node scripts/prisma-generate.mjs --check             fail when the schema has changes without a migration
+//
+// Each provider keeps exactly one snapshot, prisma/migrations/<provider>/<newest migration>/schema.prisma: the
+// schema state after its newest migration. `--migration` diffs against it and moves it, updated, into the new
+// folder; `--check` diffs against it. (Prisma 6.19's js schema engine cannot replay migrations into a shadow
+// database through the driver adapters, so `migrate diff --from-migrations` is no alternative offline.)
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +23,8 @@ const PG_SCHEMA = path.join(ROOT, 'prisma', 'generated', 'postgresql.prisma');
 const MIGRATIONS = path.join(ROOT, 'prisma', 'migrations');
 const PRISMA_CLI = path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js');
 const PROVIDERS = ['sqlite', 'postgresql'];
+/** The file name of a provider's one schema snapshot, inside its newest migration folder. */
+const SNAPSHOT = 'schema.prisma';
 
 // The CLI's adapter (prisma.config.ts) may open a SQLite file while diffing: give it a scratch file, not ./data.
 const SCRATCH_DB = path.join(os.tmpdir(), `prisma-cli-${process.pid}.db`);
@@ -130,11 +137,16 @@ function migrationDirs(provider) {
   return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
 }
 
-/** The schema snapshot stored with the newest migration of a provider, or null. */
+/** The one schema snapshot of a provider (in the newest migration folder that holds one), or null. */
 function latestSnapshot(provider) {
-  const dirs = migrationDirs(provider);
-  const last = dirs[dirs.length - 1];
-  return last ? path.join(last, 'schema.prisma') : null;
+  const dir = migrationDirs(provider).findLast((d) => fs.existsSync(path.join(d, SNAPSHOT)));
+  return dir ? path.join(dir, SNAPSHOT) : null;
+}
+
+/** Make `dir` hold the provider's one snapshot (the current schema) and drop every older one. */
+function moveSnapshot(provider, dir) {
+  fs.copyFileSync(schemaFile(provider), path.join(dir, SNAPSHOT));
+  for (const other of migrationDirs(provider)) if (other !== dir) fs.rmSync(path.join(other, SNAPSHOT), { force: true });
 }
 
 /** SQL that takes the newest snapshot to the current schema (empty when nothing changed). */
@@ -178,7 +190,7 @@ async function writeMigration(name) {
     const dir = path.join(MIGRATIONS, provider, `${stamp}_${name}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'migration.sql'), sql);
-    fs.copyFileSync(schemaFile(provider), path.join(dir, 'schema.prisma'));
+    moveSnapshot(provider, dir);
     process.stderr.write(`${provider}: wrote ${path.relative(ROOT, dir)}/migration.sql\n`);
   }
 }

@@ -17,8 +17,7 @@ import type { IdentityStore } from './auth/store';
 import type { Db } from './db/prisma';
 import { createHttpApp } from './http/app';
 import { Hub } from './hub/hub';
-import { LocalHistory } from './broker/local-history';
-import { MemorySessionStore } from './connection/sessions';
+import { createBroker, type Broker } from './broker/index';
 import { RevocationMonitor } from './connection/revocation';
 import { createLogger, type Logger } from './log/logger';
 import { encodeMessage } from './protocol/codec';
@@ -48,6 +47,8 @@ export interface AssembleOptions<S> {
   services: S;
   store: IdentityStore;
   channels: readonly ChannelClass[];
+  /** Positions, history and sessions on top of `pubsub`; by default createBroker decides from the configuration. */
+  broker?: Broker;
   onStop?: () => Promise<void>;
   /** Whether the database answers (GET /ready); absent: the server has none to check. */
   databaseReachable?: () => Promise<boolean>;
@@ -63,7 +64,8 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const { config, logger: log } = o;
   let draining = false;
   // A single memory node positions and remembers messages itself; shared backends bring their own history.
-  const pubsub: PubSubAdapter = o.config.history.limit > 0 && o.pubsub.name === 'memory' && !o.pubsub.history ? new LocalHistory(o.pubsub, o.config.history) : o.pubsub;
+  const broker = o.broker ?? createBroker(o.pubsub, config.history, log);
+  const pubsub = broker.pubsub;
   // The hub reports into the metrics, and the metrics read the hub and the cable server at scrape time.
   let cable: CableServer<S> | undefined;
   const metrics: CableMetrics = new CableMetrics({
@@ -87,7 +89,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
         maxSubscriptions: config.cable.maxSubscriptions, maxIdentifierBytes: config.cable.maxIdentifierBytes, maxPendingCommands: config.cable.maxPendingCommands,
         maxStreams: config.cable.maxStreams, maxJsonDepth: config.cable.maxJsonDepth,
       },
-      sessions: pubsub.sessions ?? new MemorySessionStore(), sessionTtlSeconds: config.history.sessionTtlSeconds,
+      history: broker.history, sessions: broker.sessions, sharedSessions: broker.sharedSessions, sessionTtlSeconds: config.history.sessionTtlSeconds,
       tokenExpiry: config.tokenExpiry,
     },
     (req) => auth.authenticate(req),
@@ -160,7 +162,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   await verifySchema(config);
   const db = await createPrisma(config.database.url);
   if (config.database.seed) await seedDemo(db, config.jwt.secret);
-  const pubsub = await createPubSub({ ...config.pubsub, history: config.history }, log);
+  const pubsub = await createPubSub(config.pubsub, log);
   let metrics: CableMetrics | undefined;
   const broadcaster: Broadcaster = {
     gidApp: config.cable.globalIdApp,

@@ -3,18 +3,16 @@
 // so a restart tells clients their positions are gone) and is kept within size and age limits.
 
 import { randomBytes } from 'node:crypto';
-import type { AdapterStatus, HistoryEntry, HistoryQuery, HistoryReader, MessageHandler, PubSubAdapter } from '../pubsub/adapter';
+import type { AdapterStatus, MessageHandler, PubSubAdapter } from '../pubsub/adapter';
+import { SubscriberMap } from '../pubsub/subscriber-map';
+import { silentLogger, type Logger } from '../log/logger';
+import type { HistoryEntry, HistoryLimits, HistoryQuery, HistoryReader } from './broker';
 
-/** Limits of the per-stream history. */
-export interface HistoryLimits {
-  limit: number;
-  ttlSeconds: number;
-}
+export type { HistoryLimits } from './broker';
 
 interface StreamLog {
   offset: number;
   entries: HistoryEntry[];
-  handlers: Set<MessageHandler>;
   upstream: MessageHandler;
   linger?: NodeJS.Timeout;
 }
@@ -22,10 +20,15 @@ interface StreamLog {
 /** A PubSubAdapter wrapper that positions and remembers every message it delivers. */
 export class LocalHistory implements PubSubAdapter, HistoryReader {
   readonly epoch = randomBytes(3).toString('base64url');
-  readonly history: HistoryReader = this;
   private readonly logs = new Map<string, StreamLog>();
+  private readonly handlers = new SubscriberMap();
 
-  constructor(private readonly inner: PubSubAdapter, private readonly limits: HistoryLimits, private readonly now: () => number = () => Date.now() / 1000) {}
+  constructor(
+    private readonly inner: PubSubAdapter,
+    private readonly limits: HistoryLimits,
+    private readonly now: () => number = () => Date.now() / 1000,
+    private readonly logger: Logger = silentLogger,
+  ) {}
 
   get name(): string {
     return this.inner.name;
@@ -36,34 +39,24 @@ export class LocalHistory implements PubSubAdapter, HistoryReader {
   }
 
   async subscribe(stream: string, handler: MessageHandler): Promise<void> {
-    let log = this.logs.get(stream);
-    if (!log) {
-      const created: StreamLog = { offset: 0, entries: [], handlers: new Set(), upstream: (p) => this.record(created, p) };
-      this.logs.set(stream, (log = created));
-      log.handlers.add(handler);
-      await this.inner.subscribe(stream, created.upstream);
+    this.handlers.add(stream, handler);
+    const log = this.logs.get(stream);
+    if (log) {
+      if (log.linger) clearTimeout(log.linger);
+      log.linger = undefined;
       return;
     }
-    if (log.linger) clearTimeout(log.linger);
-    log.linger = undefined;
-    log.handlers.add(handler);
+    const created: StreamLog = { offset: 0, entries: [], upstream: (p) => this.record(stream, created, p) };
+    this.logs.set(stream, created);
+    await this.inner.subscribe(stream, created.upstream);
   }
 
   async unsubscribe(stream: string, handler: MessageHandler): Promise<void> {
     const log = this.logs.get(stream);
-    if (!log) return;
-    log.handlers.delete(handler);
-    if (log.handlers.size > 0 || log.linger) return;
+    if (!log || !this.handlers.remove(stream, handler) || log.linger) return;
     // Keep recording for the history TTL: a client that lost its connection must find what it missed.
     log.linger = setTimeout(() => void this.release(stream, log), this.limits.ttlSeconds * 1000);
     log.linger.unref();
-  }
-
-  private async release(stream: string, log: StreamLog): Promise<void> {
-    log.linger = undefined;
-    if (log.handlers.size > 0 || this.logs.get(stream) !== log) return;
-    this.logs.delete(stream);
-    await this.inner.unsubscribe(stream, log.upstream).catch(() => undefined);
   }
 
   async read(stream: string, query: HistoryQuery): Promise<HistoryEntry[] | null> {
@@ -87,17 +80,25 @@ export class LocalHistory implements PubSubAdapter, HistoryReader {
   shutdown(): Promise<void> {
     for (const log of this.logs.values()) if (log.linger) clearTimeout(log.linger);
     this.logs.clear();
+    this.handlers.clear();
     return this.inner.shutdown();
   }
 
-  private record(log: StreamLog, payload: string): void {
+  private async release(stream: string, log: StreamLog): Promise<void> {
+    log.linger = undefined;
+    if (this.handlers.has(stream) || this.logs.get(stream) !== log) return;
+    this.logs.delete(stream);
+    await this.inner.unsubscribe(stream, log.upstream).catch(() => undefined);
+  }
+
+  private record(stream: string, log: StreamLog, payload: string): void {
     log.offset += 1;
     const position = { offset: log.offset, epoch: this.epoch };
     if (this.limits.limit > 0) {
       log.entries.push({ payload, offset: log.offset, epoch: this.epoch, time: this.now() });
       if (log.entries.length > this.limits.limit) log.entries.splice(0, log.entries.length - this.limits.limit);
     }
-    for (const h of log.handlers) h(payload, position);
+    this.handlers.deliver(stream, payload, (err) => this.logger.error('pubsub handler failed', { stream, err }), position);
   }
 
   private prune(log: StreamLog): void {

@@ -1,8 +1,22 @@
-// ChannelHost: everything a channel instance may touch, provided by its connection. Channels never see the
-// socket, the hub or the registry directly.
+// ChannelHost: everything a channel instance may touch, provided by its subscription. Channels never see the
+// socket, the hub or the registry directly: frames go through `transmitFrame`, streams through a narrow handle.
 
 import type { Logger } from '../log/logger';
 import type { StreamCallback } from '../hub/hub';
+
+/** Where a stream's broadcasts go: a subscription (its quoted identifier) or a decoded-message callback. */
+export type StreamTarget = string | StreamCallback;
+
+/** Attaching and detaching one subscription's streams. */
+export interface StreamHandle {
+  /**
+   * Route broadcasts of `stream` to `target`; resolves once live in pub/sub. Throws synchronously (nothing attached)
+   * when the connection already holds its maximum of streams.
+   */
+  attach(stream: string, target: StreamTarget): Promise<void>;
+  /** Stop routing `stream` to `target`. */
+  detach(stream: string, target: StreamTarget): void;
+}
 
 /** The connection-side services a channel uses. `I` is the identity type, `S` the application services. */
 export interface ChannelHost<I = unknown, S = unknown> {
@@ -14,19 +28,10 @@ export interface ChannelHost<I = unknown, S = unknown> {
   readonly logger: Logger;
   /** GlobalID application name used for `streamFor` names. */
   readonly gidApp: string;
-  /** Write a finished frame to this connection's socket. */
+  /** The subscription's streams. */
+  readonly streams: StreamHandle;
+  /** Write a finished frame to this subscription's client. */
   transmitFrame(text: string): void;
-  /**
-   * Route broadcasts of `stream` to this connection under `quotedIdentifier`; resolves once live. Throws
-   * synchronously (nothing attached) when the connection already holds its maximum of streams.
-   */
-  addStream(stream: string, quotedIdentifier: string): Promise<void>;
-  /** Stop routing `stream` under `quotedIdentifier`. */
-  removeStream(stream: string, quotedIdentifier: string): void;
-  /** Subscribe a decoded-message callback to `stream`; resolves once live. Throws like addStream when over the cap. */
-  addStreamCallback(stream: string, callback: StreamCallback): Promise<void>;
-  /** Remove a callback added with addStreamCallback. */
-  removeStreamCallback(stream: string, callback: StreamCallback): void;
   /** Publish `message` (encoded once) to `stream` through pub/sub. */
   broadcast(stream: string, message: unknown): Promise<void>;
 }

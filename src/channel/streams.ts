@@ -21,7 +21,7 @@ export class StreamSet {
     if (callback ? this.callbacks.has(stream) : this.streams.has(stream)) return Promise.resolve();
     let live: Promise<void>;
     try {
-      live = callback ? this.host.addStreamCallback(stream, callback) : this.host.addStream(stream, this.quotedIdentifier);
+      live = this.host.streams.attach(stream, callback ?? this.quotedIdentifier);
     } catch (err) {
       // Refused before anything was attached (CABLE_MAX_STREAMS): nothing to undo. Logged once where it surfaces (the
       // rejected subscription, or the action that awaited it), not once per stream.
@@ -43,11 +43,11 @@ export class StreamSet {
 
   /** Stop routing `stream`. */
   remove(stream: string): void {
-    if (this.streams.delete(stream)) this.host.removeStream(stream, this.quotedIdentifier);
+    if (this.streams.delete(stream)) this.host.streams.detach(stream, this.quotedIdentifier);
     const cb = this.callbacks.get(stream);
     if (cb) {
       this.callbacks.delete(stream);
-      this.host.removeStreamCallback(stream, cb);
+      this.host.streams.detach(stream, cb);
     }
   }
 

@@ -5,7 +5,7 @@
 
 import { encodeDataWithPosition, encodeSubscriptionFrame, normalizePayload, quoteIdentifier } from '../protocol/codec';
 import type { HistoryRequest, StreamPosition } from '../protocol/messages';
-import type { HistoryEntry, HistoryQuery, HistoryReader } from '../pubsub/adapter';
+import type { HistoryEntry, HistoryQuery, HistoryReader } from '../broker/broker';
 
 /** Replay the history of `streams` for `identifier`, writing frames with `send`; returns the client's positions. */
 export async function replayHistory(

@@ -7,13 +7,9 @@
 
 import type { MessageHandler, MessagePosition, PubSubAdapter } from '../pubsub/adapter';
 import type { Logger } from '../log/logger';
-import { dataFramePrefix, normalizePayload, railsJson } from '../protocol/codec';
+import { dataFrame, dataFramePrefix, normalizePayload, positionTail, PreparedFrame, type DataFramePrefix } from '../protocol/codec';
 
-/** A frame built once and written to many sockets; transports may cache their wire encoding in `wire`. */
-export class PreparedFrame {
-  wire: unknown = undefined;
-  constructor(readonly text: string) {}
-}
+export { PreparedFrame } from '../protocol/codec';
 
 /** What the hub needs from a connection: a way to write a prepared frame, and its protocol flavour. */
 export interface HubSession {
@@ -26,7 +22,7 @@ export interface HubSession {
 export type StreamCallback = (message: unknown) => void;
 
 interface IdentifierEntry {
-  readonly prefix: string;
+  readonly prefix: DataFramePrefix;
   readonly sessions: Set<HubSession>;
   readonly extSessions: Set<HubSession>;
 }
@@ -184,11 +180,12 @@ export class Hub {
       this.logger.warn('dropped non-JSON broadcast payload', { code: 'CABLE_MALFORMED_COMMAND', stream });
       return;
     }
-    const suffix = position ? positionSuffix(stream, position) : '}';
+    // Built once per broadcast: ext subscribers of unpositioned messages (a Rails PUBLISH) get the plain frame.
+    const tail = position ? positionTail(stream, position) : undefined;
     const batches: Batch[] = [];
     for (const ids of entry.ids.values()) {
-      if (ids.sessions.size > 0) batches.push({ frame: new PreparedFrame(ids.prefix + payload + '}'), members: ids.sessions, at: 0 });
-      if (ids.extSessions.size > 0) batches.push({ frame: new PreparedFrame(ids.prefix + payload + suffix), members: ids.extSessions, at: 0 });
+      if (ids.sessions.size > 0) batches.push({ frame: dataFrame(ids.prefix, payload, stream), members: ids.sessions, at: 0 });
+      if (ids.extSessions.size > 0) batches.push({ frame: dataFrame(ids.prefix, payload, stream, tail), members: ids.extSessions, at: 0 });
     }
     const after = entry.callbacks.size > 0 ? () => this.runCallbacks(stream, entry, payload) : undefined;
     this.options.onBroadcast?.();
@@ -270,9 +267,4 @@ export class Hub {
       }
     }
   }
-}
-
-/** `,"stream_id":…,"epoch":…,"offset":…}` — the ext-protocol tail of a positioned data frame. */
-function positionSuffix(stream: string, position: MessagePosition): string {
-  return `,"stream_id":${railsJson(stream)},"epoch":${railsJson(position.epoch)},"offset":${position.offset}}`;
 }

@@ -131,9 +131,52 @@ export function encodeSubscriptionFrame(
   return `{"identifier":${quotedIdentifier},"type":"${type}"}`;
 }
 
-/** Frame prefix `{"identifier":…,"message":` — a data frame is prefix + messageJson + `}`. */
-export function dataFramePrefix(quotedIdentifier: string): string {
-  return `{"identifier":${quotedIdentifier},"message":`;
+/** A frame built once and written to many sockets, carrying what it is about as data; transports cache their wire encoding in `wire`. */
+export class PreparedFrame {
+  wire: unknown = undefined;
+  constructor(
+    readonly text: string,
+    /** The quoted identifier of a data frame. */
+    readonly identifier?: string,
+    /** The stream a data frame was broadcast on. */
+    readonly stream?: string,
+    /** The ext-protocol position of a data frame. */
+    readonly position?: StreamPosition,
+  ) {}
+}
+
+/** The start of every data frame of one subscription, built once per identifier: `{"identifier":…,"message":`. */
+export interface DataFramePrefix {
+  readonly identifier: string;
+  readonly text: string;
+}
+
+/** The prefix of `quotedIdentifier`'s data frames. */
+export function dataFramePrefix(quotedIdentifier: string): DataFramePrefix {
+  return { identifier: quotedIdentifier, text: `{"identifier":${quotedIdentifier},"message":` };
+}
+
+/** The ext-protocol tail of a positioned data frame, built once per broadcast: `,"stream_id":…,"epoch":…,"offset":…}`. */
+export interface PositionTail {
+  readonly position: StreamPosition;
+  readonly text: string;
+}
+
+/** The tail carrying `stream`'s position. */
+export function positionTail(stream: string, position: StreamPosition): PositionTail {
+  return { position, text: `,"stream_id":${railsJson(stream)},"epoch":${railsJson(position.epoch)},"offset":${position.offset}}` };
+}
+
+/** `{"identifier":…,"message":<payload>}` for one identifier, shared by its subscribers; positioned when `tail` is given. */
+export function dataFrame(prefix: DataFramePrefix, payload: string, stream: string, tail?: PositionTail): PreparedFrame {
+  return tail
+    ? new PreparedFrame(prefix.text + payload + tail.text, prefix.identifier, stream, tail.position)
+    : new PreparedFrame(`${prefix.text}${payload}}`, prefix.identifier, stream);
+}
+
+/** The server-wide ping, built once per tick. */
+export function pingFrame(unixSeconds: number): PreparedFrame {
+  return new PreparedFrame(encodePing(unixSeconds));
 }
 
 /** `{"identifier":…,"message":<messageJson>}` (no `type` key, as Rails). */

@@ -13,8 +13,6 @@ export interface PubSubConfig {
   channelPrefix: string;
   solidCableUrl?: string;
   solidCablePollMs: number;
-  /** Reliable-stream history bounds; with `limit > 0` the redis backend keeps history and sessions in Redis. */
-  history?: { limit: number; ttlSeconds: number };
 }
 
 /** Create the configured adapter; redis and solid_cable connect before this resolves (or start unhealthy and retry). */
@@ -32,10 +30,8 @@ export async function createPubSub(config: PubSubConfig, logger: Logger = silent
 
 async function createRedis(config: PubSubConfig, logger: Logger): Promise<PubSubAdapter> {
   if (!config.redisUrl) throw new Error('PUBSUB_ADAPTER=redis needs REDIS_URL');
-  const { createRedisAdapter, createRedisBroker } = await import('./redis');
-  const options = { url: config.redisUrl, channelPrefix: config.channelPrefix, logger };
-  if (config.history && config.history.limit > 0) return createRedisBroker({ ...options, history: config.history });
-  return createRedisAdapter(options);
+  const { createRedisAdapter } = await import('./redis');
+  return createRedisAdapter({ url: config.redisUrl, channelPrefix: config.channelPrefix, logger });
 }
 
 async function createSolidCable(config: PubSubConfig, logger: Logger): Promise<PubSubAdapter> {

@@ -6,7 +6,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { AdapterStatus, MessageHandler, PubSubAdapter } from './adapter';
 import { SubscriberMap } from './subscriber-map';
-import { RedisHistory, type RedisHistoryLimits } from './redis-history';
 import { BroadcastFailedError, PubSubUnavailableError, errorText } from '../errors';
 import type { Logger } from '../log/logger';
 import { silentLogger } from '../log/logger';
@@ -39,12 +38,18 @@ export function reconnectDelay(attempt: number, maxMs = 5000): number {
   return Math.min(100 * 2 ** Math.min(attempt - 1, 16), maxMs);
 }
 
+/** Whether `pubsub` is the Redis adapter (a broker can keep history on its connections). */
+export function isRedisAdapter(pubsub: PubSubAdapter): pubsub is RedisAdapter {
+  return pubsub instanceof RedisAdapter;
+}
+
 /** Pub/sub over Redis; see the file header for the wire format and outage behaviour. */
 export class RedisAdapter implements PubSubAdapter {
   readonly name = 'redis';
   private readonly map = new SubscriberMap();
   private readonly live = new Map<string, Promise<void>>();
-  private readonly prefix: string;
+  /** Rails `channel_prefix` (empty: bare stream names). */
+  readonly prefix: string;
   private readonly logger: Logger;
   private resubscribing: Promise<void> = Promise.resolve();
   /** down: no connection · resubscribing: connected, bulk SUBSCRIBE in flight · live: every stream acknowledged. */
@@ -213,17 +218,6 @@ export async function createRedisAdapter(options: RedisAdapterOptions): Promise<
   const adapter = new RedisAdapter(await newClient(options), await newClient(options), options);
   await adapter.start(options.connectTimeoutMs);
   return adapter;
-}
-
-/**
- * Create a RedisAdapter with reliable-stream history and shared sessions (ext protocol across nodes) on the same two
- * connections: history commands run on the publisher, and the positions channel joins the first SUBSCRIBE.
- */
-export async function createRedisBroker(options: RedisAdapterOptions & { history: RedisHistoryLimits }): Promise<RedisHistory> {
-  const adapter = new RedisAdapter(await newClient(options), await newClient(options), options);
-  const broker = new RedisHistory(adapter, adapter.publisher, options.channelPrefix ?? '', options.history, options.logger);
-  await adapter.start(options.connectTimeoutMs);
-  return broker;
 }
 
 /** Publishes JSON to plain (unprefixed) Redis channels such as `training_session_events`. */

@@ -1,7 +1,7 @@
 // stream → handlers bookkeeping shared by every adapter (cf. Rails SubscriberMap): reports the first
 // subscriber and the last unsubscriber of a stream so the backend subscribes upstream exactly once.
 
-import type { MessageHandler } from './adapter';
+import type { MessageHandler, MessagePosition } from './adapter';
 
 /** Tracks handlers per stream and delivers payloads to them. */
 export class SubscriberMap {
@@ -26,17 +26,22 @@ export class SubscriberMap {
     return true;
   }
 
-  /** Deliver one payload to every handler of the stream; a throwing handler does not stop the others. */
-  deliver(stream: string, payload: string, onError?: (err: unknown) => void): void {
+  /** Deliver one payload (with its position, if any) to every handler of the stream; a throwing handler stops no other. */
+  deliver(stream: string, payload: string, onError?: (err: unknown) => void, position?: MessagePosition): void {
     const set = this.streams.get(stream);
     if (!set) return;
     for (const handler of set) {
       try {
-        handler(payload);
+        handler(payload, position);
       } catch (err) {
         onError?.(err);
       }
     }
+  }
+
+  /** Handlers of the stream (for brokers that track them beside an upstream subscription). */
+  count(stream: string): number {
+    return this.streams.get(stream)?.size ?? 0;
   }
 
   /** Whether the stream has handlers. */

@@ -12,10 +12,10 @@ import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
 import { LiveSessions } from '../connection/live-sessions';
-import { PreparedFrame, type SessionGroup } from '../hub/hub';
+import type { SessionGroup } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import type { IoCounters } from '../metrics/metrics';
-import { encodeMessage, encodePing } from '../protocol/codec';
+import { encodeMessage, pingFrame } from '../protocol/codec';
 import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth } from '../protocol/json-depth';
 import { AddressLimits, type AddressRefusal } from './address-limits';
 import { clientAddress, TrustedProxies } from './client-address';
@@ -102,8 +102,8 @@ export class CableServer<S = unknown> {
     this.sweepTimer = setInterval(() => this.sweep(), sweepInterval(this.limits));
     this.sweepTimer.unref();
     this.liveSessions = new LiveSessions(deps.hub, deps.pubsub, deps.logger);
-    // Restore notices matter only when sessions can move between processes (the pub/sub shares the session store).
-    if (deps.pubsub.sessions) this.liveSessions.start();
+    // Restore notices matter only when sessions can move between processes (the broker shares the session store).
+    if (deps.sharedSessions) this.liveSessions.start();
   }
 
   /** Serve `server`'s upgrades (404 off the cable path) and bound how long its connections may take to send a request. */
@@ -279,7 +279,7 @@ export class CableServer<S = unknown> {
   }
 
   private beat(): void {
-    const frame = new PreparedFrame(encodePing(Date.now() / 1000));
+    const frame = pingFrame(Date.now() / 1000);
     // Through the hub: at 10k sockets one synchronous loop of pings would stall the event loop for ~100 ms.
     this.deps.hub.sendToEach(frame, this.everyone);
   }

@@ -97,9 +97,9 @@ export async function connectClient<S>(server: HarnessServer<S>, identity: Ident
   };
 }
 
-/** Wait until the connection's command chain is idle (every queued command processed). */
+/** Wait until the connection's command queue is idle (every queued command processed, hub slices written). */
 export async function settle<S>(connection: Connection<S>): Promise<void> {
-  await (connection as unknown as { chain: Promise<void> }).chain;
+  await connection.idle();
   await new Promise((r) => setImmediate(r));
-  await (connection as unknown as { chain: Promise<void> }).chain;
+  await connection.idle();
 }

@@ -2,13 +2,13 @@
 // frames its replay already covered are dropped, including late ones the hub writes after the replay.
 
 import { CatchUp } from '../../src/connection/catch-up';
-import { PreparedFrame } from '../../src/hub/hub';
-import { encodeData, encodeDataWithPosition, quoteIdentifier } from '../../src/protocol/codec';
+import { dataFrame, dataFramePrefix, PreparedFrame, positionTail, quoteIdentifier } from '../../src/protocol/codec';
 
 const ID = '{"channel":"ChatChannel","room":"x"}';
 const OTHER = '{"channel":"ChatChannel","room":"y"}';
+// The payload carries decoy position keys: the frame's position is data, never read back from its text.
 const frame = (offset: number, id = ID, stream = 'chat_x', epoch = 'e1') =>
-  new PreparedFrame(encodeDataWithPosition(quoteIdentifier(id), `{"n":${offset},"stream_id":"decoy","offset":999}`, stream, epoch, offset));
+  dataFrame(dataFramePrefix(quoteIdentifier(id)), `{"n":${offset},"stream_id":"decoy","offset":999}`, stream, positionTail(stream, { epoch, offset }));
 
 function setup() {
   const written: number[] = [];
@@ -53,7 +53,7 @@ describe('CatchUp', () => {
     const { written, catchUp, offer } = setup();
     catchUp.hold(ID);
     offer(frame(3, ID, 'chat_x', 'e2'));
-    const plain = new PreparedFrame(encodeData(quoteIdentifier(ID), '{"n":0}'));
+    const plain = dataFrame(dataFramePrefix(quoteIdentifier(ID)), '{"n":0}', 'chat_x');
     expect(catchUp.offer(plain)).toBe(true);
     catchUp.release(ID, new Map([['chat_x', { epoch: 'e1', offset: 9 }]]));
     expect(written).toEqual([3, 0]);

@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { createCable } from '@anycable/core';
 import { LocalHistory } from '../../src/broker/local-history';
 import { MemoryAdapter } from '../../src/pubsub/memory';
-import type { PubSubAdapter } from '../../src/pubsub/adapter';
+import type { Broker, HistoryReader } from '../../src/broker/broker';
+import { MemorySessionStore } from '../../src/broker/sessions';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { inboxOf } from '../support/clients';
@@ -201,22 +202,15 @@ describe.each([
 });
 
 /** In-memory history whose reads take `delayMs`, as they do over Redis: broadcasts land while a replay is read. */
-function slowHistory(delayMs: number): PubSubAdapter {
+function slowHistory(delayMs: number): Broker {
   const local = new LocalHistory(new MemoryAdapter(), { limit: 1000, ttlSeconds: 300 });
-  return {
-    name: 'memory-slow-history',
-    broadcast: (stream, payload) => local.broadcast(stream, payload),
-    subscribe: (stream, handler) => local.subscribe(stream, handler),
-    unsubscribe: (stream, handler) => local.unsubscribe(stream, handler),
-    status: () => local.status(),
-    shutdown: () => local.shutdown(),
-    history: {
-      read: async (stream, query) => {
-        await new Promise((r) => setTimeout(r, delayMs));
-        return local.read(stream, query);
-      },
+  const history: HistoryReader = {
+    read: async (stream, query) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      return local.read(stream, query);
     },
   };
+  return { pubsub: local, history, sessions: new MemorySessionStore(), sharedSessions: false };
 }
 
 /** Broadcast {n} for n = from, from+1, … every few ms until `until()` holds (then ~200 ms more); returns the last n. */
@@ -238,7 +232,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe('catch-up while broadcasts keep coming (history reads take time)', () => {
   let slow: TestCable;
   beforeAll(async () => {
-    slow = await startTestCable({}, { pubsub: slowHistory(60) });
+    slow = await startTestCable({}, { broker: slowHistory(60) });
   });
   afterAll(async () => {
     await slow.stop();

@@ -19,7 +19,7 @@ describeWithService('two nodes on Redis', TEST_REDIS_URL, () => {
   let a: TestCable;
   let b: TestCable;
   const node = async () => {
-    const pubsub = await createPubSub({ adapter: 'redis', redisUrl: TEST_REDIS_URL, channelPrefix: prefix, solidCablePollMs: 100, history: { limit: 100, ttlSeconds: 300 } });
+    const pubsub = await createPubSub({ adapter: 'redis', redisUrl: TEST_REDIS_URL, channelPrefix: prefix, solidCablePollMs: 100 });
     return startTestCable({}, { pubsub });
   };
   beforeAll(async () => {

@@ -21,7 +21,7 @@ for (const history of [0, 100]) {
     beforeAll(async () => {
       port = await freePort();
       redis = await startRedisServer(port);
-      const pubsub = await createPubSub({ adapter: 'redis', redisUrl: `redis://127.0.0.1:${port}`, channelPrefix: 'outage', solidCablePollMs: 100, history: { limit: history, ttlSeconds: 300 } });
+      const pubsub = await createPubSub({ adapter: 'redis', redisUrl: `redis://127.0.0.1:${port}`, channelPrefix: 'outage', solidCablePollMs: 100 });
       cable = await startTestCable({ CABLE_HISTORY_LIMIT: String(history) }, { pubsub });
     });
     afterAll(async () => {

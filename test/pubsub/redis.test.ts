@@ -7,7 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type { MessagePosition, PubSubAdapter } from '../../src/pubsub/adapter';
 import { createRedisAdapter, INTERNAL_CHANNEL, prefixedChannel, reconnectDelay } from '../../src/pubsub/redis';
-import { POSITIONS_STREAM } from '../../src/pubsub/redis-history';
+import { POSITIONS_STREAM } from '../../src/broker/redis-history';
+import { createBroker } from '../../src/broker/index';
+import { MemorySessionStore } from '../../src/broker/sessions';
 import { createPubSub } from '../../src/pubsub/index';
 import type { Logger } from '../../src/log/logger';
 import { BroadcastFailedError } from '../../src/errors';
@@ -39,10 +41,10 @@ const MODES: RedisMode[] = [
     open: (url, channelPrefix, logger) => createRedisAdapter({ url, channelPrefix, logger, maxRetryDelayMs: 200 }),
   },
   {
-    label: 'history broker (createPubSub, CABLE_HISTORY_LIMIT=100)',
+    label: 'history broker (createBroker, CABLE_HISTORY_LIMIT=100)',
     history: true,
-    open: (url, channelPrefix, logger) =>
-      createPubSub({ adapter: 'redis', redisUrl: url, channelPrefix, solidCablePollMs: 100, history: { limit: 100, ttlSeconds: 300 } }, logger),
+    open: async (url, channelPrefix, logger) =>
+      createBroker(await createPubSub({ adapter: 'redis', redisUrl: url, channelPrefix, solidCablePollMs: 100 }, logger), { limit: 100, ttlSeconds: 300 }, logger).pubsub,
   },
 ];
 
@@ -158,20 +160,22 @@ for (const mode of MODES) {
       });
     });
 
-    it('is what createPubSub builds from the configuration', async () => {
+    it('is what createPubSub and createBroker build from the configuration', async () => {
       const history = mode.history ? { limit: 100, ttlSeconds: 300 } : { limit: 0, ttlSeconds: 300 };
-      const adapter = await createPubSub({ adapter: 'redis', redisUrl: TEST_REDIS_URL, channelPrefix: prefix, solidCablePollMs: 100, history });
-      expect(adapter.name).toBe('redis');
-      expect(adapter.status()).toEqual({ healthy: true });
-      expect(adapter.history !== undefined).toBe(mode.history);
-      await adapter.shutdown();
+      const broker = createBroker(await createPubSub({ adapter: 'redis', redisUrl: TEST_REDIS_URL, channelPrefix: prefix, solidCablePollMs: 100 }), history);
+      expect(broker.pubsub.name).toBe('redis');
+      expect(broker.pubsub.status()).toEqual({ healthy: true });
+      expect(broker.history !== undefined).toBe(mode.history);
+      expect(broker.sharedSessions).toBe(mode.history);
+      expect(broker.sessions instanceof MemorySessionStore).toBe(!mode.history);
+      await broker.pubsub.shutdown();
     });
 
     if (mode.history) {
       it('hands a session snapshot only to its own identity and leaves it for the owner otherwise', async () => {
-        const adapter = await mode.open(TEST_REDIS_URL, prefix);
-        const sessions = adapter.sessions;
-        if (!sessions) throw new Error('the history broker shares session snapshots');
+        const broker = createBroker(await createPubSub({ adapter: 'redis', redisUrl: TEST_REDIS_URL, channelPrefix: prefix, solidCablePollMs: 100 }), { limit: 100, ttlSeconds: 300 });
+        const { sessions } = broker;
+        const adapter = broker.pubsub;
         await sessions.save('sid-x', { identityKey: 'user:a', identifiers: ['i1'] }, 60);
         expect(await sessions.take('sid-x', 'user:b')).toBeNull();
         expect(await sessions.take('sid-x', 'user:a')).toEqual({ identityKey: 'user:a', identifiers: ['i1'] });

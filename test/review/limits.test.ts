@@ -91,7 +91,7 @@ describe('per-connection limits', () => {
     for (let i = 0; i < queued; i++) c.send({ command: 'message', identifier, data: JSON.stringify({ action: 'echo', pad }) });
     await new Promise((r) => setTimeout(r, 500));
     const conn = [...cable.cable.allConnections()].find((x) => x.subscriptionIdentifiers.includes(identifier));
-    const held = (conn as unknown as { pending: number }).pending;
+    const held = conn?.pendingCommands;
     release();
     let answered = 0;
     for (; answered < queued; answered++) await c.next((f) => f.identifier === identifier && f.message !== undefined, 5000);

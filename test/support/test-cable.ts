@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../../src/log/logger';
 import { assembleServer, type RunningServer } from '../../src/main';
 import { MemoryAdapter } from '../../src/pubsub/memory';
 import type { PubSubAdapter } from '../../src/pubsub/adapter';
+import type { Broker } from '../../src/broker/broker';
 import type { ChannelClass } from '../../src/channel/base';
 import { FakeIdentityStore } from './fake-store';
 import { TEST_CHANNELS } from './test-channels';
@@ -27,14 +28,15 @@ export interface TestCable extends RunningServer<unknown> {
 /** Start a test server; `env` overrides settings (PORT defaults to 0). */
 export async function startTestCable(
   env: Record<string, string> = {},
-  opts: { channels?: ChannelClass[]; pubsub?: PubSubAdapter; logger?: Logger; services?: unknown; databaseReachable?: () => Promise<boolean> } = {},
+  opts: { channels?: ChannelClass[]; pubsub?: PubSubAdapter; broker?: Broker; logger?: Logger; services?: unknown; databaseReachable?: () => Promise<boolean> } = {},
 ): Promise<TestCable> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CABLE_BENCHMARK_CHANNEL: '1', ...env, PORT: env.PORT ?? '0', HOST: '127.0.0.1' });
   const store = new FakeIdentityStore();
   const running = await assembleServer({
     config,
     logger: opts.logger ?? silentLogger,
-    pubsub: opts.pubsub ?? new MemoryAdapter(),
+    pubsub: opts.broker?.pubsub ?? opts.pubsub ?? new MemoryAdapter(),
+    broker: opts.broker,
     services: (opts.services ?? {}) as unknown,
     store,
     channels: opts.channels ?? TEST_CHANNELS,

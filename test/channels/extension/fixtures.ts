@@ -130,8 +130,8 @@ export function connect(world: World, identity: Identity): Promise<HarnessClient
 
 /** The streams the subscription of `params` holds on `client`. */
 export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
-  const subs = (client.connection as unknown as { subscriptions: { map: Map<string, { streamNames: string[] }> } }).subscriptions;
-  const channel = subs.map.get(JSON.stringify(params));
+  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
+  const channel = subs.get(JSON.stringify(params));
   return channel ? [...channel.streamNames].sort() : [];
 }
 

@@ -1,6 +1,6 @@
 // MemorySessionStore: snapshots expire, and only their own identity can take them.
 
-import { MemorySessionStore } from '../../src/connection/sessions';
+import { MemorySessionStore } from '../../src/broker/sessions';
 
 describe('MemorySessionStore', () => {
   it('gives a snapshot to its own identity once', async () => {

@@ -1,5 +1,6 @@
 // Session snapshots for ext-protocol restore (AnyCable session recovery): what a closed connection was
-// subscribed to, kept for a TTL under its `sid`, restorable only by the same identity.
+// subscribed to, kept for a TTL under its `sid`, restorable only by the same identity. The in-process store; the
+// Redis broker keeps them in Redis for every node.
 
 /** What a session looked like when its socket closed. */
 export interface SessionSnapshot {

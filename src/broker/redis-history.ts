@@ -8,26 +8,22 @@
 // (a Rails `PUBLISH`) is delivered unpositioned and is not in the history. Also caches ext-protocol sessions.
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { AdapterStatus, HistoryEntry, HistoryQuery, HistoryReader, MessageHandler, MessagePosition, PubSubAdapter, SessionCache } from './adapter';
+import type { AdapterStatus, MessageHandler, MessagePosition, PubSubAdapter } from '../pubsub/adapter';
+import { SubscriberMap } from '../pubsub/subscriber-map';
 import { BroadcastFailedError, errorText } from '../errors';
 import { silentLogger, type Logger } from '../log/logger';
+import type { HistoryEntry, HistoryLimits, HistoryQuery, HistoryReader } from './broker';
+import type { SessionSnapshot, SessionStore } from './sessions';
 
 /** The Redis commands the history layer needs (an ioredis client satisfies it). */
 export interface HistoryRedis {
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
   set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
-  getdel(key: string): Promise<string | null>;
 }
 
 /** The plain pub/sub underneath: a PubSubAdapter that can also hold a subscription for its whole life. */
 export interface RetainingPubSub extends PubSubAdapter {
   retain(stream: string, handler: MessageHandler): void;
-}
-
-/** Size and age bounds of each stream's history. */
-export interface RedisHistoryLimits {
-  limit: number;
-  ttlSeconds: number;
 }
 
 /** The stream (under the prefix) that carries every position envelope of the cluster. */
@@ -65,7 +61,6 @@ interface Envelope {
 }
 
 interface StreamState {
-  handlers: Set<MessageHandler>;
   /** Settles when the stream's one upstream SUBSCRIBE does; every subscriber of the stream waits for it. */
   ready: Promise<void>;
   onRaw: MessageHandler;
@@ -77,10 +72,9 @@ export function fingerprint(payload: string): string {
 }
 
 /** A Redis adapter wrapper adding positions, history and shared sessions. */
-export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache {
-  readonly history: HistoryReader = this;
-  readonly sessions: SessionCache = this;
+export class RedisHistory implements PubSubAdapter, HistoryReader, SessionStore {
   private readonly streams = new Map<string, StreamState>();
+  private readonly handlers = new SubscriberMap();
   /** The envelope just received; only the very next message on the connection can be its raw copy. */
   private pending: Envelope | null = null;
 
@@ -88,7 +82,7 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
     private readonly inner: RetainingPubSub,
     private readonly redis: HistoryRedis,
     private readonly prefix: string,
-    private readonly limits: RedisHistoryLimits,
+    private readonly limits: HistoryLimits,
     private readonly logger: Logger = silentLogger,
   ) {
     inner.retain(POSITIONS_STREAM, (text) => this.onEnvelope(text));
@@ -112,21 +106,20 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
   }
 
   async subscribe(stream: string, handler: MessageHandler): Promise<void> {
-    let state = this.streams.get(stream);
-    if (!state) state = this.open(stream);
-    state.handlers.add(handler);
+    const state = this.streams.get(stream) ?? this.open(stream);
+    this.handlers.add(stream, handler);
     try {
       // A second subscriber waits for the same upstream SUBSCRIBE, and fails with it.
       await state.ready;
     } catch (err) {
-      state.handlers.delete(handler);
+      this.handlers.remove(stream, handler);
       throw err;
     }
   }
 
   async unsubscribe(stream: string, handler: MessageHandler): Promise<void> {
     const state = this.streams.get(stream);
-    if (!state || !state.handlers.delete(handler) || state.handlers.size > 0) return;
+    if (!state || !this.handlers.remove(stream, handler)) return;
     this.streams.delete(stream);
     await this.inner.unsubscribe(stream, state.onRaw).catch((err: unknown) => this.logger.debug('redis unsubscribe failed', { stream, err: errorText(err) }));
   }
@@ -146,14 +139,14 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
     return entries.filter((e) => e.offset > query.offset);
   }
 
-  async save(sid: string, snapshot: { identityKey: string; identifiers: string[] }, ttlSeconds: number): Promise<void> {
+  async save(sid: string, snapshot: SessionSnapshot, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.key('session', sid), JSON.stringify(snapshot), 'EX', ttlSeconds);
   }
 
-  async take(sid: string, identityKey: string): Promise<{ identityKey: string; identifiers: string[] } | null> {
+  async take(sid: string, identityKey: string): Promise<SessionSnapshot | null> {
     // Compare and delete in one script: a snapshot of another identity stays for its owner.
     const raw = (await this.redis.eval(TAKE_SESSION_SCRIPT, 1, this.key('session', sid), identityKey)) as string | null;
-    return raw ? (JSON.parse(raw) as { identityKey: string; identifiers: string[] }) : null;
+    return raw ? (JSON.parse(raw) as SessionSnapshot) : null;
   }
 
   /** The health of both connections (the history commands share the publisher's). */
@@ -163,12 +156,13 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
 
   shutdown(): Promise<void> {
     this.streams.clear();
+    this.handlers.clear();
     this.pending = null;
     return this.inner.shutdown();
   }
 
   private open(stream: string): StreamState {
-    const state: StreamState = { handlers: new Set(), ready: Promise.resolve(), onRaw: (raw) => this.onRaw(stream, state, raw) };
+    const state: StreamState = { ready: Promise.resolve(), onRaw: (raw) => this.onRaw(stream, raw) };
     this.streams.set(stream, state);
     state.ready = this.inner.subscribe(stream, state.onRaw);
     state.ready.catch(() => {
@@ -188,22 +182,12 @@ export class RedisHistory implements PubSubAdapter, HistoryReader, SessionCache 
     if (typeof env.s === 'string' && this.streams.has(env.s)) this.pending = env;
   }
 
-  private onRaw(stream: string, state: StreamState, payload: string): void {
+  private onRaw(stream: string, payload: string): void {
     const env = this.pending;
     this.pending = null;
-    const position = env && env.s === stream && env.h === fingerprint(payload) ? { offset: env.o, epoch: env.e } : undefined;
-    this.deliver(stream, state, payload, position);
-  }
-
-  /** Each handler on its own: one that throws neither stops the others nor reaches the Redis client. */
-  private deliver(stream: string, state: StreamState, payload: string, position: MessagePosition | undefined): void {
-    for (const handler of state.handlers) {
-      try {
-        handler(payload, position);
-      } catch (err) {
-        this.logger.error('pubsub handler failed', { stream, err });
-      }
-    }
+    const position: MessagePosition | undefined = env && env.s === stream && env.h === fingerprint(payload) ? { offset: env.o, epoch: env.e } : undefined;
+    // Each handler on its own: one that throws neither stops the others nor reaches the Redis client.
+    this.handlers.deliver(stream, payload, (err) => this.logger.error('pubsub handler failed', { stream, err }), position);
   }
 
   private channel(stream: string): string {
