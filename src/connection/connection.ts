@@ -6,25 +6,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth/identity';
 import type { ChannelHost, StreamHandle, StreamTarget } from '../channel/host';
-import { CableError, TooManyStreamsError, UnauthorizedError } from '../errors';
 import type { HubSession, PreparedFrame } from '../hub/hub';
 import { limitWarnings, type Logger } from '../log/logger';
-import { decodeCommand, encodeDisconnect, encodeMessage, encodePong, encodeWelcome, IGNORED } from '../protocol/codec';
-import { closeCodeFor, EXT_PROTOCOL, type ClientCommand, type DisconnectReason, type HistoryRequest } from '../protocol/messages';
+import { encodeDisconnect, encodeMessage, encodeWelcome } from '../protocol/codec';
+import { closeCodeFor, EXT_PROTOCOL, type DisconnectReason } from '../protocol/messages';
+import type { HistoryReader } from '../broker/broker';
+import { awaitIdentity, type AuthenticationTarget } from './authentication';
+import { ConnectionBudget } from './budget';
 import { CatchUp } from './catch-up';
 import { CommandQueue } from './command-queue';
-import { replayHistory } from './history';
+import { runFrame, type CommandContext } from './commands';
 import { InternalChannel } from './internal-channel';
 import { identityKey } from './live-sessions';
 import { SessionRecovery } from './session-recovery';
-import { Subscriptions, type CommandResult } from './subscriptions';
+import { Subscriptions } from './subscriptions';
 import { ExpiryTimer, expiryDisconnect } from './token-expiry';
-import type { ConnectionDeps, StartOptions, Transport } from './types';
+import type { ConnectionDeps, ConnectionMetrics, StartOptions, Transport } from './types';
 
 export type { ConnectionDeps, ConnectionMetrics, IdentityCap, StartOptions, Transport } from './types';
 
 /** The server side of one WebSocket. */
-export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, StreamHandle {
+export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, StreamHandle, CommandContext, AuthenticationTarget {
   readonly logger: Logger;
   readonly gidApp: string;
   readonly services: S;
@@ -34,18 +36,15 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   readonly catchUp = new CatchUp((frame) => this.writeShared(frame));
   /** The connection is its subscriptions' stream handle (attach/detach below). */
   readonly streams: StreamHandle = this;
-  private readonly queue: CommandQueue;
-  private readonly subscriptions: Subscriptions;
+  readonly subscriptions: Subscriptions;
   /** Session snapshot, restore and takeover (ext protocol only). */
-  private readonly recovery: SessionRecovery<Connection<S>> | undefined;
+  readonly recovery: SessionRecovery<Connection<S>> | undefined;
+  private readonly queue: CommandQueue;
   private readonly expiry = new ExpiryTimer();
   private internal: InternalChannel | undefined;
   private ident: Identity | undefined;
   private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
-  /** Streams held across all subscriptions (CABLE_MAX_STREAMS). */
-  private streamCount = 0;
-  /** Whether this socket counts against its identity's socket cap. */
-  private capped = false;
+  private readonly budget: ConnectionBudget;
   /** Ends a pending authentication when the socket closes first (a hung lookup must not pin the connection). */
   private abandonAuth: ((reason: Error) => void) | undefined;
 
@@ -58,6 +57,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.ext = transport.protocol === EXT_PROTOCOL;
     this.recovery = this.ext ? new SessionRecovery(randomBytes(9).toString('base64url'), this, deps) : undefined;
     this.queue = new CommandQueue(transport, this.logger, deps.limits?.maxPendingCommands ?? Infinity);
+    this.budget = new ConnectionBudget(deps.limits?.maxStreams ?? Infinity, deps.identityCap);
     this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits, m);
   }
 
@@ -110,7 +110,9 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   /** Begin the connection: frames received meanwhile wait in the command queue until welcome (Rails buffers them). */
   start(authentication: Promise<Identity>, opts: StartOptions = {}): void {
     this.queue.run(async () => {
-      if (!(await this.authenticate(authentication)) || !this.acquireIdentitySlot()) return;
+      const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
+      this.ident = await awaitIdentity(this, authentication, abandoned).finally(() => (this.abandonAuth = undefined));
+      if (!this.ident || !this.acquireIdentitySlot()) return;
       // Rails subscribes each identified connection to `action_cable/<identifier>` for remote disconnects.
       this.internal = new InternalChannel(this.deps.hub, `action_cable/${this.identity.connectionIdentifier}`, this);
       await this.internal.attach();
@@ -127,7 +129,22 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   /** Handle one inbound frame (text), in order with every other command of this connection. */
   receive(raw: string): void {
-    this.queue.command(() => this.dispatch(raw));
+    this.queue.command(() => (this.state === 'open' ? runFrame(this, raw) : undefined));
+  }
+
+  /** Stream history for the extended protocol (CommandContext). */
+  get history(): HistoryReader | undefined {
+    return this.deps.history;
+  }
+
+  /** The negotiated sub-protocol, '' when none (AuthenticationTarget). */
+  get protocol(): string {
+    return this.transport.protocol;
+  }
+
+  /** Where this connection reports (CommandContext). */
+  get metrics(): ConnectionMetrics | undefined {
+    return this.deps.metrics;
   }
 
   /** Handle an inbound binary frame: logged and dropped, as Rails does. */
@@ -141,7 +158,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.state = 'closed';
     this.abandonAuth?.(new Error('socket closed during authentication'));
     this.expiry.clear();
-    this.releaseIdentitySlot();
+    this.budget.releaseSlot();
     this.internal?.detach();
     // Session snapshot and streams go now, not behind in-flight commands (one that never settles must not pin them).
     this.recovery?.persist();
@@ -221,102 +238,6 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     return (await this.subscriptions.subscribe(identifier)).outcome === 'confirmed';
   }
 
-  private async authenticate(authentication: Promise<Identity>): Promise<boolean> {
-    const started = performance.now();
-    try {
-      const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
-      this.ident = await Promise.race([authentication, abandoned]).finally(() => (this.abandonAuth = undefined));
-      this.deps.metrics?.authTime((performance.now() - started) / 1000);
-      return this.state === 'connecting';
-    } catch (err) {
-      if (this.state !== 'connecting') return false; // closed meanwhile (e.g. the authentication deadline)
-      this.deps.metrics?.authFailed(err instanceof UnauthorizedError ? err.reason : 'unavailable');
-      if (err instanceof UnauthorizedError) return this.rejectUnauthorized(err.reason);
-      // Credentials could not be checked: refuse (fail closed) but tell the client to retry (close 1011, not 1000).
-      this.logger.warn('authentication unavailable', { code: 'CABLE_AUTH_UNAVAILABLE', err });
-      this.disconnect(null, true);
-      return false;
-    }
-  }
-
-  /**
-   * Refuse the connection. A token that merely expired is `token_expired` for clients that speak a sub-protocol (as
-   * AnyCable does: @anycable/core's tokenRefresher renews on it) and `unauthorized` for clients without one
-   * (Powernode's WebSocketManager renews its token only on that frame).
-   */
-  private rejectUnauthorized(failure: string): false {
-    this.logger.info('connection rejected', { code: 'CABLE_UNAUTHORIZED', reason: failure });
-    const expired = failure === 'expired' && this.transport.protocol !== '';
-    this.disconnect(expired ? 'token_expired' : 'unauthorized', false);
-    return false;
-  }
-
-  private async dispatch(raw: string): Promise<void> {
-    if (this.state !== 'open') return;
-    let cmd: ClientCommand | typeof IGNORED;
-    try {
-      cmd = decodeCommand(raw, { ext: this.ext });
-      this.deps.metrics?.command(cmd === IGNORED ? 'keepalive' : cmd.command);
-    } catch (err) {
-      this.deps.metrics?.command('invalid');
-      this.logger.warn('bad frame ignored', { code: err instanceof CableError ? err.code : 'CABLE_MALFORMED_COMMAND', reason: (err as Error).message });
-      return;
-    }
-    if (cmd !== IGNORED) await this.execute(cmd);
-  }
-
-  private async execute(cmd: ClientCommand): Promise<void> {
-    switch (cmd.command) {
-      case 'subscribe':
-        return this.subscribe(cmd.identifier, cmd.history);
-      case 'unsubscribe':
-        this.catchUp.forget(cmd.identifier);
-        this.recovery?.settled(cmd.identifier);
-        this.apply(await this.subscriptions.unsubscribe(cmd.identifier));
-        return this.recovery?.persist();
-      case 'message':
-        return this.apply(await this.subscriptions.perform(cmd.identifier, cmd.data));
-      // The codec yields ping, pong and history only on the ext protocol (for plain clients they are unknown, as in Rails).
-      case 'ping':
-        return this.transport.send(encodePong());
-      case 'pong':
-        return;
-      case 'history':
-        return this.history(cmd.identifier, cmd.history);
-    }
-  }
-
-  /** Subscribe; with history (ext only) live frames are held from the moment the streams attach until the replay ends. */
-  private async subscribe(identifier: string, history: HistoryRequest | undefined): Promise<void> {
-    const catchingUp = history !== undefined && !this.subscriptions.get(identifier);
-    if (catchingUp) this.catchUp.hold(identifier);
-    const result = await this.subscriptions.subscribe(identifier);
-    this.apply(result);
-    if (result.outcome === 'confirmed') this.recovery?.persist();
-    if (catchingUp && result.outcome === 'confirmed') await this.history(identifier, history as HistoryRequest);
-    else if (catchingUp) this.catchUp.forget(identifier);
-  }
-
-  /** Write a command's frames in order (what its channel transmitted, then the confirmation or rejection). */
-  private apply(result: CommandResult): void {
-    for (const frame of result.frames) this.transmitFrame(frame);
-    if (result.streamsAdded.length > 0 || result.streamsRemoved.length > 0) this.logger.debug('streams changed', { added: result.streamsAdded, removed: result.streamsRemoved });
-  }
-
-  private async history(identifier: string, request: HistoryRequest): Promise<void> {
-    const channel = this.subscriptions.get(identifier);
-    if (!channel) return this.logger.warn('history for unknown subscription', { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
-    this.recovery?.settled(identifier);
-    this.catchUp.hold(identifier);
-    let covered: Awaited<ReturnType<typeof replayHistory>> = new Map();
-    try {
-      covered = await replayHistory(identifier, channel.streamNames, request, this.deps.history, (text) => this.transmitFrame(text));
-    } finally {
-      // Synchronously after the last replayed frame: held live frames the replay covered are dropped, the rest follow.
-      this.catchUp.release(identifier, covered);
-    }
-  }
-
   private expired(): void {
     const policy = this.deps.tokenExpiry ?? 'refresh';
     this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy });
@@ -331,34 +252,23 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   /** Route `stream` to a subscription or callback; throws TooManyStreamsError at CABLE_MAX_STREAMS (StreamHandle). */
   attach(stream: string, target: StreamTarget): Promise<void> {
-    const max = this.deps.limits?.maxStreams ?? Infinity;
-    // Synchronously, before anything is attached: the subscription is rejected (CABLE_MAX_STREAMS).
-    if (this.streamCount >= max) throw new TooManyStreamsError(max);
-    this.streamCount += 1;
+    this.budget.takeStream();
     return typeof target === 'string' ? this.deps.hub.add(stream, target, this) : this.deps.hub.addCallback(stream, target);
   }
 
   /** Stop routing `stream` to `target` (StreamHandle). */
   detach(stream: string, target: StreamTarget): void {
-    this.streamCount -= 1;
+    this.budget.releaseStream();
     if (typeof target === 'string') this.deps.hub.remove(stream, target, this);
     else this.deps.hub.removeCallback(stream, target);
   }
 
   /** Count this socket against its identity's cap; over it, refuse with `too_many_connections`. */
   private acquireIdentitySlot(): boolean {
-    const cap = this.deps.identityCap;
-    if (!cap) return true;
-    if (cap.acquire(identityKey(this.identity))) return (this.capped = true);
+    if (this.budget.acquireSlot(identityKey(this.identity))) return true;
     this.logger.warn('too many sockets for one identity, closing', { code: 'CABLE_TOO_MANY_CONNECTIONS', kind: this.identity.kind });
     this.disconnect('too_many_connections', false);
     return false;
-  }
-
-  private releaseIdentitySlot(): void {
-    if (!this.capped || !this.ident) return;
-    this.capped = false;
-    this.deps.identityCap?.release(identityKey(this.ident));
   }
 
   private tooSlow(): boolean {
