@@ -79,7 +79,7 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
   protected override beforeSubscribe(): void {
     const accepts = (this.constructor as typeof ApplicationChannel).accepts;
     if (accepts !== 'any' && this.identity.kind !== accepts) {
-      this.logger.warn('identity kind refused', { code: 'CABLE_UNAUTHORIZED', kind: this.identity.kind });
+      this.logger.warn('identity kind refused', { code: 'CABLE_SUBSCRIPTION_REFUSED', kind: this.identity.kind });
       this.reject();
     }
   }

@@ -16,6 +16,7 @@ export class BenchmarkChannel extends ApplicationChannel {
   static override identifier = 'BenchmarkChannel';
   static override accepts = 'any' as const;
   static override actions = { echo: Data, broadcast: Data };
+  static override actionMethods = { broadcast: 'broadcastAll' };
 
   override subscribed(): void {
     this.streamFrom(BENCHMARK_STREAM);
@@ -25,8 +26,9 @@ export class BenchmarkChannel extends ApplicationChannel {
     this.transmit(data);
   }
 
-  async broadcast(data: BenchData): Promise<void> {
-    await this.publish(BENCHMARK_STREAM, data);
+  /** The `broadcast` action: publish to every subscriber, then answer `broadcastResult`. */
+  async broadcastAll(data: BenchData): Promise<void> {
+    await this.broadcast(BENCHMARK_STREAM, data);
     // Reassigning an existing key keeps its position, so the reply has the request's key order.
     this.transmit({ ...data, action: 'broadcastResult' });
   }

@@ -30,7 +30,9 @@ export const ERROR_CODES = Object.freeze({
   CABLE_CHANNEL_ERROR: 'A channel hook or action threw',
   CABLE_SLOW_CONSUMER: 'A socket send buffer passed CABLE_MAX_BUFFERED_BYTES and the socket was closed',
   CABLE_BROADCAST_FAILED: 'The pub/sub adapter could not accept a broadcast',
-  CABLE_PUBSUB_UNAVAILABLE: 'The pub/sub adapter could not subscribe a stream (backend unreachable)',
+  CABLE_PUBSUB_UNAVAILABLE: 'The pub/sub backend is unreachable or could not subscribe a stream',
+  CABLE_MALFORMED_PAYLOAD: 'A broadcast payload from pub/sub was not JSON and was dropped (Rails drops it too)',
+  CABLE_SUBSCRIPTION_REFUSED: 'A channel refused a subscription (wrong identity kind, missing permission, a resource of another account)',
   CABLE_NOT_FOUND: 'A resource named by params or action data does not exist in the caller account',
   CABLE_ACTION_REFUSED: 'An action was refused for a reason the client caused (missing permission, invalid state or input); the channel answered with its error frame',
   CABLE_LOG_SUPPRESSED: 'A connection logged more than 20 warn (or error) lines within 10 s; the rest were counted, not written',
@@ -73,14 +75,6 @@ export class ProtocolError extends CableError {
   constructor(code: 'CABLE_MALFORMED_COMMAND' | 'CABLE_UNKNOWN_COMMAND' | 'CABLE_INVALID_IDENTIFIER' | 'CABLE_JSON_TOO_DEEP', message?: string) {
     super(code, message);
     this.name = 'ProtocolError';
-  }
-}
-
-/** A subscription-level failure (unknown channel, duplicate, unknown identifier). */
-export class SubscriptionError extends CableError {
-  constructor(code: 'CABLE_CHANNEL_NOT_FOUND' | 'CABLE_ALREADY_SUBSCRIBED' | 'CABLE_UNKNOWN_SUBSCRIPTION', message?: string) {
-    super(code, message);
-    this.name = 'SubscriptionError';
   }
 }
 
@@ -156,6 +150,11 @@ export class PubSubUnavailableError extends CableError {
 
 function withDetail(base: string, detail: string | undefined): string {
   return detail ? `${base}: ${detail}` : base;
+}
+
+/** The stable code of a thrown value: its own for a CableError, CABLE_CHANNEL_ERROR for anything else. */
+export function codeOf(err: unknown): ErrorCode {
+  return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
 }
 
 /** The message of an unknown thrown value. */

@@ -103,7 +103,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     broadcastKey: config.broadcastKey,
     maxBodyBytes: config.cable.maxFrameBytes,
     maxJsonDepth: config.cable.maxJsonDepth,
-    publish: (stream, payload) => (metrics.broadcast('http'), pubsub.broadcast(stream, payload)),
+    broadcast: (stream, payload) => (metrics.broadcast('http'), pubsub.broadcast(stream, payload)),
     internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
     metricsKey: config.metricsKey,
     metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),

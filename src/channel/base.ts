@@ -3,7 +3,7 @@
 // (subscribeToChannel, performAction, unsubscribeFromChannel) are called only by the connection.
 
 import { z, type ZodType } from 'zod';
-import { ActionNotFoundError, CableError, isClientFault } from '../errors';
+import { ActionNotFoundError, codeOf, isClientFault } from '../errors';
 import type { Logger } from '../log/logger';
 import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
 import { broadcastingFor, broadcastTo, type BroadcastingPart, type BroadcastTarget } from './broadcasting';
@@ -30,6 +30,7 @@ export interface ChannelClass<C extends Channel = Channel> {
   readonly identifier: string;
   readonly params: ZodType;
   readonly actions: ActionTable;
+  readonly actionMethods?: Readonly<Record<string, string>>;
   readonly channelName?: string;
 }
 
@@ -43,7 +44,7 @@ export interface ChannelClass<C extends Channel = Channel> {
  *   static override params = Params
  *   static override actions = { speak: Speak }
  *   override subscribed() { this.streamFrom(`chat_${this.params.room}`) }
- *   async speak({ body }: z.infer<typeof Speak>) { await this.publish(`chat_${this.params.room}`, { body }) }
+ *   async speak({ body }: z.infer<typeof Speak>) { await this.broadcast(`chat_${this.params.room}`, { body }) }
  * }
  */
 export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unknown> {
@@ -53,6 +54,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   static params: ZodType = z.looseObject({});
   /** Callable actions; nothing outside this table can be invoked by a client. */
   static actions: ActionTable = {};
+  /** Action name → method name, for an action named like a framework method (`broadcast`); default: the same name. */
+  static actionMethods: Readonly<Record<string, string>> = {};
   /** Rails channel_name override; defaults to the underscored identifier. */
   static channelName?: string;
 
@@ -165,8 +168,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   protected broadcastingFor(...parts: BroadcastingPart[]): string {
     return broadcastingFor(this.host.gidApp, channelNameOf(this.ctor), ...parts);
   }
-  /** Publish `message` (encoded once) to `stream` (Rails `ActionCable.server.broadcast`). */
-  protected publish(stream: string, message: unknown): Promise<void> {
+  /** Broadcast `message` (encoded once) to `stream` (Rails `ActionCable.server.broadcast`). */
+  protected broadcast(stream: string, message: unknown): Promise<void> {
     return this.host.broadcast(stream, message);
   }
   /** Names of the streams this subscription holds. */
@@ -203,7 +206,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     }
     try {
       const input = validateParams(schema, data);
-      const method = (this as unknown as Record<string, (d: unknown) => unknown>)[action];
+      const method = (this as unknown as Record<string, (d: unknown) => unknown>)[this.ctor.actionMethods?.[action] ?? action];
       if (typeof method !== 'function') throw new ActionNotFoundError(this.ctor.identifier, action);
       await method.call(this, input);
     } catch (err) {
@@ -241,9 +244,6 @@ export function channelNameOf(cls: ChannelNaming): string {
   return cls.channelName ?? channelName(cls.identifier);
 }
 
-function codeOf(err: unknown): string {
-  return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
-}
 
 /** Client-caused failures at warn with their message only; server faults at error with the stack. */
 export function logFailure(logger: Logger, msg: string, err: unknown, fields: Record<string, unknown>): void {

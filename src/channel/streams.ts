@@ -1,7 +1,7 @@
 // Stream bookkeeping of one subscription (Rails Channel::Streams): which streams it holds, the pub/sub
 // subscriptions still pending (confirmation waits for them), and stopping one or all.
 
-import { CableError } from '../errors';
+import { codeOf } from '../errors';
 import type { ChannelHost } from './host';
 import type { StreamCallback } from '../hub/hub';
 
@@ -69,6 +69,3 @@ export class StreamSet {
   }
 }
 
-function codeOf(err: unknown): string {
-  return err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR';
-}

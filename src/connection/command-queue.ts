@@ -2,7 +2,7 @@
 // runs after the previous one settled, a failing step is logged and the queue goes on, and once too many client
 // commands are waiting the socket stops being read until half of them have run (backpressure, nothing dropped).
 
-import { CableError } from '../errors';
+import { codeOf } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Transport } from './types';
 
@@ -17,7 +17,7 @@ export class CommandQueue {
   /** Run `step` after everything queued before it. */
   run(step: () => Promise<void> | void): void {
     this.chain = this.chain.then(step).catch((err: unknown) => {
-      this.logger.error('command failed', { code: err instanceof CableError ? err.code : 'CABLE_CHANNEL_ERROR', err });
+      this.logger.error('command failed', { code: codeOf(err), err });
     });
   }
 

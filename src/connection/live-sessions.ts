@@ -75,7 +75,7 @@ export class LiveSessions<C extends SupersedableSession> extends Map<string, C> 
       this.attempts = 0;
     } catch (err) {
       if (!this.running) return;
-      if (this.attempts === 0) this.logger.warn('session takeover channel unavailable; retrying', { code: 'CABLE_BROADCAST_FAILED', err });
+      if (this.attempts === 0) this.logger.warn('session takeover channel unavailable; retrying', { code: 'CABLE_PUBSUB_UNAVAILABLE', err });
       this.attempts += 1;
       this.retry = setTimeout(() => void this.attach(), internalRetryDelay(this.attempts));
       this.retry.unref();

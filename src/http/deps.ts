@@ -21,8 +21,8 @@ export interface HttpDeps {
   maxBodyBytes: number;
   /** Deepest JSON nesting accepted in request bodies and in `/_broadcast` data (CABLE_MAX_JSON_DEPTH). */
   maxJsonDepth: number;
-  /** Publish an encoded JSON payload to a stream. */
-  publish(stream: string, payload: string): Promise<void>;
+  /** Broadcast an encoded JSON payload to a stream. */
+  broadcast(stream: string, payload: string): Promise<void>;
   /** The internal `action_cable/<id>` stream of a user or worker. */
   internalStreamFor(kind: 'user' | 'worker', id: string): string;
   stats(): ServerStats;

@@ -177,7 +177,7 @@ export class Hub {
     // Rails decodes every payload (dropping what is not JSON) and re-encodes it; we do it once per stream.
     const payload = normalizePayload(raw);
     if (payload === null) {
-      this.logger.warn('dropped non-JSON broadcast payload', { code: 'CABLE_MALFORMED_COMMAND', stream });
+      this.logger.warn('dropped non-JSON broadcast payload', { code: 'CABLE_MALFORMED_PAYLOAD', stream });
       return;
     }
     // Built once per broadcast: ext subscribers of unpositioned messages (a Rails PUBLISH) get the plain frame.

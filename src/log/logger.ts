@@ -1,12 +1,14 @@
 // Structured JSON logging, one line per event. Owns secret filtering: keys that look like credentials are
 // replaced before anything is written, so tokens never reach the log.
 
+import type { ErrorCode } from '../errors';
+
 /** Log levels in increasing severity. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-/** Fields attached to a log line. */
-export type LogFields = Record<string, unknown>;
+/** Fields attached to a log line; `code` is one of the stable error codes (README's table), checked by the compiler. */
+export type LogFields = { code?: ErrorCode } & Record<string, unknown>;
 
 /** The logging surface every module receives. */
 export interface Logger {

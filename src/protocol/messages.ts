@@ -1,18 +1,6 @@
 // Wire vocabulary of the Action Cable protocol (protocol.md §1.1, §1.3, §1.4) plus AnyCable's extended
 // protocol (§3.1). Types only and frozen constants; no I/O.
 
-/** Server message types, as Rails' ActionCable::INTERNAL[:message_types] plus the ext-protocol additions. */
-export const MESSAGE_TYPES = Object.freeze({
-  welcome: 'welcome',
-  disconnect: 'disconnect',
-  ping: 'ping',
-  pong: 'pong',
-  confirmation: 'confirm_subscription',
-  rejection: 'reject_subscription',
-  confirmHistory: 'confirm_history',
-  rejectHistory: 'reject_history',
-} as const);
-
 /** Disconnect reasons: Rails' four, AnyCable's token_expired and too_slow, and this server's two abuse limits. */
 export const DISCONNECT_REASONS = Object.freeze({
   unauthorized: 'unauthorized',

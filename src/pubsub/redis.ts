@@ -186,7 +186,7 @@ export class RedisAdapter implements PubSubAdapter {
     if (healthy === this.reportedHealthy) return;
     const first = this.reportedHealthy === null;
     this.reportedHealthy = healthy;
-    if (!healthy) this.logger.warn('redis unreachable; retrying in the background', { code: 'CABLE_BROADCAST_FAILED' });
+    if (!healthy) this.logger.warn('redis unreachable; retrying in the background', { code: 'CABLE_PUBSUB_UNAVAILABLE' });
     else this.logger.info(first ? 'redis connected' : 'redis reachable again; streams resubscribed', { streams: this.map.size });
   }
 }

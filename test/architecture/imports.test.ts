@@ -1,4 +1,5 @@
-// Enforces DESIGN.md's dependency rules by reading every import specifier of the source tree.
+// Enforces the dependency rules of docs/architecture.md by reading every import specifier of the source tree: the
+// rules between config/, src/ and channels/, the confinement of third-party I/O libraries, and the layers inside src/.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,7 +41,41 @@ const all = edges();
 const from = (prefix: string) => all.filter((e) => e.file.startsWith(prefix));
 const violations = (list: Edge[]) => list.map((e) => `${e.file} → ${e.spec}`);
 
-describe('import rules (DESIGN.md)', () => {
+/** The layers of src/, bottom first: a module may import its own folder and lower layers only (docs/architecture.md). */
+const LAYERS: ReadonlyArray<readonly string[]> = [
+  ['src/errors', 'src/project-root'],
+  ['src/log', 'src/protocol'],
+  ['src/pubsub', 'src/auth', 'src/metrics'],
+  ['src/broker', 'src/db', 'src/hub'],
+  ['src/channel'],
+  ['src/connection'],
+  ['src/server', 'src/http'],
+  ['src/testing'],
+  ['src/main'],
+];
+
+/** The layer of a path under src/ (its top folder or file). */
+function layerOf(target: string): { unit: string; rank: number } | undefined {
+  const unit = target.split('/').slice(0, 2).join('/');
+  const rank = LAYERS.findIndex((layer) => layer.includes(unit));
+  return rank < 0 ? undefined : { unit, rank };
+}
+
+describe('import rules (docs/architecture.md)', () => {
+  it('every module of src/ belongs to a layer', () => {
+    const unplaced = [...new Set(from('src/').map((e) => e.file.replace(/\.ts$/, '').split('/').slice(0, 2).join('/')))].filter((u) => !layerOf(u));
+    expect(unplaced).toEqual([]);
+  });
+
+  it('src/ imports only its own folder and lower layers', () => {
+    const upward = from('src/').filter((e) => {
+      const own = layerOf(e.file.replace(/\.ts$/, ''));
+      const dep = e.target?.startsWith('src/') ? layerOf(e.target) : undefined;
+      return own && dep && dep.unit !== own.unit && dep.rank >= own.rank;
+    });
+    expect(violations(upward)).toEqual([]);
+  });
+
   it('config/ imports only zod, node built-ins and itself', () => {
     expect(violations(from('config/').filter((e) => !(e.spec === 'zod' || e.spec.startsWith('node:') || e.target?.startsWith('config'))))).toEqual([]);
   });

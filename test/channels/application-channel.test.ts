@@ -132,7 +132,7 @@ describeProvider('ApplicationChannel guards', (provider) => {
 
   it('refuses a worker on a user channel before any query, even for its own account’s row', async () => {
     const got = await attempt(workerIn(ids.own), { channel: 'OwnedAgentChannel', agent_id: ids.ownAgent });
-    expect(got).toEqual({ outcome: 'reject_subscription', queries: 0, received: [], logged: ['warn CABLE_UNAUTHORIZED'] });
+    expect(got).toEqual({ outcome: 'reject_subscription', queries: 0, received: [], logged: ['warn CABLE_SUBSCRIPTION_REFUSED'] });
   });
 
   it('ownsAccount: only the caller’s own account id, exactly', async () => {

@@ -28,7 +28,7 @@ export class ChatChannel extends ApplicationChannel<RoomParams> {
     this.transmit({ echo: data });
   }
   async speak(data: { body: string; action: string }): Promise<void> {
-    await this.publish(`chat_${this.params.room}`, { body: data.body, from: this.identity.kind });
+    await this.broadcast(`chat_${this.params.room}`, { body: data.body, from: this.identity.kind });
   }
   tick(): void {
     this.ticks += 1;
@@ -84,7 +84,7 @@ export class PresenceChannel extends ApplicationChannel<{ id: string }> {
     this.streamFrom(`presence_${this.params.id}`);
   }
   override async unsubscribed(): Promise<void> {
-    await this.publish(`presence_${this.params.id}`, { event: 'user left', id: this.params.id });
+    await this.broadcast(`presence_${this.params.id}`, { event: 'user left', id: this.params.id });
   }
 }
 

@@ -38,7 +38,7 @@ export function mountBroadcast(router: Router, deps: HttpDeps): void {
     let published = 0;
     try {
       for (const p of publications) {
-        await deps.publish(p.stream, toPayload(p.data));
+        await deps.broadcast(p.stream, toPayload(p.data));
         published += 1;
       }
     } catch (err) {

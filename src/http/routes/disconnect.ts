@@ -23,7 +23,7 @@ export function mountDisconnect(router: Router, deps: HttpDeps): void {
     const stream = 'user_id' in body ? deps.internalStreamFor('user', body.user_id) : deps.internalStreamFor('worker', body.worker_id);
     const payload = JSON.stringify({ type: 'disconnect', reconnect: body.reconnect ?? true });
     try {
-      await deps.publish(stream, payload);
+      await deps.broadcast(stream, payload);
     } catch {
       ctx.throw(503, 'disconnect could not be published');
     }
