@@ -6,7 +6,7 @@ import { ApplicationChannel } from '../channels/application-channel';
 
 /** `bench_account:<accountId>` for the connected user's account; authorization comes from the connect identity. */
 export class BenchAccountChannel extends ApplicationChannel {
-  static override identifier = 'BenchAccountChannel';
+  static override channel = 'BenchAccountChannel';
 
   override subscribed(): void {
     this.streamFrom(`bench_account:${this.accountId}`);
@@ -17,7 +17,7 @@ const StreamParams = z.looseObject({ stream: z.string().regex(/^[\w-]{1,64}$/) }
 
 /** `bench_stream:<stream>`: one stream per subscriber in the many-streams scenario. */
 export class BenchStreamChannel extends ApplicationChannel<z.infer<typeof StreamParams>> {
-  static override identifier = 'BenchStreamChannel';
+  static override channel = 'BenchStreamChannel';
   static override accepts = 'any' as const;
   static override params = StreamParams;
 

@@ -98,19 +98,19 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
   protected lacking(action: string, requirement: Requirement | undefined): readonly string[] {
     const missing = requirement === undefined ? [] : requiredNames(requirement).filter((name) => !this.can(name));
     if (missing.length > 0) {
-      const channel = (this.constructor as typeof ApplicationChannel).identifier;
+      const channel = (this.constructor as typeof ApplicationChannel).channel;
       this.logger.warn('action refused: permission missing', { code: 'CABLE_ACTION_REFUSED', channel, action, permissions: missing });
     }
     return missing;
   }
 
-  /** Runs a write action only when the caller holds its `writePermissions` entry; otherwise refuses it. */
-  override async performAction(data: Record<string, unknown>): Promise<void> {
-    const action = typeof data.action === 'string' && data.action !== '' ? data.action : 'receive';
+  /** Lets a write action run only when the caller holds its `writePermissions` entry; otherwise refuses it. */
+  protected override async beforeAction(action: string, data: Record<string, unknown>): Promise<boolean> {
     const table = (this.constructor as typeof ApplicationChannel).writePermissions;
     const missing = this.lacking(action, Object.prototype.hasOwnProperty.call(table, action) ? table[action] : undefined);
-    if (missing.length === 0) return super.performAction(data);
+    if (missing.length === 0) return true;
     await this.refuse(action, missing, data);
+    return false;
   }
 
   /** Answer an action refused for lacking `permissions` with the channel's error frame (the default sends nothing). */

@@ -13,10 +13,9 @@ export const BENCHMARK_STREAM = 'all';
 
 /** Echo and broadcast for load generators. */
 export class BenchmarkChannel extends ApplicationChannel {
-  static override identifier = 'BenchmarkChannel';
+  static override channel = 'BenchmarkChannel';
   static override accepts = 'any' as const;
-  static override actions = { echo: Data, broadcast: Data };
-  static override actionMethods = { broadcast: 'broadcastAll' };
+  static override actions = { echo: Data, broadcast: { schema: Data, handler: 'broadcastAll' } };
 
   override subscribed(): void {
     this.streamFrom(BENCHMARK_STREAM);

@@ -12,7 +12,7 @@ const AgentStatus = z.looseObject({ agent_id: z.unknown().optional() });
 
 /** Status of one agent execution, and its agent's recent executions. */
 export class AiAgentExecutionChannel extends ApplicationChannel<ExecutionParams> {
-  static override identifier = 'AiAgentExecutionChannel';
+  static override channel = 'AiAgentExecutionChannel';
   static override params = Params;
   static override actions = { request_status: z.looseObject({}), request_agent_status: AgentStatus };
 

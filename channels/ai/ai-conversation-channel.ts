@@ -21,7 +21,7 @@ export const AI_RESPONSE_JOB = { jobClass: 'AiConversationResponseJob', queue: '
 
 /** Messages, AI responses and typing indicators of one conversation. */
 export class AiConversationChannel extends ApplicationChannel<ConversationParams> {
-  static override identifier = 'AiConversationChannel';
+  static override channel = 'AiConversationChannel';
   static override params = Params;
   static override actions = { send_message: SendMessage, typing_indicator: TypingIndicator };
   // Ai::ConversationSerialization#validate_permissions: send_message → ai.conversations.create; typing announces one.

@@ -11,7 +11,7 @@ type ListParams = z.infer<typeof Params>;
 
 /** Conversation list events of the caller's account. */
 export class AiConversationsListChannel extends ApplicationChannel<ListParams> {
-  static override identifier = 'AiConversationsListChannel';
+  static override channel = 'AiConversationsListChannel';
   static override params = Params;
 
   override subscribed(): void {

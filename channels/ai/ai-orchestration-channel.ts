@@ -14,7 +14,7 @@ type OrchestrationParams = z.infer<typeof Params>;
 
 /** Workflow, run, agent, batch, breaker, Ralph loop, worktree, monitoring and account orchestration events. */
 export class AiOrchestrationChannel extends ApplicationChannel<OrchestrationParams> {
-  static override identifier = 'AiOrchestrationChannel';
+  static override channel = 'AiOrchestrationChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

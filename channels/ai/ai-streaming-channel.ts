@@ -18,7 +18,7 @@ type StreamingParams = z.infer<typeof Params>;
 
 /** stream_start / token / stream_end / stream_error of an execution or a conversation. */
 export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
-  static override identifier = 'AiStreamingChannel';
+  static override channel = 'AiStreamingChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

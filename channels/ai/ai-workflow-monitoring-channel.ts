@@ -15,7 +15,7 @@ export const MONITORING_PERMISSIONS = ['ai.monitor', 'ai.workflows.read'];
 
 /** Dashboard stats, active executions and alerts of the caller's account or one workflow. */
 export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringParams> {
-  static override identifier = 'AiWorkflowMonitoringChannel';
+  static override channel = 'AiWorkflowMonitoringChannel';
   static override params = Params;
   static override actions = { get_dashboard_stats: z.looseObject({}), get_active_executions: z.looseObject({}) };
 

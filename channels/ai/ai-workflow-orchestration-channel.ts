@@ -17,7 +17,7 @@ const Execute = z.looseObject({ workflow_id: z.unknown().optional(), input_varia
 
 /** Workflow editing and execution over the socket, with collaborative broadcasts to the account. */
 export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'AiWorkflowOrchestrationChannel';
+  static override channel = 'AiWorkflowOrchestrationChannel';
   static override params = Params;
   static override actions = { create_workflow: Create, update_workflow: Update, execute_workflow: Execute };
   // Api::V1::Ai::WorkflowsController#validate_permissions: create / update / execute.

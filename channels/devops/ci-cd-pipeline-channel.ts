@@ -27,7 +27,7 @@ export const CI_CD_PIPELINE_NAMING: PipelineChannelNaming = {
 
 /** CI/CD pipeline updates (alias of DevopsPipelineChannel). */
 export class CiCdPipelineChannel extends PipelineUpdatesChannel<CiCdPipelineParams> {
-  static override identifier = 'CiCdPipelineChannel';
+  static override channel = 'CiCdPipelineChannel';
   static override params = Params;
   protected override readonly naming = CI_CD_PIPELINE_NAMING;
 

@@ -10,7 +10,7 @@ type CodeFactoryParams = z.infer<typeof Params>;
 
 /** Code Factory run, contract, review-state and account events. */
 export class CodeFactoryChannel extends ApplicationChannel<CodeFactoryParams> {
-  static override identifier = 'CodeFactoryChannel';
+  static override channel = 'CodeFactoryChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

@@ -17,7 +17,7 @@ export const DEVOPS_PIPELINE_NAMING: PipelineChannelNaming = {
 
 /** DevOps pipeline updates. */
 export class DevopsPipelineChannel extends PipelineUpdatesChannel<DevopsPipelineParams> {
-  static override identifier = 'DevopsPipelineChannel';
+  static override channel = 'DevopsPipelineChannel';
   static override params = Params;
   protected override readonly naming = DEVOPS_PIPELINE_NAMING;
 

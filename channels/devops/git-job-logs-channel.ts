@@ -28,7 +28,7 @@ interface JobRow {
 
 /** Streams one job's log chunks; `refresh` queues the log sync again. */
 export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
-  static override identifier = 'GitJobLogsChannel';
+  static override channel = 'GitJobLogsChannel';
   static override params = Params;
   static override actions = { refresh: z.looseObject({}) };
   static override writePermissions = { refresh: GIT_LOGS_PERMISSION };

@@ -10,7 +10,7 @@ type MissionParams = z.infer<typeof Params>;
 
 /** Mission status, phase, task, deploy, PR, approval and error events. */
 export class MissionChannel extends ApplicationChannel<MissionParams> {
-  static override identifier = 'MissionChannel';
+  static override channel = 'MissionChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

@@ -10,7 +10,7 @@ type SupplyChainParams = z.infer<typeof Params>;
 
 /** Supply-chain events (SBOMs, attestations, scans, vendors, keys, licenses) of the caller's account. */
 export class SupplyChainChannel extends ApplicationChannel<SupplyChainParams> {
-  static override identifier = 'SupplyChainChannel';
+  static override channel = 'SupplyChainChannel';
   static override params = Params;
 
   override subscribed(): void {

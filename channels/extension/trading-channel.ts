@@ -10,7 +10,7 @@ type TradingParams = z.infer<typeof Params>;
 
 /** Strategy lifecycle, tick outcomes, signals, orders, positions and risk alerts of the caller's account. */
 export class TradingChannel extends ApplicationChannel<TradingParams> {
-  static override identifier = 'TradingChannel';
+  static override channel = 'TradingChannel';
   static override params = Params;
 
   override subscribed(): void {

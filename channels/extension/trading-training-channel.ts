@@ -15,7 +15,7 @@ type TrainingParams = z.infer<typeof Params>;
 
 /** Tick progress and lifecycle events of one training session, or of every session of the account. */
 export class TradingTrainingChannel extends ApplicationChannel<TrainingParams> {
-  static override identifier = 'TradingTrainingChannel';
+  static override channel = 'TradingTrainingChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

@@ -38,7 +38,7 @@ const Ping = rpcRequest({});
 
 /** Strategy contexts, tickers, results and training progress for the training worker; the job feed for every worker. */
 export class WorkerDataChannel extends WorkerRpcChannel {
-  static override identifier = 'WorkerDataChannel';
+  static override channel = 'WorkerDataChannel';
   static override params = Params;
   static override actions = {
     batch_strategy_contexts: BatchStrategyContexts,

@@ -2,8 +2,8 @@
 // and `request_id`; the reply is transmitted to this subscription only, `{request_id, success:true, data}` or
 // `{request_id, success:false, error}` — also for unknown actions and invalid data, so a worker never waits 30 s.
 
-import { z, type ZodError } from 'zod';
-import { ClientError, NotFoundError } from '../../src/channel/index';
+import { z } from 'zod';
+import { ClientError, NotFoundError, ParamsInvalidError } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
 
 /** A failure whose message is meant for the worker (the original's `transmit_error(request_id, message)`). */
@@ -28,35 +28,30 @@ export const REPLY_LATER: unique symbol = Symbol('reply later');
 /** Worker channels take no params beyond `channel`. */
 const Params = z.looseObject({ channel: z.string() });
 
-type Handler = (data: unknown) => unknown;
+/** The request's correlation id, or null when it has none (the reply still goes out). */
+const requestIdOf = (data: Record<string, unknown>) => RequestId.safeParse(data.request_id).data ?? null;
 
 /** Base of the worker RPC channels: worker identities only, table-driven actions, replies by request_id. */
 export abstract class WorkerRpcChannel extends ApplicationChannel {
   static override accepts = 'worker' as const;
   static override params = Params;
 
-  /** Dispatches every message itself so that unknown or invalid requests are answered too. */
-  override async performAction(data: Record<string, unknown>): Promise<void> {
-    const requestId = RequestId.safeParse(data.request_id).data ?? null;
-    const action = typeof data.action === 'string' ? data.action.slice(0, 64) : '';
-    const actions = (this.constructor as typeof WorkerRpcChannel).actions;
-    const schema = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
-    const handler = (this as unknown as Record<string, Handler | undefined>)[action];
-    if (!schema || typeof handler !== 'function') {
-      this.logger.warn('worker action not found', { code: 'CABLE_UNKNOWN_ACTION', action });
-      return this.replyError(requestId, action ? `Unknown action: ${action}` : 'action required');
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      this.logger.warn('worker request invalid', { code: 'CABLE_PARAMS_INVALID', action });
-      return this.replyError(requestId, validationMessage(parsed.error));
-    }
+  /** Answers every action by its request_id: the handler's value (unless REPLY_LATER) or the failure meant for the worker. */
+  protected override async around(action: string, data: Record<string, unknown>, run: () => Promise<unknown>): Promise<void> {
+    const requestId = requestIdOf(data);
     try {
-      const out = await handler.call(this, parsed.data);
+      const out = await run();
       if (out !== REPLY_LATER) this.replySuccess(requestId, out);
     } catch (err) {
       this.replyError(requestId, this.exposedMessage(err, action));
     }
+  }
+
+  /** Answers an unknown action too, so that a worker never waits for its timeout. */
+  protected override unknownAction(_action: string, data: Record<string, unknown>): void {
+    const action = typeof data.action === 'string' ? data.action.slice(0, 64) : '';
+    this.logger.warn('worker action not found', { code: 'CABLE_UNKNOWN_ACTION', action });
+    this.replyError(requestIdOf(data), action ? `Unknown action: ${action}` : 'action required');
   }
 
   /** `{request_id, success:true, data}`. */
@@ -92,6 +87,10 @@ export abstract class WorkerRpcChannel extends ApplicationChannel {
   }
 
   private exposedMessage(err: unknown, action: string): string {
+    if (err instanceof ParamsInvalidError) {
+      this.logger.warn('worker request invalid', { code: 'CABLE_PARAMS_INVALID', action });
+      return validationMessage(err);
+    }
     if (err instanceof RpcError) return err.message;
     if (err instanceof NotFoundError) return err.message;
     this.logger.error('worker action failed', { code: 'CABLE_CHANNEL_ERROR', action, err });
@@ -100,10 +99,9 @@ export abstract class WorkerRpcChannel extends ApplicationChannel {
 }
 
 /** The first issue as `<message>` when the schema gave a custom one, else `<path>: <message>`. */
-function validationMessage(error: ZodError): string {
+function validationMessage(error: ParamsInvalidError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid request';
-  if (issue.path[0] === 'request_id') return 'request_id required';
-  const path = issue.path.join('.');
-  return / required$/.test(issue.message) || !path ? issue.message : `${path}: ${issue.message}`;
+  if (issue.path.split('.')[0] === 'request_id') return 'request_id required';
+  return / required$/.test(issue.message) || !issue.path ? issue.message : `${issue.path}: ${issue.message}`;
 }

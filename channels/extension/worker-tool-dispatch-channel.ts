@@ -29,12 +29,13 @@ export const MAX_TOOL_CALLS_IN_FLIGHT = 64;
 interface Waiting {
   requestId: z.infer<typeof RequestId>;
   tool: string;
-  timer: NodeJS.Timeout;
+  /** Cancels the timeout of this call. */
+  cancel: () => void;
 }
 
 /** Tool definitions and tool calls for the agents a worker runs. */
 export class WorkerToolDispatchChannel extends WorkerRpcChannel {
-  static override identifier = 'WorkerToolDispatchChannel';
+  static override channel = 'WorkerToolDispatchChannel';
   static override actions = { tool_definitions: ToolDefinitions, dispatch_tool: DispatchTool, tool_result: ToolResult, ping: Ping };
   /** How long `dispatch_tool` waits for the tool's result: under the Ruby client's 30 s request timeout. */
   static toolResultTimeoutMs = 25_000;
@@ -51,7 +52,7 @@ export class WorkerToolDispatchChannel extends WorkerRpcChannel {
   }
 
   override unsubscribed(): void {
-    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    // The timeouts stop with the subscription's other timers.
     this.waiting.clear();
   }
 
@@ -116,11 +117,10 @@ export class WorkerToolDispatchChannel extends WorkerRpcChannel {
   }
 
   private wait(jobId: string, requestId: z.infer<typeof RequestId>, tool: string): void {
-    const timer = setTimeout(() => {
+    const cancel = this.after(WorkerToolDispatchChannel.toolResultTimeoutMs, () => {
       if (this.waiting.delete(jobId)) this.replyError(requestId, 'Tool execution timed out');
-    }, WorkerToolDispatchChannel.toolResultTimeoutMs);
-    timer.unref();
-    this.waiting.set(jobId, { requestId, tool, timer });
+    });
+    this.waiting.set(jobId, { requestId, tool, cancel });
   }
 
   private toolFinished(message: unknown): void {
@@ -133,7 +133,7 @@ export class WorkerToolDispatchChannel extends WorkerRpcChannel {
     const w = this.waiting.get(jobId);
     if (!w) return;
     this.waiting.delete(jobId);
-    clearTimeout(w.timer);
+    w.cancel();
     this.replySuccess(w.requestId, { result: success ? result : toolError('Tool execution failed', w.tool, error ?? 'failed') });
   }
 

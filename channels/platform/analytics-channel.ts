@@ -14,7 +14,7 @@ const blank = (v: string | null | undefined): v is null | undefined | '' => v ==
 
 /** Live revenue analytics. */
 export class AnalyticsChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'AnalyticsChannel';
+  static override channel = 'AnalyticsChannel';
   static override params = Params;
   static override actions = { request_analytics: RequestAnalytics };
 

@@ -30,7 +30,7 @@ const given = (v: string | null | undefined): v is string => typeof v === 'strin
 
 /** Customer search, listing and status changes for account administrators. */
 export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'CustomerChannel';
+  static override channel = 'CustomerChannel';
   static override params = Params;
   static override actions = { search: Search, load_customers: Load, update_customer_status: UpdateStatus, ping: NoData };
   static override writePermissions = { update_customer_status: CUSTOMER_STATUS_PERMISSIONS };

@@ -58,18 +58,29 @@ export const MCP_METHOD_PERMISSIONS: Readonly<Record<string, string>> = {
 /** How deep and large a request's `params` may be (they reach Prisma as tool arguments, variables, parameters). */
 export const MCP_PARAMS_LIMITS: JsonLimits = Object.freeze({ maxDepth: 32, maxBytes: 256 * 1024 });
 
+/** The original's JSON-RPC-shaped actions: each answers `{id, result|error}` with the method of the same meaning. */
+const MCP_ACTIONS: Readonly<Record<string, Handler>> = {
+  initialize_protocol: (_c, p) => initialize(p),
+  list_tools: listTools,
+  describe_tool: describeTool,
+  call_tool: callTool,
+  execute_workflow: executeWorkflow,
+  execute_agent: executeAgent,
+  ping: (_c, _p, ts) => ping(ts),
+  subscribe_to_resource: subscribeToResource,
+};
+
 const Request = z.looseObject({});
+/** Every MCP_ACTIONS entry is served by `McpChannel#answerAction`. */
+const answered = Object.fromEntries(Object.keys(MCP_ACTIONS).map((action) => [action, { schema: Request, handler: 'answerAction' }]));
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const rpcId = (v: unknown): string | number | null => (typeof v === 'number' || (typeof v === 'string' && v.length <= 200) ? v : null);
 const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
 /** The MCP protocol channel. */
 export class McpChannel extends ApplicationChannel {
-  static override identifier = 'McpChannel';
-  static override actions = {
-    initialize_protocol: Request, list_tools: Request, describe_tool: Request, call_tool: Request, execute_workflow: Request,
-    execute_agent: Request, ping: Request, subscribe_to_resource: Request, json_rpc_request: Request,
-  };
+  static override channel = 'McpChannel';
+  static override actions = { ...answered, json_rpc_request: Request };
   static override writePermissions = { call_tool: 'mcp.tools.execute', execute_workflow: 'ai.workflows.execute', execute_agent: 'ai.agents.execute' };
   static override commandPermissions = { json_rpc_request: MCP_METHOD_PERMISSIONS };
   private readonly connectionId = randomUUID();
@@ -101,44 +112,12 @@ export class McpChannel extends ApplicationChannel {
     this.send({ id: rpcId(data.id), error: rpcError(authorizationError(permissionDenied(permissions)), this.now()) });
   }
 
-  /** `initialize_protocol {id, params:{protocolVersion, capabilities, clientInfo}}`. */
-  initialize_protocol(data: Json): Promise<void> {
-    return this.answer(data, (_c, p) => initialize(p));
-  }
-
-  /** `list_tools {id, params: filters}`. */
-  list_tools(data: Json): Promise<void> {
-    return this.answer(data, listTools);
-  }
-
-  /** `describe_tool {id, params:{name}}`. */
-  describe_tool(data: Json): Promise<void> {
-    return this.answer(data, describeTool);
-  }
-
-  /** `call_tool {id, params:{name, arguments}}`: queued through the job outbox. */
-  call_tool(data: Json): Promise<void> {
-    return this.answer(data, callTool);
-  }
-
-  /** `execute_workflow {id, params:{workflow_id, input_variables, execution_options}}`. */
-  execute_workflow(data: Json): Promise<void> {
-    return this.answer(data, executeWorkflow);
-  }
-
-  /** `execute_agent {id, params:{agent_id, input_parameters, execution_options}}`. */
-  execute_agent(data: Json): Promise<void> {
-    return this.answer(data, executeAgent);
-  }
-
-  /** `ping {id}` → `{pong:true, timestamp, server_info}`. */
-  ping(data: Json): Promise<void> {
-    return this.answer(data, (_c, _p, ts) => ping(ts));
-  }
-
-  /** `subscribe_to_resource {id, params:{resource_type, resource_id, filters}}`. */
-  subscribe_to_resource(data: Json): Promise<void> {
-    return this.answer(data, subscribeToResource);
+  /**
+   * The original's actions (`initialize_protocol`, `list_tools`, `describe_tool`, `call_tool`, `execute_workflow`,
+   * `execute_agent`, `ping`, `subscribe_to_resource`): `{id, params}` answered by the MCP_ACTIONS entry of `action`.
+   */
+  answerAction(data: Json, action: string): Promise<void> {
+    return this.answer(data, MCP_ACTIONS[action] as Handler);
   }
 
   /** The UI's `json_rpc_request {jsonrpc:"2.0", id, method, params}`, answered as `json_rpc_response`. */

@@ -2,11 +2,11 @@
 // original's `account_<id>` plus the `notification:<gid>` names Rails producers publish to, so they arrive.
 
 import { z } from 'zod';
+import { gidOf } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
 import { actionErrorMessage } from './platform-errors';
 import {
-  accountStream, notificationAccountStream, notificationUserStream, publishAllNotificationsDismissed,
-  publishAllNotificationsRead, publishNotificationDismissed, publishNotificationRead,
+  accountStream, publishAllNotificationsDismissed, publishAllNotificationsRead, publishNotificationDismissed, publishNotificationRead,
 } from './notification-events';
 
 const Params = z.looseObject({ account_id: z.string().max(100) });
@@ -16,7 +16,7 @@ type ByIdData = z.infer<typeof ById>;
 
 /** Notifications of the own account (and of the user), with read/dismiss actions persisted through Prisma. */
 export class NotificationChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'NotificationChannel';
+  static override channel = 'NotificationChannel';
   static override params = Params;
   static override actions = {
     ping: NoData, mark_as_read: ById, dismiss: ById, mark_all_as_read: NoData, dismiss_all: NoData, sync_settings: NoData,
@@ -24,10 +24,9 @@ export class NotificationChannel extends ApplicationChannel<z.infer<typeof Param
 
   override subscribed(): void {
     if (!this.ownsAccount(this.params.account_id)) return this.reject();
-    const gidApp = this.services.broadcaster.gidApp;
     this.streamFrom(accountStream(this.accountId));
-    this.streamFrom(notificationAccountStream(gidApp, this.accountId));
-    this.streamFrom(notificationUserStream(gidApp, this.user.userId));
+    this.streamFor(gidOf('Account', this.accountId));
+    this.streamFor(gidOf('User', this.user.userId));
     this.transmit({ type: 'connection_established', message: 'Connected to real-time notifications', timestamp: this.now() });
   }
 

@@ -1,24 +1,16 @@
 // NotificationChannel streams and publishers. Subscribers stream `account_<id>` and the Rails names
-// `notification:<Account gid>` / `notification:<User gid>`; publishers send each event to exactly one of them.
+// `notification:<Account gid>` / `notification:<User gid>` (streamFor); publishers send each event to exactly one of
+// them with `NotificationChannel.broadcastTo` (the class is read when a publisher runs, so the import cycle is safe).
 
-import { broadcastingFor, gidOf } from '../../src/channel/index';
+import { gidOf, type GlobalIdentifiable } from '../../src/channel/index';
 import type { Notification } from '../../src/db/prisma';
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
+import { NotificationChannel } from './notification-channel';
 
 /** Powernode `stream_for_account`: `account_<id>` (shared with SubscriptionChannel and SystemChannel). */
 export function accountStream(accountId: string): string {
   return `account_${accountId}`;
-}
-
-/** `notification:<GlobalID param of the Account>` (Rails `NotificationChannel.broadcast_to(account)`). */
-export function notificationAccountStream(gidApp: string, accountId: string): string {
-  return broadcastingFor(gidApp, 'notification', gidOf('Account', accountId));
-}
-
-/** `notification:<GlobalID param of the User>` (Rails `NotificationChannel.broadcast_to(user)`). */
-export function notificationUserStream(gidApp: string, userId: string): string {
-  return broadcastingFor(gidApp, 'notification', gidOf('User', userId));
 }
 
 /** Who an event is for: one user when `userId` is set, otherwise every subscriber of the account. */
@@ -27,8 +19,13 @@ export interface NotificationTarget {
   userId?: string | null;
 }
 
-function streamOf(b: Broadcaster, t: NotificationTarget): string {
-  return t.userId ? notificationUserStream(b.gidApp, t.userId) : notificationAccountStream(b.gidApp, t.accountId);
+/** The model an event goes to (Rails `NotificationChannel.broadcast_to(user || account)`). */
+function modelOf(t: NotificationTarget): GlobalIdentifiable {
+  return t.userId ? gidOf('User', t.userId) : gidOf('Account', t.accountId);
+}
+
+function publish(b: Broadcaster, model: GlobalIdentifiable, message: unknown): Promise<void> {
+  return NotificationChannel.broadcastTo(b, model, message);
 }
 
 /** The `notification` object of `new_notification` (Rails `as_json(only: …, methods: [:read?])`). */
@@ -51,27 +48,27 @@ export function notificationJson(n: Notification): Record<string, unknown> {
 
 /** `new_notification {notification}` to the notification's user (or its account when it has none). */
 export function publishNewNotification(b: Broadcaster, n: Notification): Promise<void> {
-  return b.broadcast(streamOf(b, n), { type: 'new_notification', notification: notificationJson(n) });
+  return publish(b, modelOf(n), { type: 'new_notification', notification: notificationJson(n) });
 }
 
 /** `notification_read {notification_id}`. */
 export function publishNotificationRead(b: Broadcaster, n: NotificationTarget & { id: string }): Promise<void> {
-  return b.broadcast(streamOf(b, n), { type: 'notification_read', notification_id: n.id });
+  return publish(b, modelOf(n), { type: 'notification_read', notification_id: n.id });
 }
 
 /** `notification_dismissed {notification_id}`. */
 export function publishNotificationDismissed(b: Broadcaster, n: NotificationTarget & { id: string }): Promise<void> {
-  return b.broadcast(streamOf(b, n), { type: 'notification_dismissed', notification_id: n.id });
+  return publish(b, modelOf(n), { type: 'notification_dismissed', notification_id: n.id });
 }
 
 /** `all_notifications_read {count}` (newer fork). */
 export function publishAllNotificationsRead(b: Broadcaster, t: NotificationTarget, count: number): Promise<void> {
-  return b.broadcast(streamOf(b, t), { type: 'all_notifications_read', count });
+  return publish(b, modelOf(t), { type: 'all_notifications_read', count });
 }
 
 /** `all_notifications_dismissed {count}` (newer fork). */
 export function publishAllNotificationsDismissed(b: Broadcaster, t: NotificationTarget, count: number): Promise<void> {
-  return b.broadcast(streamOf(b, t), { type: 'all_notifications_dismissed', count });
+  return publish(b, modelOf(t), { type: 'all_notifications_dismissed', count });
 }
 
 /** The settings events of Powernode's SettingsController (read by useSettingsWebSocket). */
@@ -79,7 +76,7 @@ export type SettingsEvent = 'settings_updated' | 'profile_updated' | 'preference
 
 /** `{type, data, user_id, timestamp}` to the user's own stream (Rails sent it to the whole account). */
 export function publishSettingsEvent(b: Broadcaster, t: { accountId: string; userId: string }, type: SettingsEvent, data: unknown): Promise<void> {
-  return b.broadcast(notificationUserStream(b.gidApp, t.userId), { type, data, user_id: t.userId, timestamp: isoNow() });
+  return publish(b, gidOf('User', t.userId), { type, data, user_id: t.userId, timestamp: isoNow() });
 }
 
 /** `settings_updated`. */

@@ -54,7 +54,7 @@ export function publishComponentStatusChanged(b: Broadcaster, t: ComponentTransi
 
 /** Component status for the caller's account and the shared infrastructure. */
 export class PlatformStatusChannel extends ApplicationChannel<PlatformStatusParams> {
-  static override identifier = 'PlatformStatusChannel';
+  static override channel = 'PlatformStatusChannel';
   static override params = Params;
 
   override subscribed(): void {

@@ -58,7 +58,7 @@ export function publishSubscriptionUpdated(b: Broadcaster, accountId: string, su
 
 /** Subscription status of the caller's account. */
 export class SubscriptionChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'SubscriptionChannel';
+  static override channel = 'SubscriptionChannel';
   static override params = Params;
   static override actions = { get_status: NoData, refresh_subscriptions: NoData, request_update: RequestUpdate, monitor: Monitor };
 

@@ -15,7 +15,7 @@ export const OPERATION_STATUSES: readonly string[] = ['pending', 'running', 'com
 
 /** Operations, their status and statistics for the own account. */
 export class SystemChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'SystemChannel';
+  static override channel = 'SystemChannel';
   static override params = Params;
   static override actions = { refresh_operations: NoData, get_operation: GetOperation, refresh_stats: NoData, ping: NoData };
 

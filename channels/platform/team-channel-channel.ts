@@ -53,7 +53,7 @@ const Params = z.looseObject({ channel_id: z.string().max(100) });
 
 /** Live messages of an Ai::TeamChannel in the caller's account. */
 export class TeamChannelChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'TeamChannelChannel';
+  static override channel = 'TeamChannelChannel';
   static override params = Params;
 
   override async subscribed(): Promise<void> {

@@ -28,7 +28,7 @@ class CommandError extends ClientError {}
 
 /** Team execution monitoring and control. */
 export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Params>> {
-  static override identifier = 'TeamExecutionChannel';
+  static override channel = 'TeamExecutionChannel';
   static override params = Params;
   static override actions = { pause: Command, resume: Command, cancel: Command, redirect: Command };
   static override writePermissions = { pause: TEAM_EXECUTION_PERMISSION, resume: TEAM_EXECUTION_PERMISSION, cancel: TEAM_EXECUTION_PERMISSION, redirect: TEAM_EXECUTION_PERMISSION };

@@ -1,11 +1,13 @@
 // The channel base class (Rails ActionCable::Channel::Base, camelCased): lifecycle hooks, params validated by a
-// zod schema, an explicit action table, transmit/reject, streams and periodic timers. Framework drivers
-// (subscribeToChannel, performAction, unsubscribeFromChannel) are called only by the connection.
+// zod schema, an explicit action table with its hooks (beforeAction, around, unknownAction), transmit/reject,
+// streams and timers. Framework drivers (subscribeToChannel, performAction, unsubscribeFromChannel) are called only
+// by the connection.
 
 import { z, type ZodType } from 'zod';
 import { ActionNotFoundError, codeOf, isClientFault } from '../errors';
 import type { Logger } from '../log/logger';
 import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
+import { actionName, resolveAction, type ActionSpec, type ActionTable } from './actions';
 import { broadcastingFor, broadcastTo, type BroadcastingPart, type BroadcastTarget } from './broadcasting';
 import type { ChannelHost } from './host';
 import { channelName } from './naming';
@@ -13,9 +15,6 @@ import { validateParams } from './params';
 import { TimerSet } from './periodic';
 import { StreamSet } from './streams';
 import type { StreamCallback } from '../hub/hub';
-
-/** The action table: action name → zod schema of its data (the whole data object, `action` included). */
-export type ActionTable = Readonly<Record<string, ZodType>>;
 
 /** Construction input for a channel instance. */
 export interface ChannelContext<I = unknown, S = unknown> {
@@ -27,10 +26,9 @@ export interface ChannelContext<I = unknown, S = unknown> {
 /** The static side every channel class has. */
 export interface ChannelClass<C extends Channel = Channel> {
   new (ctx: ChannelContext<never, never>): C;
-  readonly identifier: string;
+  readonly channel: string;
   readonly params: ZodType;
   readonly actions: ActionTable;
-  readonly actionMethods?: Readonly<Record<string, string>>;
   readonly channelName?: string;
 }
 
@@ -40,23 +38,24 @@ export interface ChannelClass<C extends Channel = Channel> {
  * const Params = z.object({ room: z.string().regex(/^\w{1,64}$/) })
  * const Speak = z.object({ body: z.string().min(1).max(2000) })
  * export class ChatChannel extends ApplicationChannel<z.infer<typeof Params>> {
- *   static override identifier = 'ChatChannel'
+ *   static override channel = 'ChatChannel'
  *   static override params = Params
- *   static override actions = { speak: Speak }
+ *   static override actions = { speak: Speak, shout: { schema: Speak, handler: 'speak' } }
  *   override subscribed() { this.streamFrom(`chat_${this.params.room}`) }
  *   async speak({ body }: z.infer<typeof Speak>) { await this.broadcast(`chat_${this.params.room}`, { body }) }
  * }
  */
 export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unknown> {
-  /** The protocol's `{"channel": …}` value. */
-  static identifier = '';
+  /** The protocol's `{"channel": …}` value this class is registered under. */
+  static channel = '';
   /** Schema of the identifier params (the whole decoded identifier, `channel` included). */
   static params: ZodType = z.looseObject({});
-  /** Callable actions; nothing outside this table can be invoked by a client. */
+  /**
+   * Callable actions: name → schema of its data (handled by the method of that name), or `{ schema, handler }` naming
+   * the method (for an action named like a framework method, or one method serving several actions).
+   */
   static actions: ActionTable = {};
-  /** Action name → method name, for an action named like a framework method (`broadcast`); default: the same name. */
-  static actionMethods: Readonly<Record<string, string>> = {};
-  /** Rails channel_name override; defaults to the underscored identifier. */
+  /** Rails channel_name override; defaults to the underscored `channel`. */
   static channelName?: string;
 
   /** Rails `SomeChannel.broadcasting_for(model)`: the name `streamFor(model)` streams, `<channel_name>:<gid param>`. */
@@ -102,7 +101,31 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   unsubscribed(): void | Promise<void> {}
   /** Called when an action throws or its data is invalid; the default logs. Override to transmit an error frame. */
   rescue(error: unknown, action: string): void | Promise<void> {
-    logFailure(this.logger, `${this.ctor.identifier}#${action} failed`, error, { channel: this.ctor.identifier, action });
+    logFailure(this.logger, `${this.ctor.channel}#${action} failed`, error, { channel: this.ctor.channel, action });
+  }
+
+  /**
+   * Runs before an action's entry is looked up or its data read (Rails before-action callbacks); return false to
+   * refuse it, after answering the client as the channel does. The default allows every action.
+   */
+  protected beforeAction(_action: string, _data: Record<string, unknown>): boolean | Promise<boolean> {
+    return true;
+  }
+  /**
+   * Runs an action in the table: `run()` validates the data, calls the handler and resolves with its return value.
+   * Override to shape replies (wrap the result or the failure); the default hands failures to `rescue`.
+   */
+  protected async around(action: string, _data: Record<string, unknown>, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      await this.rescue(err, action);
+    }
+  }
+  /** An action outside the table. The default logs and throws ActionNotFoundError (the client hears nothing, as in Rails). */
+  protected unknownAction(action: string, _data: Record<string, unknown>): void | Promise<void> {
+    this.logger.warn('action not found', { code: 'CABLE_UNKNOWN_ACTION', channel: this.ctor.channel, action: action.slice(0, 64) });
+    throw new ActionNotFoundError(this.ctor.channel, action);
   }
 
   /** Who is connected. */
@@ -164,6 +187,10 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   protected periodically(fn: () => unknown, everyMs: number): void {
     this.timers.every(everyMs, fn);
   }
+  /** Run `fn` once after `ms` ms unless unsubscribed first; returns a function that cancels it. */
+  protected after(ms: number, fn: () => unknown): () => void {
+    return this.timers.after(ms, fn);
+  }
   /** Rails `broadcasting_for` with this channel's name. */
   protected broadcastingFor(...parts: BroadcastingPart[]): string {
     return broadcastingFor(this.host.gidApp, channelNameOf(this.ctor), ...parts);
@@ -189,29 +216,20 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
       if (!this.rejected) await this.subscribed();
       if (!this.rejected) await this.streamSet.settle();
     } catch (err) {
-      logFailure(this.logger, isClientFault(err) ? 'subscription rejected' : 'subscription failed', err, { channel: this.ctor.identifier });
+      logFailure(this.logger, isClientFault(err) ? 'subscription rejected' : 'subscription failed', err, { channel: this.ctor.channel });
       this.rejected = true;
     }
     if (this.rejected) await this.unsubscribeFromChannel();
     return !this.rejected;
   }
 
-  /** Framework driver: run the action named by `data.action` (or `receive`) if it is in the action table. */
+  /** Framework driver: run the action named by `data.action` (or `receive`): beforeAction, then around or unknownAction. */
   async performAction(data: Record<string, unknown>): Promise<void> {
-    const action = typeof data.action === 'string' && data.action !== '' ? data.action : 'receive';
-    const schema = Object.prototype.hasOwnProperty.call(this.ctor.actions, action) ? this.ctor.actions[action] : undefined;
-    if (!schema) {
-      this.logger.warn('action not found', { code: 'CABLE_UNKNOWN_ACTION', channel: this.ctor.identifier, action: action.slice(0, 64) });
-      throw new ActionNotFoundError(this.ctor.identifier, action);
-    }
-    try {
-      const input = validateParams(schema, data);
-      const method = (this as unknown as Record<string, (d: unknown) => unknown>)[this.ctor.actionMethods?.[action] ?? action];
-      if (typeof method !== 'function') throw new ActionNotFoundError(this.ctor.identifier, action);
-      await method.call(this, input);
-    } catch (err) {
-      await this.rescue(err, action);
-    }
+    const action = actionName(data);
+    if (!(await this.beforeAction(action, data))) return;
+    const spec = resolveAction(this.ctor.actions, action);
+    if (!spec) return this.unknownAction(action, data);
+    await this.around(action, data, () => this.invoke(spec, action, data));
   }
 
   /** Framework driver: run `unsubscribed`, then stop streams and timers (Rails after-unsubscribe callbacks). */
@@ -219,7 +237,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     try {
       await this.unsubscribed();
     } catch (err) {
-      this.logger.error('unsubscribed hook failed', { code: 'CABLE_CHANNEL_ERROR', channel: this.ctor.identifier, err });
+      this.logger.error('unsubscribed hook failed', { code: 'CABLE_CHANNEL_ERROR', channel: this.ctor.channel, err });
     } finally {
       this.detach();
     }
@@ -231,17 +249,25 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     this.stopAllStreams();
     this.timers.clear();
   }
+
+  /** Validate `data` against the spec's schema and call its handler with the input and the action name. */
+  private async invoke(spec: ActionSpec, action: string, data: Record<string, unknown>): Promise<unknown> {
+    const input = validateParams(spec.schema, data);
+    const method = (this as unknown as Record<string, unknown>)[spec.handler];
+    if (typeof method !== 'function') throw new ActionNotFoundError(this.ctor.channel, action);
+    return method.call(this, input, action);
+  }
 }
 
-/** What names a channel class: its identifier and optional Rails channel_name override. */
+/** What names a channel class: its protocol `channel` and optional Rails channel_name override. */
 export interface ChannelNaming {
-  readonly identifier: string;
+  readonly channel: string;
   readonly channelName?: string;
 }
 
 /** The Rails channel_name of a channel class. */
 export function channelNameOf(cls: ChannelNaming): string {
-  return cls.channelName ?? channelName(cls.identifier);
+  return cls.channelName ?? channelName(cls.channel);
 }
 
 

@@ -1,7 +1,9 @@
 // Public surface of the framework for channels/: the only module channel files import from src/.
 
 export { Channel, channelNameOf } from './base';
-export type { ActionTable, ChannelClass, ChannelContext, ChannelNaming } from './base';
+export type { ChannelClass, ChannelContext, ChannelNaming } from './base';
+export { actionSpecs } from './actions';
+export type { ActionEntry, ActionSpec, ActionTable } from './actions';
 export { broadcastingFor, broadcastTo, globalIdParam, gidOf } from './broadcasting';
 export type { BroadcastingPart, BroadcastTarget, GlobalIdentifiable } from './broadcasting';
 export { channelName } from './naming';

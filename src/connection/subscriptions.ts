@@ -281,5 +281,5 @@ export class SubscriptionHost implements ChannelHost {
 
 /** The registered name of a channel instance's class. */
 function nameOf(channel: Channel): string {
-  return (channel.constructor as { identifier?: string }).identifier ?? 'unknown';
+  return (channel.constructor as { channel?: string }).channel ?? 'unknown';
 }

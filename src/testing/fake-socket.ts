@@ -1,4 +1,4 @@
-// FakeTransport: a Transport that records every frame a connection writes (decoded), for connection and
+// FakeTransport: a Transport that records every frame a connection writes (decoded on demand), for connection and
 // channel tests without sockets.
 
 import type { Transport } from '../connection/connection';

@@ -121,9 +121,9 @@ interface Module {
   owner: string | null;
 }
 
-/** The identifier a channel file declares. */
-function identifierIn(source: string): string | null {
-  return /static override identifier = '(\w+)'/.exec(source)?.[1] ?? null;
+/** The protocol `channel` name a channel file declares. */
+function channelIn(source: string): string | null {
+  return /static override channel = '(\w+)'/.exec(source)?.[1] ?? null;
 }
 
 /** The modules of a section, each assigned to the channel whose file name it extends (`mission-events` → MissionChannel). */
@@ -131,7 +131,7 @@ function modulesOf(section: Section | 'support'): Module[] {
   const dir = path.join(ROOT, 'channels', section);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
   const bases = files
-    .map((f) => ({ stem: f.replace(/\.ts$/, ''), id: identifierIn(fs.readFileSync(path.join(dir, f), 'utf8')) }))
+    .map((f) => ({ stem: f.replace(/\.ts$/, ''), id: channelIn(fs.readFileSync(path.join(dir, f), 'utf8')) }))
     .filter((c): c is { stem: string; id: string } => c.id !== null)
     .map((c) => ({ base: c.stem.replace(/-channel$/, ''), id: c.id }))
     .sort((a, b) => b.base.length - a.base.length);
@@ -223,7 +223,7 @@ async function probe(fn: (...a: unknown[]) => unknown): Promise<Probe> {
 
 describe('docs/channels.md', () => {
   it('has a section for every registered channel', () => {
-    const missing = channels.map((c) => c.identifier).filter((id) => !new RegExp(`^##+ ${id}\\b`, 'm').test(doc));
+    const missing = channels.map((c) => c.channel).filter((id) => !new RegExp(`^##+ ${id}\\b`, 'm').test(doc));
     expect(missing).toEqual([]);
   });
 
@@ -233,8 +233,8 @@ describe('docs/channels.md', () => {
     const textFor = (owner: string | null) => expanded(owner ? channelText(text, owner) : text);
 
     it('has a heading for every channel defined in the section', () => {
-      const ids = modules.map((m) => identifierIn(fs.readFileSync(m.file, 'utf8'))).filter((id): id is string => id !== null);
-      const registered = new Set(channels.map((c) => c.identifier));
+      const ids = modules.map((m) => channelIn(fs.readFileSync(m.file, 'utf8'))).filter((id): id is string => id !== null);
+      const registered = new Set(channels.map((c) => c.channel));
       expect(ids.filter((id) => registered.has(id) && channelText(text, id) === '')).toEqual([]);
       expect(ids.length).toBeGreaterThan(3);
     });

@@ -6,7 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { describeWithService, TEST_REDIS_URL } from '../pubsub/helpers';
+import { describeWithService, TEST_REDIS_URL } from '../support/services';
 
 const ROOT = path.resolve(__dirname, '../..');
 

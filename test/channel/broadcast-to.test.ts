@@ -12,7 +12,7 @@ const UserParams = z.looseObject({ user_id: z.string().regex(/^\d{1,10}$/) });
 
 /** Streams for the User model named by `user_id` (Rails `stream_for user`). */
 class ModelRoomChannel extends Channel<z.infer<typeof UserParams>> {
-  static override identifier = 'ModelRoomChannel';
+  static override channel = 'ModelRoomChannel';
   static override params = UserParams;
   override subscribed(): void {
     this.streamFor(gidOf('User', this.params.user_id));
@@ -21,7 +21,7 @@ class ModelRoomChannel extends Channel<z.infer<typeof UserParams>> {
 
 /** A namespaced channel (Rails `Admin::AuditChannel` → `admin:audit`) streaming for an account and a number. */
 class AuditChannel extends Channel<{ account_id: string }> {
-  static override identifier = 'Admin::AuditChannel';
+  static override channel = 'Admin::AuditChannel';
   static override params = z.looseObject({ account_id: z.string().regex(/^[a-z0-9-]{1,36}$/) });
   override subscribed(): void {
     this.streamFor([gidOf('Account', this.params.account_id), 7]);

@@ -11,7 +11,7 @@ import type { AppServices, Broadcaster } from '../../channels/support/services';
 import type { UserIdentity } from '../../src/auth/identity';
 import { seedId } from '../../src/db/seed';
 import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../src/testing/channel-harness';
-import { capturingLogger } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { codeWriteRules, docWriteRules, ruleKey, type WriteRule } from '../support/write-rules';
 

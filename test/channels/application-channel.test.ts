@@ -10,14 +10,14 @@ import type { AppServices } from '../../channels/support/services';
 import type { UserIdentity, WorkerIdentity } from '../../src/auth/identity';
 import type { Db } from '../../src/db/prisma';
 import { connectClient, createHarnessServer, type HarnessServer } from '../../src/testing/channel-harness';
-import { capturingLogger } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 
 const AgentParams = z.looseObject({ agent_id: z.unknown().optional() });
 
 /** Looks the agent up with `owned` + `found` and transmits it. */
 class OwnedAgentChannel extends ApplicationChannel<z.infer<typeof AgentParams>> {
-  static override identifier = 'OwnedAgentChannel';
+  static override channel = 'OwnedAgentChannel';
   static override params = AgentParams;
   override async subscribed(): Promise<void> {
     const agent = this.found(await this.db.aiAgent.findFirst({ where: this.owned(this.params.agent_id) }), 'agent');
@@ -29,7 +29,7 @@ const AccountParams = z.looseObject({ account_id: z.unknown().optional() });
 
 /** Confirms only for the caller's own account (Powernode `authorized_for_account?`). */
 class OwnAccountChannel extends ApplicationChannel<z.infer<typeof AccountParams>> {
-  static override identifier = 'OwnAccountChannel';
+  static override channel = 'OwnAccountChannel';
   static override params = AccountParams;
   override subscribed(): void {
     if (!this.ownsAccount(this.params.account_id)) return this.reject();

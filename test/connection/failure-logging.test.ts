@@ -5,12 +5,13 @@
 import { z } from 'zod';
 import { ApplicationChannel } from '../../channels/application-channel';
 import { ClientError, NotFoundError } from '../../src/errors';
-import { capturingLogger, waitFor } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
+import { waitFor } from '../support/wait';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { openRaw } from '../support/ws-client';
 
 class FailingChannel extends ApplicationChannel {
-  static override identifier = 'FailingChannel';
+  static override channel = 'FailingChannel';
   static override accepts = 'any' as const;
   static override actions = { missing: z.looseObject({}), refused: z.looseObject({}), broken: z.looseObject({}), typed: z.object({ n: z.number() }), done: z.looseObject({}) };
   missing(): void {

@@ -6,7 +6,7 @@ import { LiveSessions, SESSIONS_STREAM, type SupersedableSession } from '../../s
 import { Hub } from '../../src/hub/hub';
 import { silentLogger } from '../../src/log/logger';
 import { MemoryAdapter } from '../../src/pubsub/memory';
-import { waitFor } from '../pubsub/helpers';
+import { waitFor } from '../support/wait';
 
 const user = (userId: string): Identity => ({ kind: 'user', userId, accountId: 'a', email: 'e', name: 'n', roles: [], permissions: new Set(), connectionIdentifier: userId });
 

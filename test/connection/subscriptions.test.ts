@@ -9,7 +9,7 @@ import { TEST_CHANNELS } from '../support/test-channels';
 const user: Identity = { kind: 'user', userId: 'u1', accountId: 'a1', email: 'u@x', name: 'U', roles: [], permissions: new Set(), connectionIdentifier: 'gid' };
 
 class SlowChannel extends ApplicationChannel {
-  static override identifier = 'SlowChannel';
+  static override channel = 'SlowChannel';
   static override actions = { mark: z.looseObject({ n: z.number() }) };
   override async subscribed(): Promise<void> {
     await new Promise((r) => setTimeout(r, 30));

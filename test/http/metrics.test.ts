@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openRaw } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
-import { waitFor } from '../pubsub/helpers';
+import { waitFor } from '../support/wait';
 
 const chat = (room: string) => JSON.stringify({ channel: 'ChatChannel', room });
 

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { BootCheckError, startServer } from '../../src/main';
 import { silentLogger } from '../../src/log/logger';
-import { createTestDatabase, describePostgres, PG_TEST_URL } from '../support/db';
+import { createTestDatabase, describePostgres } from '../support/db';
+import { TEST_POSTGRES_URL } from '../support/services';
 
 const base = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_AUTO_MIGRATE: '0', DATABASE_SEED: '0' };
 
@@ -28,7 +29,7 @@ describe('boot schema check (SQLite)', () => {
 
 describePostgres('boot schema check (PostgreSQL)', () => {
   it('refuses an empty schema, naming the missing tables', async () => {
-    const url = new URL(PG_TEST_URL);
+    const url = new URL(TEST_POSTGRES_URL);
     url.searchParams.set('schema', `boot_${process.pid}_${Date.now().toString(36)}`);
     await expect(startServer({ ...base, DATABASE_URL: url.toString() }, silentLogger)).rejects.toThrow(/missing tables: accounts, users/);
   });

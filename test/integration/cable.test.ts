@@ -2,7 +2,8 @@
 
 import http from 'node:http';
 import { loadConfig } from '../../config';
-import { capturingLogger, sleep, waitFor } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
+import { sleep, waitFor } from '../support/wait';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { RejectChannel } from '../support/test-channels';

@@ -9,7 +9,8 @@ import { createPubSub } from '../../src/pubsub/index';
 import { openRaw, type RawClient } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { inboxOf } from '../support/clients';
-import { describeWithService, TEST_REDIS_URL, uniqueName, waitFor } from '../pubsub/helpers';
+import { describeWithService, TEST_REDIS_URL, uniqueName } from '../support/services';
+import { waitFor } from '../support/wait';
 
 const EXT = 'actioncable-v1-ext-json';
 const chat = (room: string) => JSON.stringify({ channel: 'ChatChannel', room });

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { connectionIdentifierFor } from '../../src/auth/identity';
 import { openRaw, type RawClient } from '../support/ws-client';
-import { describeWithService, freePort, sleep, TEST_REDIS_URL, uniqueName } from '../pubsub/helpers';
+import { describeWithService, freePort, TEST_REDIS_URL, uniqueName } from '../support/services';
+import { sleep } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEY = 'multi-process-key-123';

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { createCable } from '@anycable/core';
 import { ApplicationChannel } from '../../channels/application-channel';
 import { signToken } from '../../src/auth/jwt';
-import { capturingLogger, freePort, sleep, waitFor } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
+import { freePort } from '../support/services';
+import { sleep, waitFor } from '../support/wait';
 import { railsCable, railsSubscribe } from '../support/clients';
 import { devopsSocket, PowernodeManager, RubyActionCableClient, channelKey } from '../support/powernode-clients';
 import { startTestCable, type TestCable } from '../support/test-cable';
@@ -18,7 +20,7 @@ import { openRaw } from '../support/ws-client';
 
 /** A worker RPC channel answering `{request_id, success, data}` like WorkerDataChannel does. */
 class EchoRpcChannel extends ApplicationChannel {
-  static override identifier = 'EchoRpcChannel';
+  static override channel = 'EchoRpcChannel';
   static override accepts = 'worker' as const;
   static override actions = { echo: z.looseObject({ request_id: z.string() }) };
   echo(data: { request_id: string }): void {
@@ -28,7 +30,7 @@ class EchoRpcChannel extends ApplicationChannel {
 
 /** Devops hook's channel stand-in (the test cable has no database): any `{account_id}` is accepted. */
 class DevopsPipelineChannel extends ApplicationChannel {
-  static override identifier = 'DevopsPipelineChannel';
+  static override channel = 'DevopsPipelineChannel';
   static override accepts = 'any' as const;
   override subscribed(): void {
     this.streamFrom(`devops_account_${String(this.rawParams.account_id)}`);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../pubsub/helpers';
+import { freePort } from '../support/services';
 import { openRaw } from '../support/ws-client';
 
 const ROOT = path.resolve(__dirname, '../..');

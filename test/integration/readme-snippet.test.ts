@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { signToken } from '../../src/auth/jwt';
 import { startServer } from '../../src/main';
-import { waitFor } from '../pubsub/helpers';
+import { waitFor } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 

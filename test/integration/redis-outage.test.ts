@@ -9,7 +9,9 @@ import { createPubSub } from '../../src/pubsub/index';
 import { openRaw } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { connectionIdentifierFor } from '../../src/auth/identity';
-import { describeIf, freePort, hasCommand, sleep, startRedisServer, stopProcess, waitFor } from '../pubsub/helpers';
+import { startRedisServer, stopProcess } from '../support/redis-server';
+import { describeIf, freePort, hasCommand } from '../support/services';
+import { sleep, waitFor } from '../support/wait';
 
 const chat = (room: string) => JSON.stringify({ channel: 'ChatChannel', room });
 

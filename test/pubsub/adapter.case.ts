@@ -2,7 +2,7 @@
 // runs these same cases through describeAdapterContract(name, factory).
 
 import type { MessageHandler, PubSubAdapter } from '../../src/pubsub/adapter';
-import { waitFor } from './helpers';
+import { waitFor } from '../support/wait';
 
 /** Options of the contract run. */
 export interface ContractOptions {

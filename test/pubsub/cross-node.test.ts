@@ -12,7 +12,7 @@ import { createSolidCableAdapter, ensureSolidCableTable, channelHash } from '../
 import { railsTimestamp } from '../../src/pubsub/solid-cable-store';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { openRaw, type RawClient } from '../support/ws-client';
-import { describeWithService, TEST_REDIS_URL, uniqueName } from './helpers';
+import { describeWithService, TEST_REDIS_URL, uniqueName } from '../support/services';
 
 interface Backend {
   /** A new adapter on the shared backend. */

@@ -14,7 +14,10 @@ import { createPubSub } from '../../src/pubsub/index';
 import type { Logger } from '../../src/log/logger';
 import { BroadcastFailedError } from '../../src/errors';
 import { describeAdapterContract } from './adapter.case';
-import { capturingLogger, describeIf, describeWithService, hasCommand, freePort, sleep, startRedisServer, stopProcess, TEST_REDIS_URL, uniqueName, waitFor } from './helpers';
+import { capturingLogger } from '../support/logger';
+import { startRedisServer, stopProcess } from '../support/redis-server';
+import { describeIf, describeWithService, freePort, hasCommand, TEST_REDIS_URL, uniqueName } from '../support/services';
+import { sleep, waitFor } from '../support/wait';
 
 describe('redis channel naming', () => {
   it('joins the prefix with ":" and leaves bare streams without one', () => {

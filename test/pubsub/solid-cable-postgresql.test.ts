@@ -6,7 +6,8 @@ import { createSolidCableAdapter, ensureSolidCableTable, channelHash, type Solid
 import { railsTimestamp } from '../../src/pubsub/solid-cable-store';
 import { pgPoolConfig } from '../../src/pubsub/solid-cable-pg';
 import { describeAdapterContract } from './adapter.case';
-import { describeWithService, TEST_POSTGRES_URL, uniqueName, waitFor } from './helpers';
+import { describeWithService, TEST_POSTGRES_URL, uniqueName } from '../support/services';
+import { waitFor } from '../support/wait';
 
 describeWithService('solid_cable on PostgreSQL', TEST_POSTGRES_URL, () => {
   const schema = uniqueName('pc_test');

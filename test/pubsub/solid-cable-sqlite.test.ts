@@ -9,7 +9,8 @@ import { railsTimestamp } from '../../src/pubsub/solid-cable-store';
 import { SQLITE_SOLID_CABLE_DDL } from '../../src/pubsub/solid-cable-sqlite';
 import { createPubSub } from '../../src/pubsub/index';
 import { describeAdapterContract } from './adapter.case';
-import { uniqueName, waitFor } from './helpers';
+import { uniqueName } from '../support/services';
+import { waitFor } from '../support/wait';
 
 // better-sqlite3 ships no types; the raw connection plays the Rails process writing to the same file.
 interface RawDb {

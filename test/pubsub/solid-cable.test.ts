@@ -6,7 +6,8 @@ import { railsTimestamp, isSqliteUrl, type CableRow, type CableStore, type NewCa
 import { sqlitePath } from '../../src/pubsub/solid-cable-sqlite';
 import { pgPoolConfig } from '../../src/pubsub/solid-cable-pg';
 import { BroadcastFailedError } from '../../src/errors';
-import { capturingLogger, sleep, waitFor } from './helpers';
+import { capturingLogger } from '../support/logger';
+import { sleep, waitFor } from '../support/wait';
 
 /** An in-memory table with knobs for latency and failures, recording how the adapter drives it. */
 class FakeStore implements CableStore {

@@ -26,7 +26,7 @@ let release: () => void = () => undefined;
 let gate: Promise<void> = Promise.resolve();
 
 class SlowChannel extends ApplicationChannel {
-  static override identifier = 'SlowChannel';
+  static override channel = 'SlowChannel';
   static override accepts = 'any' as const;
   static override actions = { block: z.looseObject({}), echo: z.looseObject({}), hang: z.looseObject({}) };
   override subscribed(): void {

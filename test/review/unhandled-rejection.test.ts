@@ -28,7 +28,7 @@ class PartlyDownAdapter extends MemoryAdapter {
 }
 
 class StreamThenRejectChannel extends ApplicationChannel {
-  static override identifier = 'StreamThenRejectChannel';
+  static override channel = 'StreamThenRejectChannel';
   static override accepts = 'any' as const;
   override subscribed(): void {
     this.streamFrom('down_a');
@@ -37,7 +37,7 @@ class StreamThenRejectChannel extends ApplicationChannel {
 }
 
 class StreamThenAwaitChannel extends ApplicationChannel {
-  static override identifier = 'StreamThenAwaitChannel';
+  static override channel = 'StreamThenAwaitChannel';
   static override accepts = 'any' as const;
   override async subscribed(): Promise<void> {
     this.streamFrom('down_b');
@@ -46,7 +46,7 @@ class StreamThenAwaitChannel extends ApplicationChannel {
 }
 
 class FollowInActionChannel extends ApplicationChannel {
-  static override identifier = 'FollowInActionChannel';
+  static override channel = 'FollowInActionChannel';
   static override accepts = 'any' as const;
   static override actions = { follow: z.looseObject({}) };
   follow(): void {

@@ -11,7 +11,7 @@ import { openRaw } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 
 class SlowTickChannel extends ApplicationChannel {
-  static override identifier = 'SlowTickChannel';
+  static override channel = 'SlowTickChannel';
   static override accepts = 'any' as const;
   override subscribed(): void {
     this.periodically(async () => {

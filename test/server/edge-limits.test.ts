@@ -7,7 +7,8 @@ import { openRaw } from '../support/ws-client';
 import { startTestCable, type TestCable } from '../support/test-cable';
 import { ChatChannel } from '../support/test-channels';
 import { connectTcp, frameHeader, rawUpgrade, textFrame, whenClosed, type RawUpgrade } from '../support/raw-socket';
-import { capturingLogger, sleep, waitFor } from '../pubsub/helpers';
+import { capturingLogger } from '../support/logger';
+import { sleep, waitFor } from '../support/wait';
 
 const isType = (type: string) => (f: Record<string, unknown>) => f.type === type;
 const chat = (room: string) => JSON.stringify({ channel: 'ChatChannel', room });

@@ -10,9 +10,7 @@ import path from 'node:path';
 import { migrateDatabase } from '../../src/db/migrate';
 import { createPrisma, type Db, type Provider } from '../../src/db/prisma';
 import { seedDemo } from '../../src/db/seed';
-
-/** The PostgreSQL server tests use (override with TEST_DATABASE_URL). */
-export const PG_TEST_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { TEST_POSTGRES_URL } from './services';
 
 /** Both providers, SQLite first. */
 export const PROVIDERS: readonly Provider[] = ['sqlite', 'postgresql'];
@@ -57,14 +55,14 @@ function sqliteTarget(): { url: string; drop(): Promise<void> } {
 
 function pgTarget(): { url: string; drop(): Promise<void> } {
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const url = new URL(PG_TEST_URL);
+  const url = new URL(TEST_POSTGRES_URL);
   url.searchParams.set('schema', schema);
   return { url: url.toString(), drop: () => dropSchema(schema) };
 }
 
 async function dropSchema(schema: string): Promise<void> {
   const { Client } = await import('pg');
-  const client = new Client({ connectionString: PG_TEST_URL });
+  const client = new Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -76,7 +74,7 @@ async function dropSchema(schema: string): Promise<void> {
 /** Whether the PostgreSQL test server accepts connections. */
 export async function pgAvailable(): Promise<boolean> {
   const { Client } = await import('pg');
-  const client = new Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 2000 });
+  const client = new Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.end();
@@ -92,7 +90,7 @@ let pgProbe: boolean | undefined;
 function pgAvailableSync(): boolean {
   if (pgProbe !== undefined) return pgProbe;
   const probe = "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1],connectionTimeoutMillis:2000});c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))";
-  const result = spawnSync(process.execPath, ['-e', probe, PG_TEST_URL], { cwd: path.resolve(__dirname, '../..'), timeout: 10_000 });
+  const result = spawnSync(process.execPath, ['-e', probe, TEST_POSTGRES_URL], { cwd: path.resolve(__dirname, '../..'), timeout: 10_000 });
   pgProbe = result.status === 0;
   return pgProbe;
 }
@@ -111,11 +109,11 @@ export function describePostgres(name: string, fn: () => void): void {
   } else if (process.env.CI === 'true') {
     describe(title, () => {
       it('reaches the PostgreSQL test server', () => {
-        throw new Error(`PostgreSQL is unreachable at ${PG_TEST_URL}; CI=true requires it (database suites never skip in CI)`);
+        throw new Error(`PostgreSQL is unreachable at ${TEST_POSTGRES_URL}; CI=true requires it (database suites never skip in CI)`);
       });
     });
   } else {
-    console.warn(`[test] PostgreSQL unreachable at ${PG_TEST_URL}: skipping "${title}" (set CI=true to fail instead)`);
+    console.warn(`[test] PostgreSQL unreachable at ${TEST_POSTGRES_URL}: skipping "${title}" (set CI=true to fail instead)`);
     describe.skip(title, fn);
   }
 }

@@ -8,7 +8,7 @@ type RoomParams = z.infer<typeof Room>;
 
 /** Streams `chat_<room>`; echo, speak (broadcast), follow/unfollow of a second stream, receive fallback. */
 export class ChatChannel extends ApplicationChannel<RoomParams> {
-  static override identifier = 'ChatChannel';
+  static override channel = 'ChatChannel';
   static override accepts = 'any' as const;
   static override params = Room;
   static override actions = {
@@ -44,7 +44,7 @@ export class ChatChannel extends ApplicationChannel<RoomParams> {
 
 /** Transmits `hello` and `world` in `subscribed` (they must precede the confirmation). */
 export class TransmitChannel extends ApplicationChannel {
-  static override identifier = 'TransmitChannel';
+  static override channel = 'TransmitChannel';
   static override accepts = 'any' as const;
   override subscribed(): void {
     this.transmit('hello');
@@ -54,7 +54,7 @@ export class TransmitChannel extends ApplicationChannel {
 
 /** Always rejects, after starting a stream (which must be stopped) and noting that unsubscribed ran. */
 export class RejectChannel extends ApplicationChannel {
-  static override identifier = 'RejectChannel';
+  static override channel = 'RejectChannel';
   static override accepts = 'any' as const;
   static unsubscribedCount = 0;
   override subscribed(): void {
@@ -68,7 +68,7 @@ export class RejectChannel extends ApplicationChannel {
 
 /** Throws inside `subscribed` (must become a reject, never a hang). */
 export class FailingChannel extends ApplicationChannel {
-  static override identifier = 'FailingChannel';
+  static override channel = 'FailingChannel';
   static override accepts = 'any' as const;
   override subscribed(): void {
     throw new Error('boom in subscribed');
@@ -77,7 +77,7 @@ export class FailingChannel extends ApplicationChannel {
 
 /** Broadcasts `user left` on its stream from `unsubscribed` (disconnect runs every unsubscribed hook). */
 export class PresenceChannel extends ApplicationChannel<{ id: string }> {
-  static override identifier = 'PresenceChannel';
+  static override channel = 'PresenceChannel';
   static override accepts = 'any' as const;
   static override params = z.looseObject({ id: z.string() });
   override subscribed(): void {
@@ -90,7 +90,7 @@ export class PresenceChannel extends ApplicationChannel<{ id: string }> {
 
 /** A user-only channel (workers are refused). */
 export class UserOnlyChannel extends ApplicationChannel {
-  static override identifier = 'UserOnlyChannel';
+  static override channel = 'UserOnlyChannel';
   override subscribed(): void {
     this.streamFrom(`user_${this.accountId}`);
   }
@@ -98,7 +98,7 @@ export class UserOnlyChannel extends ApplicationChannel {
 
 /** Ticks every 50 ms via periodically. */
 export class TimerChannel extends ApplicationChannel {
-  static override identifier = 'TimerChannel';
+  static override channel = 'TimerChannel';
   static override accepts = 'any' as const;
   private n = 0;
   override subscribed(): void {

@@ -17,9 +17,9 @@ export const ruleKey = (r: Pick<WriteRule, 'channel' | 'action'>): string => `${
 
 function rulesOf(cls: ChannelClass): WriteRule[] {
   const c = cls as unknown as typeof ApplicationChannel;
-  const direct = Object.entries(c.writePermissions ?? {}).map(([action, r]) => ({ channel: cls.identifier, action, permissions: requiredNames(r) }));
+  const direct = Object.entries(c.writePermissions ?? {}).map(([action, r]) => ({ channel: cls.channel, action, permissions: requiredNames(r) }));
   const commands = Object.entries(c.commandPermissions ?? {}).flatMap(([action, table]) =>
-    Object.entries(table).map(([command, r]) => ({ channel: cls.identifier, action: `${action} ${command}`, permissions: requiredNames(r) })),
+    Object.entries(table).map(([command, r]) => ({ channel: cls.channel, action: `${action} ${command}`, permissions: requiredNames(r) })),
   );
   return [...direct, ...commands];
 }

@@ -14,7 +14,7 @@ import { publishWorkflowEvent, publishWorkflowRunStatusChanged } from '../../../
 import { signToken } from '../../../src/auth/jwt';
 import { startServer } from '../../../src/main';
 import type { HarnessClient } from '../../../src/testing/channel-harness';
-import { isReachable, TEST_REDIS_URL, uniqueName } from '../../pubsub/helpers';
+import { isReachable, TEST_REDIS_URL, uniqueName } from '../../support/services';
 import { openRaw, type RawClient } from '../../support/ws-client';
 import { clientPool, harnessFor, openAiDb, seedAiRows, userOf, type AiDb } from './fixtures';
 

@@ -8,7 +8,8 @@ import Redis from 'ioredis';
 import { signToken } from '../../../src/auth/jwt';
 import { startServer } from '../../../src/main';
 import { railsCable, railsSubscribe } from '../../support/clients';
-import { isReachable, TEST_REDIS_URL, waitFor } from '../../pubsub/helpers';
+import { isReachable, TEST_REDIS_URL } from '../../support/services';
+import { waitFor } from '../../support/wait';
 import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
 import { publishRiskAlert } from '../../../channels/extension/trading-events';
 import {

@@ -12,7 +12,7 @@ import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { signToken } from '../../../src/auth/jwt';
 import { startServer } from '../../../src/main';
-import { waitFor } from '../../pubsub/helpers';
+import { waitFor } from '../../support/wait';
 import { seedRows, type AccountRows } from './fixtures';
 
 type Running = Awaited<ReturnType<typeof startServer>>;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkerToolDispatchChannel } from '../../../channels/extension/worker-tool-dispatch-channel';
 import type { HarnessClient } from '../../../src/testing/channel-harness';
-import { waitFor } from '../../pubsub/helpers';
+import { waitFor } from '../../support/wait';
 import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type RpcReply, type World } from './fixtures';
 
 let world: World;

@@ -27,7 +27,9 @@ import type { RailsApi } from '../../../channels/support/services';
 import { ToolExecutorRegistry } from '../../../channels/support/tool-executors';
 import { mintWorkerToken, verifyToken } from '../../../src/auth/jwt';
 import { connectClient, createHarnessServer, type HarnessClient } from '../../../src/testing/channel-harness';
-import { capturingLogger, freePort, waitFor } from '../../pubsub/helpers';
+import { capturingLogger } from '../../support/logger';
+import { freePort } from '../../support/services';
+import { waitFor } from '../../support/wait';
 import { createWorld, streamsOf, systemIdentity, workerIdentity, type RpcReply, type World } from './fixtures';
 
 const JWT: JwtConfig = { algorithm: 'HS256', secret: 'forward-test-secret-0123456789abcdef', issuer: 'powernode-platform', audience: 'powernode-api' };

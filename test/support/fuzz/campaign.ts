@@ -7,7 +7,8 @@ import { Dispatcher } from './dispatcher';
 import type { ServerAddress } from './fresh-client';
 import { burstStream, type FrameOptions, type FuzzBurst } from './frames';
 import { crossAccountConfirmations } from './cross-account';
-import { FuzzSocket, sleep, specLabel, type SocketSpec } from './fuzz-socket';
+import { FuzzSocket, specLabel, type SocketSpec } from './fuzz-socket';
+import { sleep } from '../wait';
 import type { LogWatch } from './log-watch';
 
 /** How a run is shaped. */

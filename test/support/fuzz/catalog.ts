@@ -1,9 +1,9 @@
 // What the fuzzer knows of the served channels, read from the registry list itself (channels/index.ts): each
-// channel's identifier, who it accepts, its param keys (with enum values) and its actions with their data keys.
+// channel's protocol name, who it accepts, its param keys (with enum values) and its actions with their data keys.
 // Reads zod schemas through their public `def`; never changes them.
 
 import type { ZodType } from 'zod';
-import type { ChannelClass } from '../../../src/channel/index';
+import { actionSpecs, type ChannelClass } from '../../../src/channel/index';
 
 /** A key of a params or action-data schema, with the literal values it accepts when it is an enum. */
 export interface FieldShape {
@@ -13,7 +13,8 @@ export interface FieldShape {
 
 /** One channel as the fuzzer sees it. */
 export interface ChannelShape {
-  identifier: string;
+  /** The protocol's `{"channel": …}` name. */
+  channel: string;
   accepts: 'user' | 'worker' | 'any';
   params: FieldShape[];
   actions: Array<{ name: string; fields: FieldShape[] }>;
@@ -74,13 +75,10 @@ function fieldsOf(schema: unknown): FieldShape[] {
 
 /** The catalog of `channels` (pass the registry list; BenchmarkChannel may be included). */
 export function channelCatalog(channels: readonly ChannelClass[]): ChannelShape[] {
-  return channels.map((c) => {
-    const cls = c as unknown as { identifier: string; accepts?: ChannelShape['accepts']; params: unknown; actions: Record<string, unknown> };
-    return {
-      identifier: cls.identifier,
-      accepts: cls.accepts ?? 'any',
-      params: fieldsOf(cls.params),
-      actions: Object.entries(cls.actions ?? {}).map(([name, schema]) => ({ name, fields: fieldsOf(schema) })),
-    };
-  });
+  return channels.map((cls) => ({
+    channel: cls.channel,
+    accepts: (cls as unknown as { accepts?: ChannelShape['accepts'] }).accepts ?? 'any',
+    params: fieldsOf(cls.params),
+    actions: actionSpecs(cls.actions).map(([name, spec]) => ({ name, fields: fieldsOf(spec.schema) })),
+  }));
 }

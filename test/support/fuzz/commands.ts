@@ -60,7 +60,7 @@ function paramEntries(ctx: CommandContext, channel: ChannelShape, mutate: boolea
 
 /** An identifier of a real channel with real ids (possibly another account's): the valid-looking case. */
 export function realIdentifier(ctx: CommandContext, channels = ctx.catalog): fc.Arbitrary<string> {
-  return fc.constantFrom(...channels).chain((c) => paramEntries(ctx, c, false).map((entries) => rawObject([['channel', rawString(c.identifier)], ...entries])));
+  return fc.constantFrom(...channels).chain((c) => paramEntries(ctx, c, false).map((entries) => rawObject([['channel', rawString(c.channel)], ...entries])));
 }
 
 /** An identifier of a real channel whose params are mutated: wrong types, long, deep, extra and duplicated keys. */
@@ -69,7 +69,7 @@ export function mutatedIdentifier(ctx: CommandContext): fc.Arbitrary<string> {
     .tuple(fc.constantFrom(...ctx.catalog), fc.boolean(), fc.array(fc.tuple(fc.string({ maxLength: 12 }), weirdScalar), { maxLength: 3 }))
     .chain(([c, channelLast, extra]) =>
       paramEntries(ctx, c, true).map((entries) => {
-        const channel: [string, Raw] = ['channel', rawString(c.identifier)];
+        const channel: [string, Raw] = ['channel', rawString(c.channel)];
         const all = channelLast ? [...entries, ...extra, channel] : [channel, ...entries, ...extra];
         return rawObject(all);
       }),
@@ -82,7 +82,7 @@ export function unknownIdentifier(ctx: CommandContext): fc.Arbitrary<string> {
     fc.constantFrom(...UNKNOWN_CHANNELS).map((name) => rawObject([['channel', rawString(name)]])),
     fc.string({ maxLength: 30 }).map((name) => rawObject([['channel', rawString(name)], ['id', '1']])),
     badValue(ctx).map((v) => rawObject([['channel', v]])),
-    fc.constantFrom(...ctx.catalog.map((c) => c.identifier)).map((name) => rawObject([['channel', rawString(name)], ['channel', rawString('Other')]])),
+    fc.constantFrom(...ctx.catalog.map((c) => c.channel)).map((name) => rawObject([['channel', rawString(name)], ['channel', rawString('Other')]])),
     badValue(ctx),
     trickyString,
     deepJsonArb(ctx.maxDepth),

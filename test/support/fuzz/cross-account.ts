@@ -14,7 +14,7 @@ export function foreignParams(identifier: string, accountId: string, cast: FuzzC
   } catch {
     return [];
   }
-  const channel = catalog.find((c) => c.identifier === parsed.channel);
+  const channel = catalog.find((c) => c.channel === parsed.channel);
   if (!channel) return [];
   const ownerOf = (value: unknown) => (typeof value === 'string' ? cast.owners.get(value.toLowerCase()) : undefined);
   const owned = channel.params.map((p) => [p.key, ownerOf(parsed[p.key])] as const).filter(([, owner]) => owner !== undefined);

@@ -59,7 +59,7 @@ function jsonShapes(o: FrameOptions): fc.Arbitrary<FuzzBurst> {
     valid.chain(truncate).map((t) => burst('truncated-json', [text(t)])),
     deepJsonArb(o.maxDepth).map((t) => burst('deep-frame', [text(t)])),
     deepJsonArb(o.maxDepth).map((d) => burst('deep-frame', [text(commandFrame(rawString('subscribe'), rawString('{"channel":"NotificationChannel"}'), [['x', d]]))])),
-    fc.tuple(fc.constantFrom(...o.catalog), deepJsonArb(o.maxDepth)).map(([c, d]) => burst('deep-identifier', [text(subscribeFrame(d)), text(subscribeFrame(rawObject([['channel', rawString(c.identifier)], [c.params[0]?.key ?? 'id', d]])))])),
+    fc.tuple(fc.constantFrom(...o.catalog), deepJsonArb(o.maxDepth)).map(([c, d]) => burst('deep-identifier', [text(subscribeFrame(d)), text(subscribeFrame(rawObject([['channel', rawString(c.channel)], [c.params[0]?.key ?? 'id', d]])))])),
     fc.tuple(fc.constantFrom(...COMMAND_NAMES), hugeNumber).map(([c, n]) => burst('huge-numbers', [text(rawObject([['command', rawString(c)], ['identifier', n], ['data', n], ['history', rawObject([['since', n], ['streams', rawObject([['s', rawObject([['offset', n], ['epoch', n]])]])]])]]))])),
   );
 }
@@ -86,7 +86,7 @@ function bareMessages(o: FrameOptions): fc.Arbitrary<FuzzBurst> {
   // `{"channel":"X"}` identifier, which the server routes to the connection's only subscription of X.
   return fc.constantFrom(...o.catalog).chain((channel) =>
     fc.tuple(realIdentifier(o, [channel]), fc.array(dataText(o, channel), { minLength: 1, maxLength: 4 })).map(([id, datas]) => {
-      const bare = rawObject([['channel', rawString(channel.identifier)]]);
+      const bare = rawObject([['channel', rawString(channel.channel)]]);
       return burst('bare-messages', [text(subscribeFrame(id)), ...datas.map((d) => text(messageFrame(bare, d)))], channel.accepts === 'worker' ? 'worker' : 'user');
     }),
   );
@@ -103,7 +103,7 @@ export function stormBurst(o: FrameOptions): fc.Arbitrary<FuzzBurst> {
 function longStrings(o: FrameOptions): fc.Arbitrary<FuzzBurst> {
   const long = longStringArb(o.maxStringBytes);
   return fc.oneof(
-    fc.tuple(fc.constantFrom(...o.catalog), long).map(([c, s]) => burst('long-strings', [text(subscribeFrame(rawObject([['channel', rawString(c.identifier)], [c.params[0]?.key ?? 'id', rawString(s)]])))])),
+    fc.tuple(fc.constantFrom(...o.catalog), long).map(([c, s]) => burst('long-strings', [text(subscribeFrame(rawObject([['channel', rawString(c.channel)], [c.params[0]?.key ?? 'id', rawString(s)]])))])),
     fc.tuple(realIdentifier(o), long).map(([id, s]) => burst('long-strings', [text(subscribeFrame(id)), text(messageFrame(id, rawObject([['action', rawString(s)], ['content', rawString(s)]])))], 'user')),
     long.map((s) => burst('long-strings', [text(commandFrame(rawString(s), rawString(s)))])),
   );

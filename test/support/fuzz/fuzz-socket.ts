@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import type { FuzzIdentity } from './cast';
 import { describeFrame, type FuzzFrame } from './frames';
+import { sleep } from '../wait';
 
 /** Who a socket connects as and with which sub-protocol (none = Powernode's raw-WebSocket clients). */
 export interface SocketSpec {
@@ -194,9 +195,4 @@ export class FuzzSocket {
     this.recent.push(line);
     if (this.recent.length > RECENT_FRAMES) this.recent.shift();
   }
-}
-
-/** Resolve after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,7 +6,8 @@ import { runThrowaway, sendBurst, verifySocket } from './burst-runner';
 import type { SentBurst } from './campaign';
 import type { ServerAddress } from './fresh-client';
 import { describeFrame, isFatal, type FuzzBurst, type FuzzFrame } from './frames';
-import { FuzzSocket, sleep, specLabel, type SocketSpec } from './fuzz-socket';
+import { FuzzSocket, specLabel, type SocketSpec } from './fuzz-socket';
+import { sleep } from '../wait';
 import type { LogWatch } from './log-watch';
 
 /** A burst that reproduces a log signature on its own. */

@@ -1,28 +1,13 @@
-// Helpers for the pub/sub tests: waiting, unique names, service probes (skip locally, fail in CI), a capturing
-// logger and a private redis-server child process for outage tests.
+// The machine's services for tests: the Redis and PostgreSQL URLs, reachability probes, `describe` variants that
+// skip locally and fail under CI=true when a service is missing, free ports and unique names.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { createLogger, type Logger } from '../../src/log/logger';
 
-/** Redis used by the pub/sub tests. */
+/** Redis used by the tests (override with TEST_REDIS_URL). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** PostgreSQL used by the pub/sub tests. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Poll `check` every 10 ms until it returns true; throws after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 3000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Resolve after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** PostgreSQL used by the tests (override with TEST_POSTGRES_URL, or TEST_DATABASE_URL). */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A name unique to this test process and run, safe as a channel prefix or schema name. */
 export function uniqueName(label: string): string {
@@ -65,12 +50,6 @@ export function describeWithService(label: string, url: string, body: () => void
   describeIf(label, isReachable(url), `${new URL(url).host} is unreachable`, body);
 }
 
-/** A logger whose JSON lines are kept in `lines`. */
-export function capturingLogger(): { logger: Logger; lines: Array<{ level: string; msg: string }> } {
-  const lines: Array<{ level: string; msg: string }> = [];
-  return { logger: createLogger('debug', (line) => lines.push(JSON.parse(line) as { level: string; msg: string })), lines };
-}
-
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,29 +62,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Start a throwaway redis-server on `port` (no persistence); resolves once it accepts connections. */
-export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 5000;
-  while (!(await isPortOpen(port))) {
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on ${port}`);
-    await sleep(20);
-  }
-  return child;
-}
-
-/** Kill a child process and wait for it to exit. */
-export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
-
-function isPortOpen(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function isPortOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.once('connect', () => {
