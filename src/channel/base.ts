@@ -16,6 +16,14 @@ import { TimerSet } from './periodic';
 import { StreamSet } from './streams';
 import type { StreamCallback } from '../hub/hub';
 
+/** Per-stream features a subscription opts into (AnyCable's `stream_from name, whisper: true` and presence). */
+export interface StreamOptions {
+  /** Clients of this subscription may whisper on the stream: transient data to its other subscribers, never stored. */
+  whisper?: boolean;
+  /** Clients of this subscription may join the stream's presence set and ask who is there. */
+  presence?: boolean;
+}
+
 /** Construction input for a channel instance. */
 export interface ChannelContext<I = unknown, S = unknown> {
   host: ChannelHost<I, S>;
@@ -83,6 +91,10 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   private readonly timers: TimerSet;
   private rejected = false;
   private live = true;
+  /** The stream this subscription's client may whisper on. */
+  private whisperOn: string | undefined;
+  /** The stream whose presence set this subscription's client may use. */
+  private presenceOn: string | undefined;
 
   constructor(ctx: ChannelContext<I, S>) {
     this.host = ctx.host;
@@ -157,10 +169,16 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   }
   /**
    * Route broadcasts of `stream` to this subscription (or to `callback`, decoded). Resolves when the stream is live;
-   * in `subscribed` the confirmation waits for it anyway, so the promise only matters in actions.
+   * in `subscribed` the confirmation waits for it anyway, so the promise only matters in actions. With `options`,
+   * the subscription's client may whisper on the stream and/or use its presence set (one stream each per subscription;
+   * the last one named wins).
+   * @example this.streamFrom(teamChannelStream(id), { whisper: true, presence: true })
    */
-  protected streamFrom(stream: string, callback?: StreamCallback): Promise<void> {
-    return this.streamSet.add(stream, callback);
+  protected streamFrom(stream: string, callbackOrOptions?: StreamCallback | StreamOptions): Promise<void> {
+    if (typeof callbackOrOptions === 'function') return this.streamSet.add(stream, callbackOrOptions);
+    if (callbackOrOptions?.whisper) this.whisperOn = stream;
+    if (callbackOrOptions?.presence) this.presenceOn = stream;
+    return this.streamSet.add(stream);
   }
   /** Rails `stream_for`: stream `<channel_name>:<parts>`. */
   protected streamFor(...parts: BroadcastingPart[]): Promise<void> {
@@ -174,6 +192,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   /** Stop one stream. */
   protected stopStreamFrom(stream: string): void {
     this.streamSet.remove(stream);
+    if (this.whisperOn === stream) this.whisperOn = undefined;
+    if (this.presenceOn === stream) this.presenceOn = undefined;
   }
   /** Stop the stream of `streamFor(...parts)`. */
   protected stopStreamFor(...parts: BroadcastingPart[]): void {
@@ -182,6 +202,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   /** Stop every stream of this subscription. */
   protected stopAllStreams(): void {
     this.streamSet.clear();
+    this.whisperOn = this.presenceOn = undefined;
   }
   /** Run `fn` every `everyMs` ms while subscribed. */
   protected periodically(fn: () => unknown, everyMs: number): void {

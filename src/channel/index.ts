@@ -1,7 +1,7 @@
 // Public surface of the framework for channels/: the only module channel files import from src/.
 
 export { Channel, channelNameOf } from './base';
-export type { ChannelClass, ChannelContext, ChannelNaming } from './base';
+export type { ChannelClass, ChannelContext, ChannelNaming, StreamOptions } from './base';
 export { actionSpecs } from './actions';
 export type { ActionEntry, ActionSpec, ActionTable } from './actions';
 export { broadcastingFor, broadcastTo, globalIdParam, gidOf } from './broadcasting';
