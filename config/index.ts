@@ -60,6 +60,8 @@ export interface Config {
   jwt: JwtConfig;
   cable: {
     path: string;
+    /** Server-sent events (AnyCable's SSE transport): off unless CABLE_SSE is set. */
+    sse: { enabled: boolean; path: string };
     allowedOrigins: ReadonlyArray<string | RegExp>;
     pingIntervalMs: number;
     maxFrameBytes: number;
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwt,
     cable: {
       path: e.CABLE_PATH,
+      sse: { enabled: e.CABLE_SSE, path: e.CABLE_SSE_PATH },
       allowedOrigins: e.ALLOWED_ORIGINS ?? DEFAULT_ALLOWED_ORIGINS,
       pingIntervalMs: e.CABLE_PING_INTERVAL_MS,
       maxFrameBytes: e.CABLE_MAX_FRAME_BYTES,

@@ -25,6 +25,8 @@ export const EnvSchema = z
     PORT: int(0, 65535).default(3000),
     HOST: z.string().min(1).optional(),
     CABLE_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path like /cable').default('/cable'),
+    CABLE_SSE: bool.default(false),
+    CABLE_SSE_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path like /events').default('/events'),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgres://')
@@ -87,6 +89,9 @@ export const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.BROADCAST_KEY) {
       ctx.addIssue({ code: 'custom', path: ['BROADCAST_KEY'], message: 'is required in production (it guards /_broadcast and /_disconnect)' });
+    }
+    if (env.CABLE_SSE && env.CABLE_SSE_PATH === env.CABLE_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['CABLE_SSE_PATH'], message: 'must differ from CABLE_PATH' });
     }
     if (env.PUBSUB_ADAPTER === 'redis' && !env.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when PUBSUB_ADAPTER=redis' });
