@@ -1,13 +1,20 @@
 // The shared set-up of the channel families' harness tests (test/channels/<family>/): Powernode's services over a
 // test database (the real job outbox, a broadcaster into the harness pub/sub, side publishes recorded), and
 // `channelSuite`, which opens a family's fixture before a file, closes each test's clients after it and cleans up.
+// `adminWorker` is the worker every family's "rejects a worker identity" test connects as.
 
 import { OutboxJobQueue } from '../../channels/support/job-queue';
 import type { AppServices, Broadcaster, JobQueue } from '../../channels/support/services';
-import type { Identity } from '../../src/auth/identity';
+import type { Identity, WorkerIdentity } from '../../src/auth/identity';
 import type { ChannelClass } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
-import { ClientPool, createHarnessServer, type HarnessClient, type HarnessOptions, type HarnessServer } from '../../src/testing/index';
+import { ClientPool, createHarnessServer, testWorker, type HarnessClient, type HarnessOptions, type HarnessServer } from '../../src/testing/index';
+
+/** ISO-8601 with whole seconds and Z, as the channels stamp their messages. */
+export const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** An account worker of `accountId` holding system.admin (`workerId` for an existing row), so only its kind can refuse it. */
+export const adminWorker = (accountId: string, workerId?: string): WorkerIdentity => testWorker(accountId, { workerId, permissions: ['system.admin'] });
 
 /** A publish to a plain Redis pub/sub channel (the workers' side channel), recorded instead of sent. */
 export interface SidePublish {
@@ -40,6 +47,12 @@ export function appHarness(channels: readonly ChannelClass[], db: Db, opts: AppH
   return { server, services, broadcaster: services.broadcaster, sidePublished };
 }
 
+/** Options of channelSuite. */
+export interface SuiteOptions extends AppHarnessOptions {
+  /** Keep the clients for the whole file (connected in beforeAll, closed after all) instead of closing them after each test. */
+  sharedClients?: boolean;
+}
+
 /** A family's fixture: a database with its rows, and how to throw it away. */
 export interface SuiteFixture {
   db: Db;
@@ -48,22 +61,31 @@ export interface SuiteFixture {
 
 /** What a suite adds to its fixture: the harness, and clients that are closed after every test. */
 export interface SuiteHandle extends AppHarness {
-  /** Connect a harness client as `identity`; it is closed after the test. */
-  connect(identity: Identity): Promise<HarnessClient>;
+  /** Connect a harness client as `identity` (to `server`, e.g. one over failing services, instead of the suite's); it is closed after the test. */
+  connect(identity: Identity, server?: HarnessServer<AppServices>): Promise<HarnessClient>;
 }
 
 /**
  * Register one test file's hooks: `open()` and a harness for `channels` over its database before all tests, the
- * clients of each test closed after it, cleanup after all. Returns fixture and harness, filled in when the file starts.
+ * clients of each test closed after it (after all with `sharedClients`), cleanup after all. Returns fixture and
+ * harness, filled in when the file starts.
  */
-export function channelSuite<F extends SuiteFixture>(open: () => Promise<F>, channels: readonly ChannelClass[], opts: AppHarnessOptions = {}): F & SuiteHandle {
-  const pool = new ClientPool(() => suite.server);
-  const suite = { connect: (identity: Identity) => pool.connect(identity) } as F & SuiteHandle;
+export function channelSuite<F extends SuiteFixture>(open: () => Promise<F>, channels: readonly ChannelClass[], opts: SuiteOptions = {}): F & SuiteHandle {
+  const pools = new Map<HarnessServer<AppServices>, ClientPool<AppServices>>();
+  const closeAll = () => Promise.all([...pools.values()].map((pool) => pool.closeAll()));
+  const connect = (identity: Identity, server = suite.server) => {
+    if (!pools.has(server)) pools.set(server, new ClientPool(server));
+    return (pools.get(server) as ClientPool<AppServices>).connect(identity);
+  };
+  const suite = { connect } as F & SuiteHandle;
   beforeAll(async () => {
     const fixture = await open();
     Object.assign(suite, fixture, appHarness(channels, fixture.db, opts));
   });
-  afterEach(() => pool.closeAll());
-  afterAll(() => suite.cleanup());
+  if (!opts.sharedClients) afterEach(closeAll);
+  afterAll(async () => {
+    await closeAll();
+    await suite.cleanup();
+  });
   return suite;
 }

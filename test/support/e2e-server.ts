@@ -19,12 +19,12 @@ export interface E2EServer {
   stop(): Promise<void>;
 }
 
-/** Boot the server on a fresh database (`label` names the temp directory). */
-export async function startE2EServer(label: string): Promise<E2EServer> {
+/** Boot the server on a fresh database (`label` names the temp directory), with `env` added to the test settings. */
+export async function startE2EServer(label: string, extraEnv: Record<string, string> = {}): Promise<E2EServer> {
   const { startServer } = await import('../../src/main');
   const { signToken } = await import('../../src/auth/jwt');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-e2e-`));
-  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0' };
+  const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0', ...extraEnv };
   const running = await startServer(env);
   return {
     running,

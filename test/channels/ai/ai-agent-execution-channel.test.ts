@@ -3,23 +3,16 @@
 
 import { AiAgentExecutionChannel } from '../../../channels/ai/ai-agent-execution-channel';
 import { publishExecutionStatusChange, publishExecutionUpdate } from '../../../channels/ai/ai-agent-execution-events';
-import { clientPool, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb } from './fixtures';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiAgentExecutionChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiAgentExecutionChannel]);
 
 const params = (executionId: unknown) => ({ channel: 'AiAgentExecutionChannel', execution_id: executionId });
 
 async function subscribed(executionId = d.own.executionId) {
-  const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId));
+  const client = await d.connect(identityOf(d.own.accountId, d.own.ownerId));
   expect(await client.subscribe(params(executionId))).toBe('confirm_subscription');
   return client;
 }
@@ -28,37 +21,37 @@ describe('AiAgentExecutionChannel', () => {
   describe('subscribe', () => {
     it('accepts an execution of the own account and streams ai_agent_execution:<execution_id>', async () => {
       const client = await subscribed();
-      expect(streamsOf(client, params(d.own.executionId))).toEqual([`ai_agent_execution:${d.own.executionId}`]);
+      expect(client.streams(params(d.own.executionId))).toEqual([`ai_agent_execution:${d.own.executionId}`]);
       expect(client.received(params(d.own.executionId))).toEqual([
         { type: 'subscription.confirmed', channel: 'agent_execution', execution_id: d.own.executionId, timestamp: expect.stringMatching(TIMESTAMP) },
       ]);
     });
 
     it('rejects an execution of a foreign account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(params(d.foreign.executionId))).toBe('reject_subscription');
     });
 
     it('rejects the primary key (the lookup key is the execution_id column) and unknown ids', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(params(d.own.executionPk))).toBe('reject_subscription');
       expect(await client.subscribe(params(UNKNOWN_UUID))).toBe('reject_subscription');
     });
 
     it('rejects a malformed id and missing params', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(params(42))).toBe('reject_subscription');
       expect(await client.subscribe(params(''))).toBe('reject_subscription');
       expect(await client.subscribe({ channel: 'AiAgentExecutionChannel' })).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(params(d.own.executionId))).toBe('reject_subscription');
     });
 
     it('needs no permission (the original requires none)', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, []));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(params(d.own.executionId))).toBe('confirm_subscription');
     });
   });
@@ -67,7 +60,7 @@ describe('AiAgentExecutionChannel', () => {
     it('replies execution_status built from duration_ms, cost_usd and input_parameters', async () => {
       const client = await subscribed();
       await client.perform(params(d.own.executionId), 'request_status');
-      expect(lastOf(client, params(d.own.executionId))).toEqual({
+      expect(client.last(params(d.own.executionId))).toEqual({
         type: 'execution_status',
         execution: {
           id: d.own.executionPk,
@@ -92,7 +85,7 @@ describe('AiAgentExecutionChannel', () => {
       const client = await subscribed(row.executionId);
       await d.db.aiAgentExecution.delete({ where: { id: row.id } });
       await client.perform(params(row.executionId), 'request_status');
-      expect(lastOf(client, params(row.executionId))).toEqual({ type: 'error', error: 'Execution not found', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(params(row.executionId))).toEqual({ type: 'error', error: 'Execution not found', timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 
@@ -103,7 +96,7 @@ describe('AiAgentExecutionChannel', () => {
       }
       const client = await subscribed();
       await client.perform(params(d.own.executionId), 'request_agent_status', { agent_id: d.own.agentId });
-      const reply = lastOf(client, params(d.own.executionId));
+      const reply = client.last(params(d.own.executionId));
       expect(reply).toMatchObject({ type: 'agent_status', agent_id: d.own.agentId, agent_name: 'Own Assistant', status: 'active', timestamp: expect.stringMatching(TIMESTAMP) });
       const recent = reply.recent_executions as Array<{ execution_id: string; agent_name: string }>;
       expect(recent).toHaveLength(5);
@@ -115,14 +108,14 @@ describe('AiAgentExecutionChannel', () => {
     it('replies "Missing agent_id" without an agent_id', async () => {
       const client = await subscribed();
       await client.perform(params(d.own.executionId), 'request_agent_status');
-      expect(lastOf(client, params(d.own.executionId))).toEqual({ type: 'error', error: 'Missing agent_id', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(params(d.own.executionId))).toEqual({ type: 'error', error: 'Missing agent_id', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Agent not found" for a foreign, unknown or malformed agent', async () => {
       const client = await subscribed();
       for (const agentId of [d.foreign.agentId, UNKNOWN_UUID, 'not-a-uuid', 7]) {
         await client.perform(params(d.own.executionId), 'request_agent_status', { agent_id: agentId });
-        expect(lastOf(client, params(d.own.executionId))).toEqual({ type: 'error', error: 'Agent not found', timestamp: expect.stringMatching(TIMESTAMP) });
+        expect(client.last(params(d.own.executionId))).toEqual({ type: 'error', error: 'Agent not found', timestamp: expect.stringMatching(TIMESTAMP) });
       }
     });
   });
@@ -130,14 +123,14 @@ describe('AiAgentExecutionChannel', () => {
   describe('publishers', () => {
     it('publishExecutionUpdate sends the hash plus a timestamp', async () => {
       const client = await subscribed();
-      await publishExecutionUpdate(h.broadcaster, d.own.executionId, { type: 'progress', percent: 50 });
-      expect(lastOf(client, params(d.own.executionId))).toEqual({ type: 'progress', percent: 50, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishExecutionUpdate(d.broadcaster, d.own.executionId, { type: 'progress', percent: 50 });
+      expect(client.last(params(d.own.executionId))).toEqual({ type: 'progress', percent: 50, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('publishExecutionStatusChange sends status_change with the details', async () => {
       const client = await subscribed();
-      await publishExecutionStatusChange(h.broadcaster, d.own.executionId, 'failed', { error: 'timeout' });
-      expect(lastOf(client, params(d.own.executionId))).toEqual({
+      await publishExecutionStatusChange(d.broadcaster, d.own.executionId, 'failed', { error: 'timeout' });
+      expect(client.last(params(d.own.executionId))).toEqual({
         type: 'status_change', execution_id: d.own.executionId, status: 'failed', error: 'timeout', timestamp: expect.stringMatching(TIMESTAMP),
       });
     });

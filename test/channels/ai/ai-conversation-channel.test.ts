@@ -17,26 +17,19 @@ import {
 } from '../../../channels/ai/ai-conversation-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { MAX_MESSAGE_CHARS } from '../../../channels/ai/conversation-messages';
-import { clientPool, createUser, FAILING_JOBS, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb } from './fixtures';
+import { testUser, type HarnessClient } from '../../../src/testing/index';
+import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { createUser, FAILING_JOBS, identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiConversationChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiConversationChannel]);
 
 const params = (id: unknown) => ({ channel: 'AiConversationChannel', conversation_id: id });
 // The owner may write: sending (and announcing typing) needs ai.conversations.create (docs/channels.md, Who may write).
 const owner = () => identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create'], 'Own Owner');
-const messages = (client: Awaited<ReturnType<typeof pool.connect>>, p: Record<string, unknown>) => client.received(p) as Array<Record<string, unknown>>;
+const messages = (client: HarnessClient, p: Record<string, unknown>) => client.received(p) as Array<Record<string, unknown>>;
 
 async function subscribed(id = d.own.conversationPk, identity = owner()) {
-  const client = await pool.connect(identity);
+  const client = await d.connect(identity);
   expect(await client.subscribe(params(id))).toBe('confirm_subscription');
   return client;
 }
@@ -45,30 +38,30 @@ describe('AiConversationChannel', () => {
   describe('subscribe', () => {
     it('accepts the owner by primary key and streams websocket_channel plus ai_conversation_<pk>', async () => {
       const client = await subscribed();
-      expect(streamsOf(client, params(d.own.conversationPk))).toEqual([`ai_conversation_${d.own.conversationKey}`, `ai_conversation_${d.own.conversationPk}`]);
+      expect(client.streams(params(d.own.conversationPk))).toEqual([`ai_conversation_${d.own.conversationKey}`, `ai_conversation_${d.own.conversationPk}`]);
       expect(client.received(params(d.own.conversationPk))).toEqual([{ type: 'subscription.confirmed', conversation_id: d.own.conversationKey, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('accepts the conversation_id column', async () => {
       const client = await subscribed(d.own.conversationKey);
-      expect(streamsOf(client, params(d.own.conversationKey))).toContain(`ai_conversation_${d.own.conversationKey}`);
+      expect(client.streams(params(d.own.conversationKey))).toContain(`ai_conversation_${d.own.conversationKey}`);
     });
 
     it('streams ai_conversation:<pk> when websocket_channel is blank', async () => {
       const client = await subscribed(d.own.agentlessConversationPk);
-      expect(streamsOf(client, params(d.own.agentlessConversationPk))).toEqual([`ai_conversation:${d.own.agentlessConversationPk}`, `ai_conversation_${d.own.agentlessConversationPk}`]);
+      expect(client.streams(params(d.own.agentlessConversationPk))).toEqual([`ai_conversation:${d.own.agentlessConversationPk}`, `ai_conversation_${d.own.agentlessConversationPk}`]);
     });
 
     it("passes only its own event types from ai_conversation_<pk> (StreamingService's stream_* frames are AiStreamingChannel's)", async () => {
       const client = await subscribed();
       const stream = `ai_conversation_${d.own.conversationPk}`;
       const at = '2026-03-15T09:29:28Z';
-      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's1' }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's1', content: 'a', accumulated_content: 'a', chunk_index: 0 }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's1', full_response: 'a' }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'ai_response_complete', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
-      await h.server.broadcast(stream, 'not a frame');
-      await new Promise((r) => setImmediate(r));
+      await d.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's1' }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's1', content: 'a', accumulated_content: 'a', chunk_index: 0 }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's1', full_response: 'a' }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'ai_response_complete', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
+      await d.server.broadcast(stream, 'not a frame');
+      await client.idle();
       expect(client.received(params(d.own.conversationPk)).slice(1)).toEqual([{ type: 'ai_response_complete', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at }]);
     });
 
@@ -76,11 +69,11 @@ describe('AiConversationChannel', () => {
       const row = await d.db.aiConversation.create({ data: { accountId: d.own.accountId, userId: d.own.ownerId, conversationId: `conv-self-${Date.now()}`, status: 'active' } });
       await d.db.aiConversation.update({ where: { id: row.id }, data: { websocketChannel: `ai_conversation_${row.id}` } });
       const client = await subscribed(row.id);
-      expect(streamsOf(client, params(row.id))).toEqual([`ai_conversation_${row.id}`]);
+      expect(client.streams(params(row.id))).toEqual([`ai_conversation_${row.id}`]);
       const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: row.id }, include: CONVERSATION_INCLUDE });
-      await h.server.broadcast(`ai_conversation_${row.id}`, { type: 'stream_chunk', data: { stream_id: 's2' } });
-      await publishConversationStatusChange(h.broadcaster, { ...conversation, status: 'paused' });
-      await new Promise((r) => setImmediate(r));
+      await d.server.broadcast(`ai_conversation_${row.id}`, { type: 'stream_chunk', data: { stream_id: 's2' } });
+      await publishConversationStatusChange(d.broadcaster, { ...conversation, status: 'paused' });
+      await client.idle();
       expect(client.received(params(row.id)).slice(1)).toEqual([{ type: 'status_change', conversation_id: conversation.conversationId, status: 'paused' }]);
     });
 
@@ -89,7 +82,7 @@ describe('AiConversationChannel', () => {
     });
 
     it('rejects a same-account user who is neither owner nor participant', async () => {
-      const client = await pool.connect(identityOf(d.own.accountId, d.own.otherUserId));
+      const client = await d.connect(identityOf(d.own.accountId, d.own.otherUserId));
       expect(await client.subscribe(params(d.own.conversationPk))).toBe('reject_subscription');
     });
 
@@ -98,13 +91,13 @@ describe('AiConversationChannel', () => {
     });
 
     it('rejects a foreign account even with ai.conversations.manage or system.admin', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, ['ai.conversations.manage', 'system.admin']));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: ['ai.conversations.manage', 'system.admin'] }));
       expect(await client.subscribe(params(d.foreign.conversationPk))).toBe('reject_subscription');
       expect(await client.subscribe(params(d.foreign.conversationKey))).toBe('reject_subscription');
     });
 
     it('rejects malformed, unknown and missing ids', async () => {
-      const client = await pool.connect(owner());
+      const client = await d.connect(owner());
       expect(await client.subscribe(params(12))).toBe('reject_subscription');
       expect(await client.subscribe(params(UNKNOWN_UUID))).toBe('reject_subscription');
       expect(await client.subscribe(params(''))).toBe('reject_subscription');
@@ -112,7 +105,7 @@ describe('AiConversationChannel', () => {
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(params(d.own.conversationPk))).toBe('reject_subscription');
     });
   });
@@ -171,13 +164,11 @@ describe('AiConversationChannel', () => {
     });
 
     it('transmits the failure frame when the AI response cannot be queued', async () => {
-      const failing = harnessFor([AiConversationChannel], d.db, FAILING_JOBS);
-      const client = await clientPool(() => failing.server).connect(owner());
+      const client = await d.connect(owner(), appHarness([AiConversationChannel], d.db, { jobs: FAILING_JOBS }).server);
       const p = params(d.own.conversationPk);
       await client.subscribe(p);
       await client.perform(p, 'send_message', { content: 'queue me' });
-      expect(lastOf(client, p)).toEqual({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: expect.stringMatching(TIMESTAMP) });
-      await client.close();
+      expect(client.last(p)).toEqual({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it.each([
@@ -189,14 +180,14 @@ describe('AiConversationChannel', () => {
       const p = params(d.own.conversationPk);
       const client = await subscribed();
       await client.perform(p, 'send_message', data);
-      expect(lastOf(client, p)).toEqual({ type: 'error', message, timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(p)).toEqual({ type: 'error', message, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Cannot send message to this conversation" when it is archived', async () => {
       const p = params(d.own.archivedConversationPk);
       const client = await subscribed(d.own.archivedConversationPk);
       await client.perform(p, 'send_message', { content: 'hello?' });
-      expect(lastOf(client, p)).toEqual({ type: 'error', message: 'Cannot send message to this conversation', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(p)).toEqual({ type: 'error', message: 'Cannot send message to this conversation', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Conversation not found" once the conversation is gone', async () => {
@@ -204,7 +195,7 @@ describe('AiConversationChannel', () => {
       const client = await subscribed(row.id);
       await d.db.aiConversation.delete({ where: { id: row.id } });
       await client.perform(params(row.id), 'send_message', { content: 'anyone?' });
-      expect(lastOf(client, params(row.id))).toEqual({ type: 'error', message: 'Conversation not found', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(params(row.id))).toEqual({ type: 'error', message: 'Conversation not found', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Failed to send message" when the write fails', async () => {
@@ -213,7 +204,7 @@ describe('AiConversationChannel', () => {
       const client = await subscribed(d.own.conversationPk, identityOf(d.own.accountId, stranger.id, ['ai.conversations.manage', 'ai.conversations.create']));
       await d.db.user.delete({ where: { id: stranger.id } });
       await client.perform(params(d.own.conversationPk), 'send_message', { content: 'orphan' });
-      expect(lastOf(client, params(d.own.conversationPk))).toEqual({ type: 'error', message: 'Failed to send message', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(client.last(params(d.own.conversationPk))).toEqual({ type: 'error', message: 'Failed to send message', timestamp: expect.stringMatching(TIMESTAMP) });
       expect(await d.db.aiMessage.count({ where: { content: 'orphan' } })).toBe(0);
     });
   });
@@ -225,10 +216,10 @@ describe('AiConversationChannel', () => {
       const other = await subscribed(d.own.conversationPk, identityOf(d.own.accountId, d.own.otherUserId, ['ai.conversations.manage'], 'Other'));
       await sender.perform(p, 'typing_indicator', { typing: true });
       const expected = { type: 'typing_indicator', user_id: d.own.ownerId, user_name: 'Own Owner', typing: true, timestamp: expect.stringMatching(TIMESTAMP) };
-      expect(lastOf(sender, p)).toEqual(expected);
-      expect(lastOf(other, p)).toEqual(expected);
+      expect(sender.last(p)).toEqual(expected);
+      expect(other.last(p)).toEqual(expected);
       await sender.perform(p, 'typing_indicator', { typing: 'true' });
-      expect(lastOf(other, p)).toMatchObject({ typing: false });
+      expect(other.last(p)).toMatchObject({ typing: false });
     });
   });
 
@@ -257,8 +248,8 @@ describe('AiConversationChannel', () => {
     ])('%s reaches the subscribers', async (type, publish) => {
       const client = await subscribed();
       const { conversation, message } = await rows();
-      await publish(h.broadcaster, conversation, message);
-      expect(lastOf(client, params(d.own.conversationPk))).toEqual({
+      await publish(d.broadcaster, conversation, message);
+      expect(client.last(params(d.own.conversationPk))).toEqual({
         type, conversation_id: d.own.conversationKey, message: assistantMessage(message.messageId, message.sequenceNumber), timestamp: expect.stringMatching(TIMESTAMP),
       });
     });
@@ -266,31 +257,31 @@ describe('AiConversationChannel', () => {
     it('message_created carries the workspace', async () => {
       const client = await subscribed();
       const { conversation, message } = await rows();
-      await publishMessageCreated(h.broadcaster, conversation, message);
-      expect(lastOf(client, params(d.own.conversationPk))).toMatchObject({ type: 'message_created', workspace: 'Own Team' });
+      await publishMessageCreated(d.broadcaster, conversation, message);
+      expect(client.last(params(d.own.conversationPk))).toMatchObject({ type: 'message_created', workspace: 'Own Team' });
     });
 
     it('error, status_change, ai_thinking, typing and typing_indicator reach the subscribers', async () => {
       const p = params(d.own.conversationPk);
       const client = await subscribed();
       const { conversation } = await rows();
-      await publishConversationError(h.broadcaster, conversation, 'provider down');
-      expect(lastOf(client, p)).toEqual({ type: 'error', conversation_id: d.own.conversationKey, message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishConversationStatusChange(h.broadcaster, { ...conversation, status: 'paused' });
-      expect(lastOf(client, p)).toEqual({ type: 'status_change', conversation_id: d.own.conversationKey, status: 'paused' });
-      await publishAiThinking(h.broadcaster, conversation);
-      expect(lastOf(client, p)).toEqual({ type: 'ai_thinking', agent_name: 'Own Assistant', conversation_id: d.own.conversationKey, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishTyping(h.broadcaster, conversation, d.own.ownerId, true);
-      expect(lastOf(client, p)).toEqual({ type: 'typing', conversation_id: d.own.conversationKey, user_id: d.own.ownerId, typing: true });
-      await publishTypingIndicator(h.broadcaster, conversation, { id: 'u1', name: '', email: 'e@x.test' }, false);
-      expect(lastOf(client, p)).toEqual({ type: 'typing_indicator', user_id: 'u1', user_name: 'e@x.test', typing: false, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishConversationError(d.broadcaster, conversation, 'provider down');
+      expect(client.last(p)).toEqual({ type: 'error', conversation_id: d.own.conversationKey, message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishConversationStatusChange(d.broadcaster, { ...conversation, status: 'paused' });
+      expect(client.last(p)).toEqual({ type: 'status_change', conversation_id: d.own.conversationKey, status: 'paused' });
+      await publishAiThinking(d.broadcaster, conversation);
+      expect(client.last(p)).toEqual({ type: 'ai_thinking', agent_name: 'Own Assistant', conversation_id: d.own.conversationKey, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishTyping(d.broadcaster, conversation, d.own.ownerId, true);
+      expect(client.last(p)).toEqual({ type: 'typing', conversation_id: d.own.conversationKey, user_id: d.own.ownerId, typing: true });
+      await publishTypingIndicator(d.broadcaster, conversation, { id: 'u1', name: '', email: 'e@x.test' }, false);
+      expect(client.last(p)).toEqual({ type: 'typing_indicator', user_id: 'u1', user_name: 'e@x.test', typing: false, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('reaches subscribers of a conversation without websocket_channel on ai_conversation:<pk>', async () => {
       const client = await subscribed(d.own.agentlessConversationPk);
       const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.own.agentlessConversationPk }, include: CONVERSATION_INCLUDE });
-      await publishAiThinking(h.broadcaster, conversation);
-      expect(lastOf(client, params(d.own.agentlessConversationPk))).toMatchObject({ type: 'ai_thinking', agent_name: 'AI Assistant' });
+      await publishAiThinking(d.broadcaster, conversation);
+      expect(client.last(params(d.own.agentlessConversationPk))).toMatchObject({ type: 'ai_thinking', agent_name: 'AI Assistant' });
     });
   });
 });

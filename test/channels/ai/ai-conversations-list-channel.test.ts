@@ -5,23 +5,16 @@ import { AiConversationChannel } from '../../../channels/ai/ai-conversation-chan
 import { AiConversationsListChannel } from '../../../channels/ai/ai-conversations-list-channel';
 import { publishConversationCreated, publishConversationDestroyed, publishConversationUpdated } from '../../../channels/ai/ai-conversations-list-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
-import { clientPool, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, userOf, workerOf, type AiDb } from './fixtures';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { identityOf, openAiDb } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiConversationsListChannel, AiConversationChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiConversationsListChannel, AiConversationChannel]);
 
 const params = { channel: 'AiConversationsListChannel' };
 
 async function subscribed(accountId = d.own.accountId) {
-  const client = await pool.connect(userOf(accountId));
+  const client = await d.connect(testUser(accountId));
   expect(await client.subscribe(params)).toBe('confirm_subscription');
   return client;
 }
@@ -30,23 +23,23 @@ describe('AiConversationsListChannel', () => {
   describe('subscribe', () => {
     it('streams ai_conversations_list:account_<account> and confirms', async () => {
       const client = await subscribed();
-      expect(streamsOf(client, params)).toEqual([`ai_conversations_list:account_${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`ai_conversations_list:account_${d.own.accountId}`]);
       expect(client.received(params)).toEqual([{ type: 'subscription.confirmed', timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('needs no permission and accepts the own account_id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, []));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe({ ...params, account_id: d.own.accountId })).toBe('confirm_subscription');
     });
 
     it('rejects a foreign or malformed account_id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe({ ...params, account_id: d.foreign.accountId })).toBe('reject_subscription');
       expect(await client.subscribe({ ...params, account_id: 12 })).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(params)).toBe('reject_subscription');
     });
   });
@@ -57,8 +50,8 @@ describe('AiConversationsListChannel', () => {
     it('conversation_created carries the fork payload', async () => {
       const client = await subscribed();
       await d.db.aiConversation.update({ where: { id: d.own.conversationPk }, data: { conversationType: 'team', pinnedAt: new Date('2026-03-15T10:00:00.500Z') } });
-      await publishConversationCreated(h.broadcaster, await load(d.own.conversationPk));
-      expect(lastOf(client, params)).toEqual({
+      await publishConversationCreated(d.broadcaster, await load(d.own.conversationPk));
+      expect(client.last(params)).toEqual({
         type: 'conversation_created',
         conversation: {
           id: d.own.conversationPk, conversation_id: d.own.conversationKey, account_id: d.own.accountId, ai_agent_id: d.own.agentId, title: 'Plan',
@@ -73,29 +66,29 @@ describe('AiConversationsListChannel', () => {
 
     it('conversation_updated has no team outside team conversations and no agent when there is none', async () => {
       const client = await subscribed();
-      await publishConversationUpdated(h.broadcaster, await load(d.own.agentlessConversationPk));
-      expect(lastOf(client, params)).toMatchObject({ type: 'conversation_updated', conversation: { id: d.own.agentlessConversationPk, ai_agent: null, agent_team: null, pinned: false, tags: [] } });
+      await publishConversationUpdated(d.broadcaster, await load(d.own.agentlessConversationPk));
+      expect(client.last(params)).toMatchObject({ type: 'conversation_updated', conversation: { id: d.own.agentlessConversationPk, ai_agent: null, agent_team: null, pinned: false, tags: [] } });
     });
 
     it('conversation_destroyed carries the primary key', async () => {
       const client = await subscribed();
-      await publishConversationDestroyed(h.broadcaster, { id: d.own.archivedConversationPk, accountId: d.own.accountId });
-      expect(lastOf(client, params)).toEqual({ type: 'conversation_destroyed', conversation_id: d.own.archivedConversationPk, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishConversationDestroyed(d.broadcaster, { id: d.own.archivedConversationPk, accountId: d.own.accountId });
+      expect(client.last(params)).toEqual({ type: 'conversation_destroyed', conversation_id: d.own.archivedConversationPk, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('does not reach another account', async () => {
       const client = await subscribed(d.foreign.accountId);
-      await publishConversationUpdated(h.broadcaster, await load(d.own.conversationPk));
+      await publishConversationUpdated(d.broadcaster, await load(d.own.conversationPk));
       expect(client.received(params)).toHaveLength(1);
     });
 
     it('follows send_message on a conversation of the account', async () => {
       const list = await subscribed();
-      const chat = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
+      const chat = await d.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
       const conversation = { channel: 'AiConversationChannel', conversation_id: d.own.agentlessConversationPk };
       await chat.subscribe(conversation);
       await chat.perform(conversation, 'send_message', { content: 'sidebar please' });
-      expect(lastOf(list, params)).toMatchObject({ type: 'conversation_updated', conversation: { id: d.own.agentlessConversationPk, message_count: 1, last_activity_at: expect.stringMatching(TIMESTAMP) } });
+      expect(list.last(params)).toMatchObject({ type: 'conversation_updated', conversation: { id: d.own.agentlessConversationPk, message_count: 1, last_activity_at: expect.stringMatching(TIMESTAMP) } });
     });
   });
 });

@@ -2,24 +2,17 @@
 // the confirmation and initial status frames.
 
 import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-channel';
-import { clientPool, harnessFor, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb } from './fixtures';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { openAiDb, UNKNOWN_UUID } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiOrchestrationChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiOrchestrationChannel]);
 
 const sub = (extra: Record<string, unknown>) => ({ channel: 'AiOrchestrationChannel', ...extra });
 const READ = ['ai_orchestration.read'];
 
 async function outcome(params: Record<string, unknown>, permissions: string[] = []) {
-  const client = await pool.connect(userOf(d.own.accountId, permissions));
+  const client = await d.connect(testUser(d.own.accountId, { permissions: permissions }));
   return { result: await client.subscribe(params), client };
 }
 
@@ -45,7 +38,7 @@ describe('AiOrchestrationChannel', () => {
       const { result, client } = await outcome(params, permissions);
       expect(result).toBe('confirm_subscription');
       const stream = `ai_orchestration:${type}:${id()}`;
-      expect(streamsOf(client, params)[0]).toBe(stream);
+      expect(client.streams(params)[0]).toBe(stream);
       expect(client.received(params)[0]).toEqual({ type: 'subscription.confirmed', subscription_type: type, resource_id: id(), stream_key: stream, timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
@@ -103,7 +96,7 @@ describe('AiOrchestrationChannel', () => {
   });
 
   it('rejects a worker identity', async () => {
-    const client = await pool.connect(workerOf(d.own.accountId));
+    const client = await d.connect(adminWorker(d.own.accountId));
     expect(await client.subscribe(sub({ type: 'account', id: d.own.accountId }))).toBe('reject_subscription');
   });
 
@@ -112,21 +105,21 @@ describe('AiOrchestrationChannel', () => {
       const params = sub({ type: 'circuit_breaker', resource_id: d.own.breakerId });
       const { result, client } = await outcome(params, READ);
       expect(result).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`ai_orchestration:circuit_breaker:${d.own.breakerId}`]);
+      expect(client.streams(params)).toEqual([`ai_orchestration:circuit_breaker:${d.own.breakerId}`]);
     });
 
     it('takes service_name as the id (useCircuitBreaker)', async () => {
       const params = sub({ type: 'circuit_breaker_service', service_name: 'openai' });
       const { result, client } = await outcome(params, READ);
       expect(result).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual(['ai_orchestration:circuit_breaker_service:openai']);
+      expect(client.streams(params)).toEqual(['ai_orchestration:circuit_breaker_service:openai']);
     });
 
     it('treats {account_id} without a type as the account type (usePageWebSocket)', async () => {
       const params = sub({ account_id: d.own.accountId });
       const { result, client } = await outcome(params);
       expect(result).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
       expect((await outcome(sub({ account_id: d.foreign.accountId }))).result).toBe('reject_subscription');
     });
 
@@ -139,7 +132,7 @@ describe('AiOrchestrationChannel', () => {
     for (const type of ['account', 'monitoring']) {
       const params = sub({ type, id: d.own.accountId });
       const { client } = await outcome(params);
-      expect(streamsOf(client, params)).toEqual([`ai_orchestration:${type}:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`ai_orchestration:${type}:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
     }
   });
 

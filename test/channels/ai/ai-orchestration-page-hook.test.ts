@@ -4,19 +4,17 @@
 // our own publishers did — while every other subscription type, and messages that already carry `type`, are
 // delivered unchanged (useAiOrchestrationWebSocket and useWorkflowExecution read `message.event || message.type`).
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Redis from 'ioredis';
 import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-channel';
 import { publishSystemMetricsUpdate, withEventType } from '../../../channels/ai/ai-orchestration-envelope';
 import { publishWorkflowEvent, publishWorkflowRunStatusChanged } from '../../../channels/ai/ai-orchestration-workflow-events';
 import { signToken } from '../../../src/auth/jwt';
-import { startServer } from '../../../src/main';
-import type { HarnessClient } from '../../../src/testing/channel-harness';
+import { testUser, type HarnessClient } from '../../../src/testing/index';
+import { channelSuite } from '../../support/channel-suite';
+import { startE2EServer, type E2EServer } from '../../support/e2e-server';
 import { isReachable, TEST_REDIS_URL, uniqueName } from '../../support/services';
 import { openRaw, type RawClient } from '../../support/ws-client';
-import { clientPool, harnessFor, openAiDb, seedAiRows, userOf, type AiDb } from './fixtures';
+import { openAiDb, seedAiRows } from './fixtures';
 
 type Msg = Record<string, unknown>;
 
@@ -67,19 +65,15 @@ describe('withEventType', () => {
 });
 
 describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)', () => {
-  let d: AiDb;
-  let h: ReturnType<typeof harnessFor>;
+  const d = channelSuite(openAiDb, [AiOrchestrationChannel], { sharedClients: true });
   let client: HarnessClient;
-  const pool = clientPool(() => h.server);
   let page: Msg;
   let typed: Msg;
   let workflow: Msg;
   let monitoring: Msg;
 
   beforeAll(async () => {
-    d = await openAiDb();
-    h = harnessFor([AiOrchestrationChannel], d.db);
-    client = await pool.connect(userOf(d.own.accountId));
+    client = await d.connect(testUser(d.own.accountId));
     // usePageWebSocket: subscribe({ channel: channelName, params: { account_id: accountId }, onMessage: createMessageHandler(channel), … })
     page = { channel: 'AiOrchestrationChannel', account_id: d.own.accountId };
     typed = { channel: 'AiOrchestrationChannel', type: 'account', id: d.own.accountId };
@@ -88,23 +82,19 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
     monitoring = { channel: 'AiOrchestrationChannel', type: 'monitoring', id: d.own.accountId };
     for (const p of [page, typed, workflow, monitoring]) expect(await client.subscribe(p)).toBe('confirm_subscription');
   });
-  afterAll(async () => {
-    await pool.closeAll();
-    await d.cleanup();
-  });
 
   /** What `params` receives while `publish` runs. */
   async function during(params: Msg, publish: () => Promise<unknown>): Promise<Msg[]> {
     const before = client.received(params).length;
     await publish();
-    await new Promise((r) => setImmediate(r));
+    await client.idle();
     return client.received(params).slice(before) as Msg[];
   }
 
   it('a Rails-style raw publish on ai_orchestration:account:<acct> reaches the page hook with type appended', async () => {
     const raw = railsEnvelope('workflow.run.status.changed', d.own.runId);
     const stream = `ai_orchestration:account:${d.own.accountId}`;
-    const got = await during(page, () => h.server.pubsub.broadcast(stream, raw));
+    const got = await during(page, () => d.server.pubsub.broadcast(stream, raw));
     expect(got).toEqual([{ event: 'workflow.run.status.changed', resource_type: 'workflow_run', resource_id: d.own.runId, payload: { cost: 1, note: '<b>' }, timestamp: '2026-03-15T09:29:28Z', type: 'workflow.run.status.changed' }]);
     expect(Object.keys(got[0] as Msg)).toEqual(['event', 'resource_type', 'resource_id', 'payload', 'timestamp', 'type']);
     const seen: Msg[] = [];
@@ -115,8 +105,8 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
 
   it('the frame keeps the ActiveSupport escaping of the original payload', async () => {
     const before = client.transport.frames.length;
-    await h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'x'));
-    await new Promise((r) => setImmediate(r));
+    await d.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'x'));
+    await client.idle();
     const frames = client.transport.frames.slice(before).map(String).filter((f) => f.includes('workflow.updated'));
     expect(frames).toHaveLength(2); // {account_id} and {type:"account"}
     for (const f of frames) expect(f).toContain('"note":"\\u003cb\\u003e"');
@@ -125,8 +115,8 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   it('our publisher reaches the account subscribers with type and the workflow subscriber in the Rails shape', async () => {
     const subs = [page, typed, workflow, monitoring];
     const before = subs.map((p) => client.received(p).length);
-    await publishWorkflowEvent(h.broadcaster, 'workflow.updated', { id: d.own.workflowId, accountId: d.own.accountId }, { name: 'x' });
-    await new Promise((r) => setImmediate(r));
+    await publishWorkflowEvent(d.broadcaster, 'workflow.updated', { id: d.own.workflowId, accountId: d.own.accountId }, { name: 'x' });
+    await client.idle();
     const [pageGot, typedGot, workflowGot, monitoringGot] = subs.map((p, i) => client.received(p).slice(before[i]) as Msg[]) as [Msg[], Msg[], Msg[], Msg[]];
     const rails = { event: 'workflow.updated', resource_type: 'workflow', resource_id: d.own.workflowId, payload: { name: 'x' }, timestamp: expect.any(String) };
     expect(pageGot).toEqual([{ ...rails, type: 'workflow.updated' }]);
@@ -139,17 +129,17 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   it('a run event reaches the page hook; a raw publish on a workflow stream stays in the Rails shape', async () => {
     const run = await d.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: d.own.runPk } });
     const seen: Msg[] = [];
-    (await during(page, () => publishWorkflowRunStatusChanged(h.broadcaster, run))).forEach(pageHookHandler((m) => seen.push(m)));
+    (await during(page, () => publishWorkflowRunStatusChanged(d.broadcaster, run))).forEach(pageHookHandler((m) => seen.push(m)));
     expect(seen.map((m) => m.type)).toEqual(['workflow.run.status.changed']);
     const raw = railsEnvelope('workflow.updated', d.own.workflowId);
-    const got = await during(workflow, () => h.server.pubsub.broadcast(`ai_orchestration:workflow:${d.own.workflowId}`, raw));
+    const got = await during(workflow, () => d.server.pubsub.broadcast(`ai_orchestration:workflow:${d.own.workflowId}`, raw));
     expect(got).toEqual([JSON.parse(raw)]);
   });
 
   it('messages that already carry type pass unchanged: system_metrics_update on ai_orchestration_<acct>, and on the account stream', async () => {
-    const metrics = await during(page, () => publishSystemMetricsUpdate(h.broadcaster, d.own.accountId, { cpu: 0.5 }));
+    const metrics = await during(page, () => publishSystemMetricsUpdate(d.broadcaster, d.own.accountId, { cpu: 0.5 }));
     expect(metrics).toEqual([{ type: 'system_metrics_update', metrics: { cpu: 0.5 }, timestamp: expect.any(String) }]);
-    const both = await during(page, () => h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, '{"event":"a.b","type":"custom","x":1}'));
+    const both = await during(page, () => d.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, '{"event":"a.b","type":"custom","x":1}'));
     expect(both).toEqual([{ event: 'a.b', type: 'custom', x: 1 }]);
     expect(Object.keys(both[0] as Msg)).toEqual(['event', 'type', 'x']);
   });
@@ -157,18 +147,18 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   it('an event-only message on the legacy metrics stream gets type for the account subscription, not for monitoring', async () => {
     const stream = `ai_orchestration_${d.own.accountId}`;
     const before = client.received(monitoring).length;
-    const got = await during(page, () => h.server.pubsub.broadcast(stream, '{"event":"monitoring.alert.triggered","payload":{}}'));
+    const got = await during(page, () => d.server.pubsub.broadcast(stream, '{"event":"monitoring.alert.triggered","payload":{}}'));
     expect(got).toEqual([{ event: 'monitoring.alert.triggered', payload: {}, type: 'monitoring.alert.triggered' }]);
     expect(client.received(monitoring).slice(before)).toEqual([{ event: 'monitoring.alert.triggered', payload: {} }]);
   });
 
   it('stops delivering after unsubscribe', async () => {
-    const other = await pool.connect(userOf(d.own.accountId));
+    const other = await d.connect(testUser(d.own.accountId));
     expect(await other.subscribe(page)).toBe('confirm_subscription');
     await other.send({ command: 'unsubscribe', identifier: JSON.stringify(page) });
     const before = other.received(page).length;
-    await h.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'y'));
-    await new Promise((r) => setImmediate(r));
+    await d.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'y'));
+    await other.idle();
     expect(other.received(page)).toHaveLength(before);
   });
 });
@@ -177,28 +167,23 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
 // and the real hook's frames over a socket: runs when Redis is reachable, and always in CI.
 const REDIS = isReachable(TEST_REDIS_URL);
 (REDIS || process.env.CI === 'true' ? describe : describe.skip)('AiOrchestrationChannel account subscriptions (server on Redis)', () => {
-  let running: Awaited<ReturnType<typeof startServer>>;
-  let dir: string;
+  let server: E2EServer | undefined;
   let redis: Redis;
   let ui: RawClient;
   const prefix = uniqueName('pagehook');
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-pagehook-'));
-    running = await startServer({
-      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0',
-      PUBSUB_ADAPTER: 'redis', REDIS_URL: TEST_REDIS_URL, CABLE_CHANNEL_PREFIX: prefix,
-    });
+    server = await startE2EServer('ai-pagehook', { PUBSUB_ADAPTER: 'redis', REDIS_URL: TEST_REDIS_URL, CABLE_CHANNEL_PREFIX: prefix });
     redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
     ui?.close();
     redis?.disconnect();
-    await running?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('a Rails envelope published through Redis reaches usePageWebSocket with type; the workflow subscription gets the Rails shape', async () => {
+    const { running } = server as E2EServer;
     const rows = await seedAiRows(running.db, 'Redis own');
     const token = signToken(running.config.jwt, { type: 'access', sub: rows.ownerId, expiresInSeconds: 900 });
     ui = await openRaw(`${running.url}?token=${encodeURIComponent(token)}`);

@@ -4,25 +4,18 @@
 
 import { AiStreamingChannel } from '../../../channels/ai/ai-streaming-channel';
 import { publishStreamEnd, publishStreamError, publishStreamStart, publishToken } from '../../../channels/ai/ai-streaming-events';
-import { clientPool, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb } from './fixtures';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiStreamingChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiStreamingChannel]);
 
 const exec = (id: unknown) => ({ channel: 'AiStreamingChannel', execution_id: id });
 const conv = (id: unknown) => ({ channel: 'AiStreamingChannel', conversation_id: id });
 const owner = () => identityOf(d.own.accountId, d.own.ownerId);
 
 async function subscribed(params: Record<string, unknown>, identity = owner()) {
-  const client = await pool.connect(identity);
+  const client = await d.connect(identity);
   expect(await client.subscribe(params)).toBe('confirm_subscription');
   return client;
 }
@@ -31,7 +24,7 @@ describe('AiStreamingChannel', () => {
   describe('execution path', () => {
     it('accepts the execution_id column and streams both execution names plus the StreamingService name', async () => {
       const client = await subscribed(exec(d.own.executionId));
-      expect(streamsOf(client, exec(d.own.executionId)).sort()).toEqual(
+      expect(client.streams(exec(d.own.executionId)).sort()).toEqual(
         [`ai_streaming:execution:${d.own.executionId}`, `ai_streaming:execution:${d.own.executionPk}`, `ai_execution_stream_${d.own.executionPk}`].sort(),
       );
       expect(client.received(exec(d.own.executionId))).toEqual([
@@ -41,7 +34,7 @@ describe('AiStreamingChannel', () => {
 
     it('accepts the primary key', async () => {
       const client = await subscribed(exec(d.own.executionPk));
-      expect(streamsOf(client, exec(d.own.executionPk)).sort()).toEqual(
+      expect(client.streams(exec(d.own.executionPk)).sort()).toEqual(
         [`ai_streaming:execution:${d.own.executionId}`, `ai_streaming:execution:${d.own.executionPk}`, `ai_execution_stream_${d.own.executionPk}`].sort(),
       );
     });
@@ -53,7 +46,7 @@ describe('AiStreamingChannel', () => {
     });
 
     it('rejects a foreign, unknown or malformed execution', async () => {
-      const client = await pool.connect(owner());
+      const client = await d.connect(owner());
       for (const id of [d.foreign.executionId, d.foreign.executionPk, UNKNOWN_UUID, 5]) expect(await client.subscribe(exec(id))).toBe('reject_subscription');
     });
   });
@@ -61,7 +54,7 @@ describe('AiStreamingChannel', () => {
   describe('conversation path', () => {
     it('accepts the primary key and streams ai_streaming:conversation:<pk>', async () => {
       const client = await subscribed(conv(d.own.conversationPk));
-      expect(streamsOf(client, conv(d.own.conversationPk))).toEqual([
+      expect(client.streams(conv(d.own.conversationPk))).toEqual([
         `ai_streaming:conversation:${d.own.conversationPk}`, `ai_streaming:conversation:${d.own.conversationKey}`, `ai_conversation_${d.own.conversationPk}`,
       ]);
       expect(client.received(conv(d.own.conversationPk))).toEqual([
@@ -71,24 +64,24 @@ describe('AiStreamingChannel', () => {
 
     it('accepts the conversation_id column as an alias', async () => {
       const client = await subscribed(conv(d.own.conversationKey));
-      expect(streamsOf(client, conv(d.own.conversationKey))).toEqual([
+      expect(client.streams(conv(d.own.conversationKey))).toEqual([
         `ai_streaming:conversation:${d.own.conversationKey}`, `ai_streaming:conversation:${d.own.conversationPk}`, `ai_conversation_${d.own.conversationPk}`,
       ]);
     });
 
     it('rejects a foreign conversation and a same-account user without access', async () => {
-      const admin = await pool.connect(userOf(d.own.accountId, ['system.admin']));
+      const admin = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
       expect(await admin.subscribe(conv(d.foreign.conversationPk))).toBe('reject_subscription');
-      const other = await pool.connect(identityOf(d.own.accountId, d.own.otherUserId));
+      const other = await d.connect(identityOf(d.own.accountId, d.own.otherUserId));
       expect(await other.subscribe(conv(d.own.conversationPk))).toBe('reject_subscription');
     });
   });
 
   it('rejects missing params and a worker identity', async () => {
-    const client = await pool.connect(owner());
+    const client = await d.connect(owner());
     expect(await client.subscribe({ channel: 'AiStreamingChannel' })).toBe('reject_subscription');
     expect(await client.subscribe({ channel: 'AiStreamingChannel', execution_id: '', conversation_id: '' })).toBe('reject_subscription');
-    const worker = await pool.connect(workerOf(d.own.accountId));
+    const worker = await d.connect(adminWorker(d.own.accountId));
     expect(await worker.subscribe(exec(d.own.executionId))).toBe('reject_subscription');
   });
 
@@ -99,17 +92,17 @@ describe('AiStreamingChannel', () => {
       const byConversation = await subscribed(conv(d.own.conversationPk));
       const target = { executionId: d.own.executionId, conversationId: d.own.conversationPk };
       const frames: Array<[() => Promise<void>, Record<string, unknown>]> = [
-        [() => publishStreamStart(h.broadcaster, target, { stream_id: 's1', model: 'gpt' }), { type: 'stream_start', data: { stream_id: 's1', model: 'gpt' } }],
-        [() => publishToken(h.broadcaster, target, { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 }), { type: 'token', data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }],
-        [() => publishStreamEnd(h.broadcaster, target, { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 }), { type: 'stream_end', data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }],
-        [() => publishStreamError(h.broadcaster, target, { stream_id: 's1', error: 'cut off' }), { type: 'stream_error', data: { stream_id: 's1', error: 'cut off', partial_content: null } }],
+        [() => publishStreamStart(d.broadcaster, target, { stream_id: 's1', model: 'gpt' }), { type: 'stream_start', data: { stream_id: 's1', model: 'gpt' } }],
+        [() => publishToken(d.broadcaster, target, { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 }), { type: 'token', data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }],
+        [() => publishStreamEnd(d.broadcaster, target, { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 }), { type: 'stream_end', data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }],
+        [() => publishStreamError(d.broadcaster, target, { stream_id: 's1', error: 'cut off' }), { type: 'stream_error', data: { stream_id: 's1', error: 'cut off', partial_content: null } }],
       ];
       for (const [publish, expected] of frames) {
         await publish();
         const full = { ...expected, timestamp: expect.stringMatching(TIMESTAMP) };
-        expect(lastOf(byColumn, exec(d.own.executionId))).toEqual(full);
-        expect(lastOf(byPk, exec(d.own.executionPk))).toEqual(full);
-        expect(lastOf(byConversation, conv(d.own.conversationPk))).toEqual(full);
+        expect(byColumn.last(exec(d.own.executionId))).toEqual(full);
+        expect(byPk.last(exec(d.own.executionPk))).toEqual(full);
+        expect(byConversation.last(conv(d.own.conversationPk))).toEqual(full);
       }
       expect(byColumn.received(exec(d.own.executionId))).toHaveLength(5);
     });
@@ -118,12 +111,12 @@ describe('AiStreamingChannel', () => {
       const client = await subscribed(exec(d.own.executionId));
       const stream = `ai_execution_stream_${d.own.executionPk}`;
       const at = '2026-03-15T09:29:28Z';
-      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's9', chunk_index: 0, content: 'a', accumulated_content: 'a', buffer_size: 1 }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's9', full_response: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_response: 'a' }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_progress', data: { stream_id: 's9' }, timestamp: at });
-      await new Promise((r) => setImmediate(r));
+      await d.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 's9', chunk_index: 0, content: 'a', accumulated_content: 'a', buffer_size: 1 }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 's9', full_response: 'ab', usage: { total: 2 }, cost: 0.1, duration_ms: 9 }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_error', data: { stream_id: 's9', error: 'x', partial_response: 'a' }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_progress', data: { stream_id: 's9' }, timestamp: at });
+      await client.idle();
       expect(client.received(exec(d.own.executionId)).slice(1)).toEqual([
         { type: 'stream_start', data: { stream_id: 's9', agent_id: d.own.agentId }, timestamp: at },
         { type: 'token', data: { stream_id: 's9', content: 'a', accumulated_content: 'a', chunk_index: 0 }, timestamp: at },
@@ -137,11 +130,11 @@ describe('AiStreamingChannel', () => {
       const byColumn = await subscribed(conv(d.own.conversationKey));
       const stream = `ai_conversation_${d.own.conversationPk}`;
       const at = '2026-03-15T09:29:28Z';
-      await h.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 'c1', conversation_id: d.own.conversationPk }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'message_created', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 'c1', chunk_index: 0, content: 'Hi', accumulated_content: 'Hi' }, timestamp: at });
-      await h.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 'c1', full_response: 'Hi', usage: { total: 1 }, cost: '0.01', duration_ms: 5 }, timestamp: at });
-      await new Promise((r) => setImmediate(r));
+      await d.server.broadcast(stream, { type: 'stream_started', data: { stream_id: 'c1', conversation_id: d.own.conversationPk }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'message_created', conversation_id: d.own.conversationKey, message: { id: 'm1' }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_chunk', data: { stream_id: 'c1', chunk_index: 0, content: 'Hi', accumulated_content: 'Hi' }, timestamp: at });
+      await d.server.broadcast(stream, { type: 'stream_completed', data: { stream_id: 'c1', full_response: 'Hi', usage: { total: 1 }, cost: '0.01', duration_ms: 5 }, timestamp: at });
+      await Promise.all([byPk.idle(), byColumn.idle()]);
       const expected = [
         { type: 'stream_start', data: { stream_id: 'c1', conversation_id: d.own.conversationPk }, timestamp: at },
         { type: 'token', data: { stream_id: 'c1', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 }, timestamp: at },

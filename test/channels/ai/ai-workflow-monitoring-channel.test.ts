@@ -3,16 +3,14 @@
 
 import { AiWorkflowMonitoringChannel } from '../../../channels/ai/ai-workflow-monitoring-channel';
 import { publishActiveExecutions, publishCostAlert, publishDashboardStats, publishSystemAlert } from '../../../channels/ai/ai-workflow-monitoring-events';
-import { clientPool, harnessFor, lastOf, openAiDb, seedAiRows, streamsOf, TIMESTAMP, UNKNOWN_UUID, userOf, workerOf, type AiDb, type AiRows } from './fixtures';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { openAiDb, seedAiRows, UNKNOWN_UUID, type AiRows } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
+const d = channelSuite(openAiDb, [AiWorkflowMonitoringChannel]);
 let fresh: AiRows;
-const pool = clientPool(() => h.server);
 
 beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiWorkflowMonitoringChannel], d.db);
   // An account with a known mix of runs: the seeded running one, plus completed/failed today, yesterday and paused.
   fresh = await seedAiRows(d.db, 'Stats');
   const now = new Date();
@@ -26,14 +24,12 @@ beforeAll(async () => {
   await run('paused', null, new Date(now.getTime() - 1000));
   await run('initializing', null, null);
 });
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
 
 const params = (extra: Record<string, unknown> = {}) => ({ channel: 'AiWorkflowMonitoringChannel', ...extra });
 const MONITOR = ['ai.monitor'];
 
 async function subscribed(p: Record<string, unknown>, accountId = d.own.accountId, permissions = MONITOR) {
-  const client = await pool.connect(userOf(accountId, permissions));
+  const client = await d.connect(testUser(accountId, { permissions }));
   expect(await client.subscribe(p)).toBe('confirm_subscription');
   return client;
 }
@@ -42,14 +38,14 @@ describe('AiWorkflowMonitoringChannel', () => {
   describe('subscribe', () => {
     it('streams the monitoring, account and metrics streams of the own account without workflow_id', async () => {
       const client = await subscribed(params());
-      expect(streamsOf(client, params())).toEqual([`ai_orchestration:monitoring:${d.own.accountId}`, `ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
+      expect(client.streams(params())).toEqual([`ai_orchestration:monitoring:${d.own.accountId}`, `ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
       expect(client.received(params())).toEqual([{ type: 'subscription.confirmed', channel: 'workflow_monitoring', workflow_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('streams ai_orchestration:workflow:<id> for a workflow of the own account', async () => {
       const p = params({ workflow_id: d.own.workflowId });
       const client = await subscribed(p);
-      expect(streamsOf(client, p)).toEqual([`ai_orchestration:workflow:${d.own.workflowId}`]);
+      expect(client.streams(p)).toEqual([`ai_orchestration:workflow:${d.own.workflowId}`]);
       expect(client.received(p)[0]).toMatchObject({ workflow_id: d.own.workflowId });
     });
 
@@ -62,7 +58,7 @@ describe('AiWorkflowMonitoringChannel', () => {
       for (const workflow_id of ['', '  ', null]) {
         const p = params({ workflow_id, account_id: d.own.accountId });
         const client = await subscribed(p);
-        expect(streamsOf(client, p)).toEqual([`ai_orchestration:monitoring:${d.own.accountId}`, `ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
+        expect(client.streams(p)).toEqual([`ai_orchestration:monitoring:${d.own.accountId}`, `ai_orchestration:account:${d.own.accountId}`, `ai_orchestration_${d.own.accountId}`]);
         expect(client.received(p)[0]).toMatchObject({ type: 'subscription.confirmed', workflow_id });
       }
     });
@@ -72,22 +68,22 @@ describe('AiWorkflowMonitoringChannel', () => {
     });
 
     it('rejects a foreign account_id and a foreign workflow', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, ['system.admin']));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
       expect(await client.subscribe(params({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
       expect(await client.subscribe(params({ workflow_id: d.foreign.workflowId }))).toBe('reject_subscription');
     });
 
     it('rejects a malformed or unknown workflow id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, MONITOR));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: MONITOR }));
       expect(await client.subscribe(params({ workflow_id: 'abc' }))).toBe('reject_subscription');
       expect(await client.subscribe(params({ workflow_id: UNKNOWN_UUID }))).toBe('reject_subscription');
       expect(await client.subscribe(params({ workflow_id: 7 }))).toBe('reject_subscription');
     });
 
     it('rejects a user without a monitoring permission and a worker identity', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, ['ai.agents.read']));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: ['ai.agents.read'] }));
       expect(await client.subscribe(params())).toBe('reject_subscription');
-      const worker = await pool.connect(workerOf(d.own.accountId));
+      const worker = await d.connect(adminWorker(d.own.accountId));
       expect(await worker.subscribe(params())).toBe('reject_subscription');
     });
   });
@@ -96,7 +92,7 @@ describe('AiWorkflowMonitoringChannel', () => {
     it('get_dashboard_stats counts from the database (today = the UTC day)', async () => {
       const client = await subscribed(params(), fresh.accountId);
       await client.perform(params(), 'get_dashboard_stats');
-      expect(lastOf(client, params())).toEqual({
+      expect(client.last(params())).toEqual({
         type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 3, completed_today: 2, failed_today: 1 }, timestamp: expect.stringMatching(TIMESTAMP),
       });
     });
@@ -104,7 +100,7 @@ describe('AiWorkflowMonitoringChannel', () => {
     it('get_active_executions lists the active runs, most recently started first', async () => {
       const client = await subscribed(params(), fresh.accountId);
       await client.perform(params(), 'get_active_executions');
-      const reply = lastOf(client, params());
+      const reply = client.last(params());
       expect(reply).toMatchObject({ type: 'active_executions', timestamp: expect.stringMatching(TIMESTAMP) });
       const executions = reply.executions as Array<Record<string, unknown>>;
       expect(executions.map((e) => e.status)).toEqual(['paused', 'running', 'initializing']);
@@ -115,37 +111,36 @@ describe('AiWorkflowMonitoringChannel', () => {
     });
 
     it('replies the error frame when the query fails', async () => {
-      const broken = harnessFor([AiWorkflowMonitoringChannel], { ...d.db, aiWorkflow: { count: () => Promise.reject(new Error('db down')) } } as never);
-      const client = await clientPool(() => broken.server).connect(userOf(d.own.accountId, MONITOR));
+      const broken = appHarness([AiWorkflowMonitoringChannel], { ...d.db, aiWorkflow: { count: () => Promise.reject(new Error('db down')) } } as never);
+      const client = await d.connect(testUser(d.own.accountId, { permissions: MONITOR }), broken.server);
       await client.subscribe(params());
       await client.perform(params(), 'get_dashboard_stats');
-      expect(lastOf(client, params())).toEqual({ type: 'error', error: 'Request failed', timestamp: expect.stringMatching(TIMESTAMP) });
-      await client.close();
+      expect(client.last(params())).toEqual({ type: 'error', error: 'Request failed', timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 
   describe('publishers', () => {
     it('publishDashboardStats sends dashboard_stats then active_executions to the monitoring stream', async () => {
       const client = await subscribed(params(), fresh.accountId);
-      await publishDashboardStats(h.broadcaster, d.db, fresh.accountId);
+      await publishDashboardStats(d.broadcaster, d.db, fresh.accountId);
       const [stats, active] = client.received(params()).slice(1) as Array<Record<string, unknown>>;
       expect(stats).toEqual({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 3, completed_today: 2, failed_today: 1 }, timestamp: expect.stringMatching(TIMESTAMP) });
       expect(active).toMatchObject({ type: 'active_executions', executions: expect.any(Array) });
-      await publishActiveExecutions(h.broadcaster, d.db, fresh.accountId);
-      expect(lastOf(client, params())).toMatchObject({ type: 'active_executions' });
+      await publishActiveExecutions(d.broadcaster, d.db, fresh.accountId);
+      expect(client.last(params())).toMatchObject({ type: 'active_executions' });
     });
 
     it('publishSystemAlert and publishCostAlert stamp the inner hash', async () => {
       const client = await subscribed(params());
-      await publishSystemAlert(h.broadcaster, d.own.accountId, { level: 'critical', message: 'provider down' });
-      expect(lastOf(client, params())).toEqual({ type: 'system_alert', alert: { level: 'critical', message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) } });
-      await publishCostAlert(h.broadcaster, d.own.accountId, { spent: '12.50', budget: '10.00' });
-      expect(lastOf(client, params())).toEqual({ type: 'cost_alert', cost_data: { spent: '12.50', budget: '10.00', timestamp: expect.stringMatching(TIMESTAMP) } });
+      await publishSystemAlert(d.broadcaster, d.own.accountId, { level: 'critical', message: 'provider down' });
+      expect(client.last(params())).toEqual({ type: 'system_alert', alert: { level: 'critical', message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) } });
+      await publishCostAlert(d.broadcaster, d.own.accountId, { spent: '12.50', budget: '10.00' });
+      expect(client.last(params())).toEqual({ type: 'cost_alert', cost_data: { spent: '12.50', budget: '10.00', timestamp: expect.stringMatching(TIMESTAMP) } });
     });
 
     it('does not reach another account', async () => {
       const client = await subscribed(params());
-      await publishSystemAlert(h.broadcaster, d.foreign.accountId, { level: 'critical' });
+      await publishSystemAlert(d.broadcaster, d.foreign.accountId, { level: 'critical' });
       expect(client.received(params())).toHaveLength(1);
     });
   });

@@ -5,18 +5,10 @@
 import { AiWorkflowOrchestrationChannel } from '../../../channels/ai/ai-workflow-orchestration-channel';
 import { publishWorkflowCollaborativeUpdate, publishWorkflowLocked, publishWorkflowUnlocked } from '../../../channels/ai/ai-workflow-orchestration-events';
 import { slugFrom } from '../../../channels/ai/workflow-writes';
-import { clientPool, FAILING_JOBS, harnessFor, identityOf, lastOf, openAiDb, streamsOf, TIMESTAMP, UNKNOWN_UUID, workerOf, type AiDb } from './fixtures';
+import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { FAILING_JOBS, identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
-let d: AiDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openAiDb();
-  h = harnessFor([AiWorkflowOrchestrationChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openAiDb, [AiWorkflowOrchestrationChannel]);
 
 const params = { channel: 'AiWorkflowOrchestrationChannel' };
 // The owner may write: each action needs its workflow permission (docs/channels.md, Who may write).
@@ -25,7 +17,7 @@ const owner = () => identityOf(d.own.accountId, d.own.ownerId, WRITE, 'Own Owner
 const error = (message: string) => ({ type: 'error', error: message, timestamp: expect.stringMatching(TIMESTAMP) });
 
 async function subscribed(identity = owner()) {
-  const client = await pool.connect(identity);
+  const client = await d.connect(identity);
   expect(await client.subscribe(params)).toBe('confirm_subscription');
   return client;
 }
@@ -34,18 +26,18 @@ describe('AiWorkflowOrchestrationChannel', () => {
   describe('subscribe', () => {
     it('streams the own account orchestration stream and confirms', async () => {
       const client = await subscribed();
-      expect(streamsOf(client, params)).toEqual([`ai_orchestration:account:${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`ai_orchestration:account:${d.own.accountId}`]);
       expect(client.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'workflow_orchestration', timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('accepts the own account_id and rejects a foreign one', async () => {
-      const client = await pool.connect(owner());
+      const client = await d.connect(owner());
       expect(await client.subscribe({ ...params, account_id: d.own.accountId })).toBe('confirm_subscription');
       expect(await client.subscribe({ ...params, account_id: d.foreign.accountId })).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(params)).toBe('reject_subscription');
     });
   });
@@ -61,7 +53,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
         ],
         edges: [{ edge_id: 'e1', source_node_id: 'start', target_node_id: 'llm' }],
       });
-      const reply = lastOf(client, params) as { type: string; workflow: { id: string } };
+      const reply = client.last(params) as { type: string; workflow: { id: string } };
       expect(reply).toEqual({ type: 'workflow_created', workflow: { id: expect.any(String), name: 'Release Notes: Draft!', description: 'Writes notes', status: 'draft', created_at: expect.stringMatching(TIMESTAMP) } });
       const row = await d.db.aiWorkflow.findUniqueOrThrow({ where: { id: reply.workflow.id }, include: { nodes: { orderBy: { nodeId: 'desc' } }, edges: true } });
       expect(row).toMatchObject({ accountId: d.own.accountId, createdById: d.own.ownerId, slug: 'release-notes-draft', visibility: 'private', workflowType: 'ai', version: '1.0.0', isActive: true, configuration: { version: 1 } });
@@ -72,9 +64,9 @@ describe('AiWorkflowOrchestrationChannel', () => {
     it('keeps a given slug and refuses a taken one', async () => {
       const client = await subscribed();
       await client.perform(params, 'create_workflow', { workflow: { name: 'Any', slug: 'fixed-slug' } });
-      expect(lastOf(client, params)).toMatchObject({ type: 'workflow_created' });
+      expect(client.last(params)).toMatchObject({ type: 'workflow_created' });
       await client.perform(params, 'create_workflow', { workflow: { name: 'Other', slug: 'fixed-slug' } });
-      expect(lastOf(client, params)).toEqual(error('Validation failed: Slug has already been taken'));
+      expect(client.last(params)).toEqual(error('Validation failed: Slug has already been taken'));
     });
 
     it.each([
@@ -86,7 +78,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
       await client.perform(params, 'create_workflow', data);
-      expect(lastOf(client, params)).toEqual(error(message as string));
+      expect(client.last(params)).toEqual(error(message as string));
     });
 
     it('derives Rails slugs', () => {
@@ -106,7 +98,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
       expect(received[0]).toEqual({ type: 'workflow_updated', workflow: { id: d.own.workflowId, name: 'Renamed', description: 'New', status: 'active', created_at: expect.stringMatching(TIMESTAMP) } });
       const broadcast = { type: 'workflow_collaborative_update', workflow_id: d.own.workflowId, updated_by: { id: d.own.ownerId, full_name: 'Own Owner', email: `${d.own.ownerId}@example.test` }, action: 'updated', timestamp: expect.stringMatching(TIMESTAMP) };
       expect(received[1]).toEqual(broadcast);
-      expect(lastOf(watcher, params)).toEqual(broadcast);
+      expect(watcher.last(params)).toEqual(broadcast);
     });
 
     it.each([
@@ -118,7 +110,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
       await client.perform(params, 'update_workflow', data());
-      expect(lastOf(client, params)).toEqual(error(message as string));
+      expect(client.last(params)).toEqual(error(message as string));
     });
 
     it('leaves a foreign workflow untouched', async () => {
@@ -148,17 +140,15 @@ describe('AiWorkflowOrchestrationChannel', () => {
       const runs = await d.db.aiWorkflowRun.count({ where: { aiWorkflowId: d.own.workflowId } });
       await client.perform(params, 'execute_workflow', { workflow_id: d.own.workflowId });
       expect(await d.db.aiWorkflowRun.count({ where: { aiWorkflowId: d.own.workflowId } })).toBe(runs);
-      expect(lastOf(client, params)).toMatchObject({ type: 'workflow_execution_started' });
+      expect(client.last(params)).toMatchObject({ type: 'workflow_execution_started' });
     });
 
     it('still replies with the run when the job cannot be queued', async () => {
-      const failing = harnessFor([AiWorkflowOrchestrationChannel], d.db, FAILING_JOBS);
-      const client = await clientPool(() => failing.server).connect(owner());
+      const client = await d.connect(owner(), appHarness([AiWorkflowOrchestrationChannel], d.db, { jobs: FAILING_JOBS }).server);
       await client.subscribe(params);
       await d.db.aiWorkflowRun.deleteMany({ where: { aiWorkflowId: d.own.workflowId } });
       await client.perform(params, 'execute_workflow', { workflow_id: d.own.workflowId });
       expect(client.received(params).some((m) => (m as { type?: string }).type === 'workflow_execution_started')).toBe(true);
-      await client.close();
     });
 
     it.each([
@@ -169,7 +159,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
       await client.perform(params, 'execute_workflow', data());
-      expect(lastOf(client, params)).toEqual(error(message as string));
+      expect(client.last(params)).toEqual(error(message as string));
     });
   });
 
@@ -177,14 +167,14 @@ describe('AiWorkflowOrchestrationChannel', () => {
     const user = { id: 'u-1', name: 'Ada Lovelace', email: 'ada@example.test' };
     it('workflow_locked, workflow_unlocked and workflow_collaborative_update reach the account subscribers', async () => {
       const client = await subscribed();
-      await publishWorkflowLocked(h.broadcaster, d.own.accountId, d.own.workflowId, user);
-      expect(lastOf(client, params)).toEqual({ type: 'workflow_locked', workflow_id: d.own.workflowId, locked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishWorkflowUnlocked(h.broadcaster, d.own.accountId, d.own.workflowId, user);
-      expect(lastOf(client, params)).toEqual({ type: 'workflow_unlocked', workflow_id: d.own.workflowId, unlocked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishWorkflowCollaborativeUpdate(h.broadcaster, d.own.accountId, d.own.workflowId, user, 'node_added');
-      expect(lastOf(client, params)).toMatchObject({ type: 'workflow_collaborative_update', action: 'node_added', updated_by: { full_name: 'Ada Lovelace' } });
-      await publishWorkflowLocked(h.broadcaster, d.foreign.accountId, d.foreign.workflowId, user);
-      expect(lastOf(client, params)).toMatchObject({ type: 'workflow_collaborative_update' });
+      await publishWorkflowLocked(d.broadcaster, d.own.accountId, d.own.workflowId, user);
+      expect(client.last(params)).toEqual({ type: 'workflow_locked', workflow_id: d.own.workflowId, locked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishWorkflowUnlocked(d.broadcaster, d.own.accountId, d.own.workflowId, user);
+      expect(client.last(params)).toEqual({ type: 'workflow_unlocked', workflow_id: d.own.workflowId, unlocked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
+      await publishWorkflowCollaborativeUpdate(d.broadcaster, d.own.accountId, d.own.workflowId, user, 'node_added');
+      expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update', action: 'node_added', updated_by: { full_name: 'Ada Lovelace' } });
+      await publishWorkflowLocked(d.broadcaster, d.foreign.accountId, d.foreign.workflowId, user);
+      expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update' });
     });
   });
 });

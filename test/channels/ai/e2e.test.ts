@@ -5,9 +5,10 @@ import { publishConversationCreated } from '../../../channels/ai/ai-conversation
 import { publishRalphLoopEvent } from '../../../channels/ai/ai-orchestration-resource-events';
 import { publishToken } from '../../../channels/ai/ai-streaming-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
+import { TIMESTAMP } from '../../support/channel-suite';
 import { railsCable, railsSubscribe } from '../../support/clients';
 import { openRaw, type RawClient } from '../../support/ws-client';
-import { createUser, startAiServer, TIMESTAMP, type AiE2E } from './fixtures';
+import { createUser, startAiServer, type AiE2E } from './fixtures';
 
 const AC = railsCable();
 let e: AiE2E;

@@ -1,19 +1,15 @@
 // Shared fixtures of the AI channel tests: a migrated SQLite database with two accounts' AI rows (agents,
 // executions, conversations, workflows and runs, batches, Ralph loops, worktrees, circuit breakers), real user
-// rows behind the harness identities, harness services over that database, and a real server for end-to-end tests.
+// rows behind the harness identities, and a real server for end-to-end tests.
 
 import { randomUUID } from 'node:crypto';
-import type { AppServices, Broadcaster, JobQueue } from '../../../channels/support/services';
-import { OutboxJobQueue } from '../../../channels/support/job-queue';
-import type { Identity, UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
-import type { ChannelClass } from '../../../src/channel/base';
+import type { JobQueue } from '../../../channels/support/services';
+import type { UserIdentity } from '../../../src/auth/identity';
 import type { Db, Provider } from '../../../src/db/prisma';
+import { testUser } from '../../../src/testing/index';
 import { createTestDatabase } from '../../support/db';
 import { startE2EServer, type RunningServer } from '../../support/e2e-server';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
 
-/** ISO-8601 with whole seconds and Z. */
-export const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 /** A well-formed UUID no row has. */
 export const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 
@@ -113,57 +109,8 @@ export async function seedAiRows(db: Db, name: string): Promise<AiRows> {
   };
 }
 
-/** A user identity for the existing user `userId` of `accountId`, holding `permissions`. */
-export function identityOf(accountId: string, userId: string, permissions: string[] = [], name = 'Test User'): UserIdentity {
-  return { kind: 'user', userId, accountId, email: `${userId}@example.test`, name, roles: ['member'], permissions: new Set(permissions), connectionIdentifier: `gid://server/User/${userId}` };
-}
-
-/** A user identity of `accountId` (no database row) holding `permissions`. */
-export function userOf(accountId: string, permissions: string[] = []): UserIdentity {
-  return identityOf(accountId, randomUUID(), permissions);
-}
-
-/** A worker identity of `accountId` (with system.admin, so only the identity kind can refuse it). */
-export function workerOf(accountId: string): WorkerIdentity {
-  const workerId = randomUUID();
-  return { kind: 'worker', workerId, accountId, name: 'worker', isSystem: false, permissions: new Set(['system.admin']), connectionIdentifier: `gid://server/Worker/${workerId}` };
-}
-
-/** A harness server for `channels` over `db`, with the real job outbox unless `jobs` is given. */
-export function harnessFor(channels: ChannelClass[], db: Db, jobs?: JobQueue): { server: HarnessServer<AppServices>; broadcaster: Broadcaster; services: AppServices } {
-  const services = { db, side: null } as unknown as AppServices;
-  const server = createHarnessServer<AppServices>(channels, services);
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (stream, message) => server.broadcast(stream, message) };
-  services.broadcaster = broadcaster;
-  services.jobs = jobs ?? new OutboxJobQueue(db, broadcaster);
-  return { server, broadcaster, services };
-}
-
-/** Connect harness clients; every client opened this way is closed by `closeAll`. */
-export function clientPool(server: () => HarnessServer<AppServices>): { connect(identity: Identity): Promise<HarnessClient>; closeAll(): Promise<void> } {
-  const open: HarnessClient[] = [];
-  return {
-    async connect(identity) {
-      const client = await connectClient(server(), identity);
-      open.push(client);
-      return client;
-    },
-    async closeAll() {
-      await Promise.all(open.splice(0).map((c) => c.close()));
-    },
-  };
-}
-
-/** The stream names held by the subscription of `params` on `client`. */
-export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
-  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
-  return subs.get(JSON.stringify(params))?.streamNames ?? [];
-}
-
-/** The last message received on the subscription of `params`. */
-export function lastOf(client: HarnessClient, params: Record<string, unknown>): Record<string, unknown> {
-  return client.received(params).at(-1) as Record<string, unknown>;
-}
+/** The identity of the existing user `userId` of `accountId` (message rows reference users), holding `permissions`. */
+export const identityOf = (accountId: string, userId: string, permissions: string[] = [], name?: string): UserIdentity => testUser(accountId, { userId, permissions, name });
 
 /** A job queue that always fails (the outbox is unavailable). */
 export const FAILING_JOBS: JobQueue = { enqueue: () => Promise.reject(new Error('outbox unavailable')) };

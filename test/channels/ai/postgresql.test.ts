@@ -3,23 +3,16 @@
 // AI_TEST_PROVIDER=postgresql to run them all on PostgreSQL.
 
 import { aiChannels } from '../../../channels/ai/index';
+import { testUser } from '../../../src/testing/index';
+import { channelSuite } from '../../support/channel-suite';
 import { describePostgres } from '../../support/db';
-import { clientPool, harnessFor, identityOf, lastOf, openAiDb, UNKNOWN_UUID, userOf, type AiDb } from './fixtures';
+import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
 describePostgres('AI channels', () => {
-  let d: AiDb;
-  let h: ReturnType<typeof harnessFor>;
-  const pool = clientPool(() => h.server);
-
-  beforeAll(async () => {
-    d = await openAiDb('postgresql');
-    h = harnessFor(aiChannels, d.db);
-  });
-  afterEach(() => pool.closeAll());
-  afterAll(() => d.cleanup());
+  const d = channelSuite(() => openAiDb('postgresql'), aiChannels);
 
   it('authorizes every lookup by account and refuses malformed ids before the query', async () => {
-    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['system.admin']));
+    const client = await d.connect(identityOf(d.own.accountId, d.own.ownerId, ['system.admin']));
     const ok = [
       { channel: 'AiAgentExecutionChannel', execution_id: d.own.executionId },
       { channel: 'AiConversationChannel', conversation_id: d.own.conversationKey },
@@ -44,7 +37,7 @@ describePostgres('AI channels', () => {
   });
 
   it('sends a message with the next sequence number and queues the AI response', async () => {
-    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
+    const client = await d.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create']));
     const params = { channel: 'AiConversationChannel', conversation_id: d.own.conversationPk };
     await client.subscribe(params);
     await client.perform(params, 'send_message', { content: 'on postgres' });
@@ -54,25 +47,25 @@ describePostgres('AI channels', () => {
   });
 
   it('creates, updates and executes a workflow', async () => {
-    const client = await pool.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.workflows.create', 'ai.workflows.update', 'ai.workflows.execute']));
+    const client = await d.connect(identityOf(d.own.accountId, d.own.ownerId, ['ai.workflows.create', 'ai.workflows.update', 'ai.workflows.execute']));
     const params = { channel: 'AiWorkflowOrchestrationChannel' };
     await client.subscribe(params);
     await client.perform(params, 'create_workflow', { workflow: { name: 'PG Flow', status: 'active', configuration: { a: 1 } }, nodes: [{ node_id: 'start', node_type: 'start', name: 'Start' }] });
-    const created = lastOf(client, params) as { workflow: { id: string } };
+    const created = client.last(params) as { workflow: { id: string } };
     await client.perform(params, 'update_workflow', { workflow_id: created.workflow.id, updates: { description: 'on pg' } });
-    expect(lastOf(client, params)).toMatchObject({ type: 'workflow_collaborative_update' });
+    expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update' });
     await client.perform(params, 'execute_workflow', { workflow_id: created.workflow.id, input_variables: { x: 1 } });
     expect(client.received(params).some((m) => (m as { type?: string }).type === 'workflow_execution_started')).toBe(true);
   });
 
   it('computes the dashboard and the active executions', async () => {
     // The foreign account: untouched by the writes above.
-    const client = await pool.connect(userOf(d.foreign.accountId, ['ai.monitor']));
+    const client = await d.connect(testUser(d.foreign.accountId, { permissions: ['ai.monitor'] }));
     const params = { channel: 'AiWorkflowMonitoringChannel' };
     await client.subscribe(params);
     await client.perform(params, 'get_dashboard_stats');
-    expect(lastOf(client, params)).toMatchObject({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 1 } });
+    expect(client.last(params)).toMatchObject({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 1 } });
     await client.perform(params, 'get_active_executions');
-    expect(lastOf(client, params)).toMatchObject({ type: 'active_executions', executions: [{ run_id: d.foreign.runId, total_cost: '0.5' }] });
+    expect(client.last(params)).toMatchObject({ type: 'active_executions', executions: [{ run_id: d.foreign.runId, total_cost: '0.5' }] });
   });
 });

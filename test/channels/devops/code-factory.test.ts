@@ -12,21 +12,12 @@ import {
   publishCodeFactoryReviewDirty,
   publishCodeFactoryRunEvent,
 } from '../../../channels/devops/code-factory-events';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { openRaw } from '../../support/ws-client';
-import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+import { openDevopsDb, startDevopsServer } from './fixtures';
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-let d: DevopsDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openDevopsDb();
-  h = harnessFor([CodeFactoryChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openDevopsDb, [CodeFactoryChannel]);
 
 const p = (type: string, id: string) => ({ channel: 'CodeFactoryChannel', type, id });
 
@@ -38,9 +29,9 @@ describe('CodeFactoryChannel', () => {
       ['contract', () => d.own.contractId],
       ['account', () => d.own.accountId],
     ])('accepts a %s of the own account and streams code_factory:<type>:<id>', async (type, id) => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(p(type, id()))).toBe('confirm_subscription');
-      expect(streamsOf(client, p(type, id()))).toEqual([`code_factory:${type}:${id()}`]);
+      expect(client.streams(p(type, id()))).toEqual([`code_factory:${type}:${id()}`]);
       expect(client.received(p(type, id()))).toEqual([]);
     });
 
@@ -50,43 +41,43 @@ describe('CodeFactoryChannel', () => {
       ['contract', () => d.foreign.contractId],
       ['account', () => d.foreign.accountId],
     ])('rejects a %s of a foreign account', async (type, id) => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(p(type, id()))).toBe('reject_subscription');
     });
 
     it('rejects a run id that names a contract and a contract id that names a review state', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(p('run', d.own.contractId))).toBe('reject_subscription');
       expect(await client.subscribe(p('contract', d.own.reviewStateId))).toBe('reject_subscription');
     });
 
     it('rejects a malformed id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(p('run', 'not-a-uuid'))).toBe('reject_subscription');
       expect(await client.subscribe(p('contract', ''))).toBe('reject_subscription');
     });
 
     it('rejects missing params and an unknown type', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe({ channel: 'CodeFactoryChannel' })).toBe('reject_subscription');
       expect(await client.subscribe({ channel: 'CodeFactoryChannel', type: 'run' })).toBe('reject_subscription');
       expect(await client.subscribe(p('pipeline', d.own.reviewStateId))).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(p('account', d.own.accountId))).toBe('reject_subscription');
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, []));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(p('run', d.own.reviewStateId))).toBe('confirm_subscription');
     });
   });
 
   describe('publishers', () => {
     async function subscribeAll() {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const subs = { run: p('run', d.own.reviewStateId), review_state: p('review_state', d.own.reviewStateId), contract: p('contract', d.own.contractId), account: p('account', d.own.accountId) };
       for (const s of Object.values(subs)) await client.subscribe(s);
       const got = (k: keyof typeof subs) => client.received(subs[k]);
@@ -96,7 +87,7 @@ describe('CodeFactoryChannel', () => {
 
     it('publishCodeFactoryRunEvent reaches the run and review_state subscribers of that review state', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryRunEvent(h.broadcaster, d.own.reviewStateId, 'remediation_started', { attempt: 1 });
+      await publishCodeFactoryRunEvent(d.broadcaster, d.own.reviewStateId, 'remediation_started', { attempt: 1 });
       expect(got('run')).toEqual([env('remediation_started', { attempt: 1 })]);
       expect(got('review_state')).toEqual([env('remediation_started', { attempt: 1 })]);
       expect(got('contract')).toEqual([]);
@@ -105,20 +96,20 @@ describe('CodeFactoryChannel', () => {
 
     it('publishCodeFactoryContractEvent reaches the contract subscriber only', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryContractEvent(h.broadcaster, d.own.contractId, 'contract_updated', { version: 2 });
+      await publishCodeFactoryContractEvent(d.broadcaster, d.own.contractId, 'contract_updated', { version: 2 });
       expect(got('contract')).toEqual([env('contract_updated', { version: 2 })]);
       expect(got('run')).toEqual([]);
     });
 
     it('publishCodeFactoryAccountEvent keeps the given event name and timestamp', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryAccountEvent(h.broadcaster, d.own.accountId, 'code_factory.custom', { x: 1 }, '2026-03-15T09:29:28Z');
+      await publishCodeFactoryAccountEvent(d.broadcaster, d.own.accountId, 'code_factory.custom', { x: 1 }, '2026-03-15T09:29:28Z');
       expect(got('account')).toEqual([{ event: 'code_factory.custom', payload: { x: 1 }, timestamp: '2026-03-15T09:29:28Z' }]);
     });
 
     it('publishCodeFactoryPreflightComplete reaches the account, review-state and contract subscribers', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryPreflightComplete(h.broadcaster, d.own.accountId, { prNumber: 42, headSha: 'abc1234', passed: true, riskTier: 'low', reviewStateId: d.own.reviewStateId, contractId: d.own.contractId });
+      await publishCodeFactoryPreflightComplete(d.broadcaster, d.own.accountId, { prNumber: 42, headSha: 'abc1234', passed: true, riskTier: 'low', reviewStateId: d.own.reviewStateId, contractId: d.own.contractId });
       const expected = env('code_factory.preflight_complete', { pr_number: 42, head_sha: 'abc1234', passed: true, risk_tier: 'low' });
       expect(got('account')).toEqual([expected]);
       expect(got('run')).toEqual([expected]);
@@ -128,14 +119,14 @@ describe('CodeFactoryChannel', () => {
 
     it('publishCodeFactoryPreflightComplete without a review state or contract reaches the account only', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryPreflightComplete(h.broadcaster, d.own.accountId, { prNumber: 1, headSha: 'f00', passed: false, riskTier: null });
+      await publishCodeFactoryPreflightComplete(d.broadcaster, d.own.accountId, { prNumber: 1, headSha: 'f00', passed: false, riskTier: null });
       expect(got('account')).toHaveLength(1);
       expect([...got('run'), ...got('contract')]).toEqual([]);
     });
 
     it('publishCodeFactoryReviewClean reaches the account and review-state subscribers', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryReviewClean(h.broadcaster, d.own.accountId, { prNumber: 42, reviewStateId: d.own.reviewStateId });
+      await publishCodeFactoryReviewClean(d.broadcaster, d.own.accountId, { prNumber: 42, reviewStateId: d.own.reviewStateId });
       const expected = env('code_factory.review_clean', { pr_number: 42, review_state_id: d.own.reviewStateId });
       expect(got('account')).toEqual([expected]);
       expect(got('review_state')).toEqual([expected]);
@@ -143,14 +134,14 @@ describe('CodeFactoryChannel', () => {
 
     it('publishCodeFactoryReviewDirty carries findings_count', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryReviewDirty(h.broadcaster, d.own.accountId, { prNumber: 42, findingsCount: 3, reviewStateId: d.own.reviewStateId });
+      await publishCodeFactoryReviewDirty(d.broadcaster, d.own.accountId, { prNumber: 42, findingsCount: 3, reviewStateId: d.own.reviewStateId });
       expect(got('account')).toEqual([env('code_factory.review_dirty', { pr_number: 42, findings_count: 3, review_state_id: d.own.reviewStateId })]);
       expect(got('run')).toHaveLength(1);
     });
 
     it('publishCodeFactoryEvidenceValidated carries the original payload', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryEvidenceValidated(h.broadcaster, d.own.accountId, { prNumber: 42, passed: true, manifestId: 'm-1', reviewStateId: d.own.reviewStateId });
+      await publishCodeFactoryEvidenceValidated(d.broadcaster, d.own.accountId, { prNumber: 42, passed: true, manifestId: 'm-1', reviewStateId: d.own.reviewStateId });
       expect(got('account')).toEqual([env('code_factory.evidence_validated', { pr_number: 42, passed: true, manifest_id: 'm-1' })]);
       expect(got('review_state')).toHaveLength(1);
     });

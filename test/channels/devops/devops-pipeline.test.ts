@@ -16,22 +16,13 @@ import {
   publishStepUpdated,
   type PipelineRunGraph,
 } from '../../../channels/devops/devops-pipeline-events';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { railsCable, railsSubscribe } from '../../support/clients';
 import { openRaw } from '../../support/ws-client';
-import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+import { openDevopsDb, startDevopsServer } from './fixtures';
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-let d: DevopsDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openDevopsDb();
-  h = harnessFor([DevopsPipelineChannel, CiCdPipelineChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openDevopsDb, [DevopsPipelineChannel, CiCdPipelineChannel]);
 
 const devops = (extra: Record<string, unknown>) => ({ channel: 'DevopsPipelineChannel', ...extra });
 const cicd = (extra: Record<string, unknown>) => ({ channel: 'CiCdPipelineChannel', ...extra });
@@ -39,129 +30,129 @@ const cicd = (extra: Record<string, unknown>) => ({ channel: 'CiCdPipelineChanne
 describe('DevopsPipelineChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account ({account_id} only, as usePageWebSocket sends) and streams devops_account_<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId });
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`devops_account_${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`devops_account_${d.own.accountId}`]);
       expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('accepts a pipeline of the own account and streams devops_pipeline_<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId, pipeline_id: d.own.devopsPipelineId });
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`devops_pipeline_${d.own.devopsPipelineId}`]);
+      expect(client.streams(params)).toEqual([`devops_pipeline_${d.own.devopsPipelineId}`]);
       expect(client.received(params)).toEqual([expect.objectContaining({ type: 'subscribed', pipeline_id: d.own.devopsPipelineId })]);
     });
 
     it('accepts a git pipeline of the own account (approval gates publish to it)', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId, pipeline_id: d.own.gitPipelineId });
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`devops_pipeline_${d.own.gitPipelineId}`]);
+      expect(client.streams(params)).toEqual([`devops_pipeline_${d.own.gitPipelineId}`]);
     });
 
     it('treats a blank or null pipeline_id as the whole account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       for (const pipeline_id of ['', null]) {
         const params = devops({ account_id: d.own.accountId, pipeline_id });
         expect(await client.subscribe(params)).toBe('confirm_subscription');
-        expect(streamsOf(client, params)).toEqual([`devops_account_${d.own.accountId}`]);
+        expect(client.streams(params)).toEqual([`devops_account_${d.own.accountId}`]);
       }
     });
 
     it('rejects a foreign account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(devops({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
     });
 
     it('rejects a foreign pipeline under the own account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
       expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.gitPipelineId }))).toBe('reject_subscription');
     });
 
     it('rejects a malformed pipeline id and an account id that differs only in case', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
       expect(await client.subscribe(devops({ account_id: d.own.accountId.toUpperCase() }))).toBe('reject_subscription');
     });
 
     it('rejects missing params and a non-string account id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(devops({}))).toBe('reject_subscription');
       expect(await client.subscribe(devops({ pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
       expect(await client.subscribe(devops({ account_id: 42 }))).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('reject_subscription');
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, []));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('confirm_subscription');
     });
   });
 
   describe('CiCdPipelineChannel (historical alias)', () => {
     it('streams ci_cd_account_<id> and devops_account_<id> with its own subscribe message', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId });
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
       expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('takes pipeline_id from ci_cd_pipeline_id and streams ci_cd_pipeline_<id> and devops_pipeline_<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`ci_cd_pipeline_${d.own.devopsPipelineId}`, `devops_pipeline_${d.own.devopsPipelineId}`]);
+      expect(client.streams(params)).toEqual([`ci_cd_pipeline_${d.own.devopsPipelineId}`, `devops_pipeline_${d.own.devopsPipelineId}`]);
       expect(client.received(params)).toEqual([expect.objectContaining({ pipeline_id: d.own.devopsPipelineId })]);
     });
 
     it('rejects a foreign account and a foreign pipeline', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(cicd({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
     });
 
     it('rejects a malformed ci_cd_pipeline_id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: `${d.own.devopsPipelineId}x` }))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 42 }))).toBe('reject_subscription');
     });
 
     it('rejects a missing or non-string account_id', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(cicd({}))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ account_id: 42 }))).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(cicd({ account_id: d.own.accountId }))).toBe('reject_subscription');
       expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
     });
 
     it('treats a blank or null ci_cd_pipeline_id as the whole account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       for (const ci_cd_pipeline_id of ['', null]) {
         const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id });
         expect(await client.subscribe(params)).toBe('confirm_subscription');
-        expect(streamsOf(client, params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
+        expect(client.streams(params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
       }
     });
 
     it('delivers what older producers publish to ci_cd_pipeline_<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
       await client.subscribe(params);
-      await h.server.broadcast(`ci_cd_pipeline_${d.own.devopsPipelineId}`, { type: 'run_updated', legacy: true });
+      await d.server.broadcast(`ci_cd_pipeline_${d.own.devopsPipelineId}`, { type: 'run_updated', legacy: true });
       expect(client.received(params).at(-1)).toEqual({ type: 'run_updated', legacy: true });
     });
   });
@@ -173,7 +164,7 @@ describe('DevopsPipelineChannel', () => {
     });
 
     async function subscribeAll() {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const subs = [
         devops({ account_id: d.own.accountId, pipeline_id: d.own.devopsPipelineId }),
         devops({ account_id: d.own.accountId }),
@@ -205,22 +196,22 @@ describe('DevopsPipelineChannel', () => {
       ['run_completed', publishRunCompleted],
     ] as const)('%s reaches the pipeline, account and alias subscribers with the serialized run', async (type, publish) => {
       const last = await subscribeAll();
-      await publish(h.broadcaster, run);
+      await publish(d.broadcaster, run);
       const expected = { type, pipeline_run: pipelineRun(), timestamp: expect.stringMatching(TIMESTAMP) };
       expect(last()).toEqual([expected, expected, expected]);
     });
 
     it('publishRunChanged sends run_completed for a finished run and run_updated otherwise', async () => {
       const last = await subscribeAll();
-      await publishRunChanged(h.broadcaster, { ...run, status: 'success' });
+      await publishRunChanged(d.broadcaster, { ...run, status: 'success' });
       expect(last()[0]).toMatchObject({ type: 'run_completed', pipeline_run: { status: 'success' } });
-      await publishRunChanged(h.broadcaster, run);
+      await publishRunChanged(d.broadcaster, run);
       expect(last()[0]).toMatchObject({ type: 'run_updated' });
     });
 
     it('step_updated carries pipeline_run_id, step_execution and progress_percentage', async () => {
       const last = await subscribeAll();
-      await publishStepUpdated(h.broadcaster, run, run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number]);
+      await publishStepUpdated(d.broadcaster, run, run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number]);
       const expected = { type: 'step_updated', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP) };
       expect(last()).toEqual([expected, expected, expected]);
     });
@@ -228,29 +219,29 @@ describe('DevopsPipelineChannel', () => {
     it('step_update carries the event and merges extra keys', async () => {
       const last = await subscribeAll();
       const step = run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number];
-      await publishStepUpdate(h.broadcaster, run, step, 'approval_granted', { responded_by: 'ops@example.test' });
+      await publishStepUpdate(d.broadcaster, run, step, 'approval_granted', { responded_by: 'ops@example.test' });
       const expected = { type: 'step_update', event: 'approval_granted', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP), responded_by: 'ops@example.test' };
       expect(last()).toEqual([expected, expected, expected]);
     });
 
     it('approval_status reaches the git pipeline and account subscribers', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const gitSub = devops({ account_id: d.own.accountId, pipeline_id: d.own.gitPipelineId });
       const accountSub = devops({ account_id: d.own.accountId });
       await client.subscribe(gitSub);
       await client.subscribe(accountSub);
       const pipeline = await d.db.gitPipeline.findUniqueOrThrow({ where: { id: d.own.gitPipelineId } });
-      await publishApprovalStatus(h.broadcaster, pipeline, 'approved', 'production', { approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' });
+      await publishApprovalStatus(d.broadcaster, pipeline, 'approved', 'production', { approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' });
       const expected = { type: 'approval_status', status: 'approved', gate_name: 'production', pipeline_id: pipeline.id, pipeline_name: 'CI', timestamp: expect.stringMatching(TIMESTAMP), approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' };
       expect(client.received(gitSub).at(-1)).toEqual(expected);
       expect(client.received(accountSub).at(-1)).toEqual(expected);
     });
 
     it('does not deliver a foreign run to the own account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId });
       await client.subscribe(params);
-      await publishRunCreated(h.broadcaster, (await loadPipelineRun(d.db, d.foreign.runId)) as PipelineRunGraph);
+      await publishRunCreated(d.broadcaster, (await loadPipelineRun(d.db, d.foreign.runId)) as PipelineRunGraph);
       expect(client.received(params)).toHaveLength(1);
     });
 

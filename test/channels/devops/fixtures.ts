@@ -1,17 +1,9 @@
 // Shared fixtures of the devops channel tests: a migrated SQLite database with two accounts' DevOps, git,
-// mission and code-factory rows, identities for the harness, and harness services over that database.
+// mission and code-factory rows, and a real server holding the same rows for end-to-end tests.
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AppServices, Broadcaster, JobQueue } from '../../../channels/support/services';
-import { OutboxJobQueue } from '../../../channels/support/job-queue';
-import type { Identity, UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
-import type { ChannelClass } from '../../../src/channel/base';
-import { migrateDatabase } from '../../../src/db/migrate';
-import { createPrisma, type Db } from '../../../src/db/prisma';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
+import type { Db } from '../../../src/db/prisma';
+import { createTestDatabase } from '../../support/db';
 import { startE2EServer, type RunningServer } from '../../support/e2e-server';
 
 /** The rows of one account. */
@@ -46,19 +38,10 @@ export interface DevopsDb {
 
 /** Create a fresh migrated SQLite database holding the devops rows of two accounts. */
 export async function openDevopsDb(): Promise<DevopsDb> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-ch-'));
-  const url = `file:${path.join(dir, 'test.db')}`;
-  await migrateDatabase(url);
-  const db = await createPrisma(url);
+  const { db, url, cleanup } = await createTestDatabase('sqlite');
   const own = await seedAccountRows(db, 'Own');
   const foreign = await seedAccountRows(db, 'Foreign');
-  return {
-    db, url, own, foreign,
-    async cleanup() {
-      await db.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { db, url, own, foreign, cleanup };
 }
 
 /** Insert one account with every devops resource the channels look up. */
@@ -102,49 +85,6 @@ export async function seedAccountRows(db: Db, name: string): Promise<AccountRows
     reviewStateId: reviewState.id,
     contractId: contract.id,
   };
-}
-
-/** A user identity of `accountId` holding `permissions`. */
-export function userOf(accountId: string, permissions: string[] = []): UserIdentity {
-  const userId = randomUUID();
-  return { kind: 'user', userId, accountId, email: `${userId}@example.test`, name: 'Test User', roles: ['member'], permissions: new Set(permissions), connectionIdentifier: `gid://server/User/${userId}` };
-}
-
-/** A worker identity of `accountId` (with system.admin, so only the identity kind can refuse it). */
-export function workerOf(accountId: string): WorkerIdentity {
-  const workerId = randomUUID();
-  return { kind: 'worker', workerId, accountId, name: 'worker', isSystem: false, permissions: new Set(['system.admin']), connectionIdentifier: `gid://server/Worker/${workerId}` };
-}
-
-/** A harness server for `channels` over `db`, with the real job outbox unless `jobs` is given. */
-export function harnessFor(channels: ChannelClass[], db: Db, jobs?: JobQueue): { server: HarnessServer<AppServices>; broadcaster: Broadcaster } {
-  const services = { db, side: null } as unknown as AppServices;
-  const server = createHarnessServer<AppServices>(channels, services);
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (stream, message) => server.broadcast(stream, message) };
-  services.broadcaster = broadcaster;
-  services.jobs = jobs ?? new OutboxJobQueue(db, broadcaster);
-  return { server, broadcaster };
-}
-
-/** Connect a harness client; every client opened this way is closed by `closeAll`. */
-export function clientPool(server: () => HarnessServer<AppServices>): { connect(identity: Identity): Promise<HarnessClient>; closeAll(): Promise<void> } {
-  const open: HarnessClient[] = [];
-  return {
-    async connect(identity) {
-      const client = await connectClient(server(), identity);
-      open.push(client);
-      return client;
-    },
-    async closeAll() {
-      await Promise.all(open.splice(0).map((c) => c.close()));
-    },
-  };
-}
-
-/** The stream names held by the subscription of `params` on `client`. */
-export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
-  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
-  return subs.get(JSON.stringify(params))?.streamNames ?? [];
 }
 
 /** A real server (startServer) on a fresh database holding two accounts' devops rows. */

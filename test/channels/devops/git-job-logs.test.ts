@@ -4,23 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { GitJobLogsChannel, LOG_SYNC_JOB_CLASS } from '../../../channels/devops/git-job-logs-channel';
 import { gitJobLogsStream, publishJobStatus, publishLogChunk, publishLogComplete, publishLogError } from '../../../channels/devops/git-job-logs-events';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import type { Broadcaster, JobQueue } from '../../../channels/support/services';
 import { openRaw } from '../../support/ws-client';
-import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+import { openDevopsDb, startDevopsServer } from './fixtures';
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const LOGS = ['git.pipelines.logs'];
 
-let d: DevopsDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openDevopsDb();
-  h = harnessFor([GitJobLogsChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openDevopsDb, [GitJobLogsChannel]);
 
 const params = (job_id: string, pipeline_id = d.own.gitPipelineId, repository_id = d.own.repositoryId) => ({ channel: 'GitJobLogsChannel', repository_id, pipeline_id, job_id });
 const syncCount = async (jobId: string) => (await d.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === jobId).length;
@@ -28,10 +20,10 @@ const syncCount = async (jobId: string) => (await d.db.jobOutbox.findMany({ wher
 describe('GitJobLogsChannel', () => {
   describe('subscribe', () => {
     it('streams git_job_logs:<job>, transmits connection_established then job.status and queues a streaming sync', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.runningJobId);
       expect(await client.subscribe(p)).toBe('confirm_subscription');
-      expect(streamsOf(client, p)).toEqual([`git_job_logs:${d.own.runningJobId}`]);
+      expect(client.streams(p)).toEqual([`git_job_logs:${d.own.runningJobId}`]);
       expect(client.received(p)).toEqual([
         { type: 'connection_established', job_id: d.own.runningJobId, message: 'Connected to job logs stream', timestamp: expect.stringMatching(TIMESTAMP) },
         { type: 'job.status', job_id: d.own.runningJobId, payload: { status: 'running', conclusion: null }, timestamp: expect.stringMatching(TIMESTAMP) },
@@ -42,7 +34,7 @@ describe('GitJobLogsChannel', () => {
     });
 
     it('queues a non-streaming sync for a finished job and reports its conclusion', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.completedJobId);
       expect(await client.subscribe(p)).toBe('confirm_subscription');
       expect(client.received(p)[1]).toMatchObject({ type: 'job.status', payload: { status: 'completed', conclusion: 'success' } });
@@ -51,35 +43,35 @@ describe('GitJobLogsChannel', () => {
     });
 
     it('queues nothing for a job that has not started', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
       expect(await syncCount(d.own.pendingJobId)).toBe(0);
     });
 
     it('accepts system.admin in place of git.pipelines.logs', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, ['system.admin']));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
       expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
     });
 
     it('rejects a user without git.pipelines.logs', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, ['git.pipelines.read']));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: ['git.pipelines.read'] }));
       expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
     });
 
     it('rejects a foreign job, pipeline and repository', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       expect(await client.subscribe(params(d.foreign.runningJobId, d.foreign.gitPipelineId, d.foreign.repositoryId))).toBe('reject_subscription');
       expect(await client.subscribe(params(d.foreign.runningJobId))).toBe('reject_subscription');
     });
 
     it('rejects a job of another pipeline and a pipeline of another repository', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       expect(await client.subscribe(params(d.own.bareJobId))).toBe('reject_subscription');
       expect(await client.subscribe(params(d.own.runningJobId, d.own.gitPipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
     });
 
     it('rejects a repository without a credential', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       expect(await client.subscribe(params(d.own.bareJobId, d.own.barePipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
     });
 
@@ -88,12 +80,12 @@ describe('GitJobLogsChannel', () => {
       const repo = await d.db.gitRepository.create({ data: { accountId, gitProviderCredentialId: d.foreign.credentialId, name: 'x', fullName: 'own/x' } });
       const pipeline = await d.db.gitPipeline.create({ data: { accountId, gitRepositoryId: repo.id, name: 'CI' } });
       const job = await d.db.gitPipelineJob.create({ data: { accountId, gitPipelineId: pipeline.id, name: 'j', status: 'running' } });
-      const client = await pool.connect(userOf(accountId, LOGS));
+      const client = await d.connect(testUser(accountId, { permissions: LOGS }));
       expect(await client.subscribe(params(job.id, pipeline.id, repo.id))).toBe('reject_subscription');
     });
 
     it('rejects malformed ids and missing or blank params', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       expect(await client.subscribe(params('job-1'))).toBe('reject_subscription');
       expect(await client.subscribe(params(d.own.runningJobId, 'p'))).toBe('reject_subscription');
       expect(await client.subscribe({ channel: 'GitJobLogsChannel', repository_id: d.own.repositoryId, pipeline_id: d.own.gitPipelineId })).toBe('reject_subscription');
@@ -102,14 +94,14 @@ describe('GitJobLogsChannel', () => {
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
     });
   });
 
   describe('#refresh', () => {
     it('queues the log sync again', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.runningJobId);
       await client.subscribe(p);
       const before = await syncCount(d.own.runningJobId);
@@ -118,7 +110,7 @@ describe('GitJobLogsChannel', () => {
     });
 
     it('queues nothing while the job has not started', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.pendingJobId);
       await client.subscribe(p);
       await client.perform(p, 'refresh');
@@ -128,7 +120,7 @@ describe('GitJobLogsChannel', () => {
 
     it('answers log.error when the job is gone', async () => {
       const job = await d.db.gitPipelineJob.create({ data: { accountId: d.own.accountId, gitPipelineId: d.own.gitPipelineId, name: 'gone', status: 'pending' } });
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(job.id);
       await client.subscribe(p);
       await d.db.gitPipelineJob.delete({ where: { id: job.id } });
@@ -138,18 +130,12 @@ describe('GitJobLogsChannel', () => {
 
     it('answers log.error when the outbox refuses the job, on subscribe and on refresh', async () => {
       const failing: JobQueue = { enqueue: () => Promise.reject(new Error('outbox down')) };
-      const broken = harnessFor([GitJobLogsChannel], d.db, failing);
-      const { connectClient } = await import('../../../src/testing/channel-harness');
-      const client = await connectClient(broken.server, userOf(d.own.accountId, LOGS));
-      try {
-        const p = params(d.own.runningJobId);
-        expect(await client.subscribe(p)).toBe('confirm_subscription');
-        await client.perform(p, 'refresh');
-        const errors = client.received(p).filter((m) => (m as { type: string }).type === 'log.error');
-        expect(errors).toEqual([0, 1].map(() => ({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to queue log sync' }, timestamp: expect.stringMatching(TIMESTAMP) })));
-      } finally {
-        await client.close();
-      }
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }), appHarness([GitJobLogsChannel], d.db, { jobs: failing }).server);
+      const p = params(d.own.runningJobId);
+      expect(await client.subscribe(p)).toBe('confirm_subscription');
+      await client.perform(p, 'refresh');
+      const errors = client.received(p).filter((m) => (m as { type: string }).type === 'log.error');
+      expect(errors).toEqual([0, 1].map(() => ({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to queue log sync' }, timestamp: expect.stringMatching(TIMESTAMP) })));
     });
 
     it('answers log.error when the database fails during refresh (never only a log line)', async () => {
@@ -161,25 +147,20 @@ describe('GitJobLogsChannel', () => {
         },
       });
       const queued: unknown[] = [];
-      const broken = harnessFor([GitJobLogsChannel], flaky, { enqueue: async (job) => (queued.push(job), { id: 'job' }) });
-      const { connectClient } = await import('../../../src/testing/channel-harness');
-      const client = await connectClient(broken.server, userOf(d.own.accountId, LOGS));
-      try {
-        const p = params(d.own.runningJobId.toUpperCase());
-        expect(await client.subscribe(p)).toBe('confirm_subscription');
-        down = true;
-        await client.perform(p, 'refresh');
-        expect(client.received(p).at(-1)).toEqual({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to refresh logs' }, timestamp: expect.stringMatching(TIMESTAMP) });
-        expect(queued).toHaveLength(1);
-      } finally {
-        await client.close();
-      }
+      const broken = appHarness([GitJobLogsChannel], flaky, { jobs: { enqueue: async (job) => (queued.push(job), { id: 'job' }) } });
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }), broken.server);
+      const p = params(d.own.runningJobId.toUpperCase());
+      expect(await client.subscribe(p)).toBe('confirm_subscription');
+      down = true;
+      await client.perform(p, 'refresh');
+      expect(client.received(p).at(-1)).toEqual({ type: 'log.error', job_id: d.own.runningJobId, payload: { error: 'Failed to refresh logs' }, timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(queued).toHaveLength(1);
     });
   });
 
   describe('publishers', () => {
     async function subscribed() {
-      const client = await pool.connect(userOf(d.own.accountId, LOGS));
+      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.pendingJobId);
       await client.subscribe(p);
       return () => client.received(p).slice(2);
@@ -188,22 +169,22 @@ describe('GitJobLogsChannel', () => {
 
     it('log.chunk carries content, offset, is_complete and the size in bytes', async () => {
       const got = await subscribed();
-      await publishLogChunk(h.broadcaster, d.own.pendingJobId, { content: 'héllo\n', offset: 12 });
+      await publishLogChunk(d.broadcaster, d.own.pendingJobId, { content: 'héllo\n', offset: 12 });
       expect(got()).toEqual([msg('log.chunk', { content: 'héllo\n', offset: 12, is_complete: false, chunk_size: 7 })]);
     });
 
     it('log.complete is the final chunk', async () => {
       const got = await subscribed();
-      await publishLogComplete(h.broadcaster, d.own.pendingJobId, { content: 'done', offset: 18 });
-      await publishLogChunk(h.broadcaster, d.own.pendingJobId, { content: '', isComplete: true });
+      await publishLogComplete(d.broadcaster, d.own.pendingJobId, { content: 'done', offset: 18 });
+      await publishLogChunk(d.broadcaster, d.own.pendingJobId, { content: '', isComplete: true });
       expect(got()).toEqual([msg('log.complete', { content: 'done', offset: 18, is_complete: true, chunk_size: 4 }), msg('log.complete', { content: '', offset: 0, is_complete: true, chunk_size: 0 })]);
     });
 
     it('log.error and job.status carry their payloads', async () => {
       const got = await subscribed();
-      await publishLogError(h.broadcaster, d.own.pendingJobId, 'provider unavailable');
-      await publishJobStatus(h.broadcaster, d.own.pendingJobId, 'completed', 'failure');
-      await publishJobStatus(h.broadcaster, d.own.pendingJobId, 'in_progress');
+      await publishLogError(d.broadcaster, d.own.pendingJobId, 'provider unavailable');
+      await publishJobStatus(d.broadcaster, d.own.pendingJobId, 'completed', 'failure');
+      await publishJobStatus(d.broadcaster, d.own.pendingJobId, 'in_progress');
       expect(got()).toEqual([msg('log.error', { error: 'provider unavailable' }), msg('job.status', { status: 'completed', conclusion: 'failure' }), msg('job.status', { status: 'in_progress', conclusion: null })]);
     });
 

@@ -16,21 +16,12 @@ import {
   publishTaskStatusChanged,
 } from '../../../channels/devops/mission-events';
 import type { AiMission } from '../../../src/db/prisma';
+import { testUser } from '../../../src/testing/index';
+import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { railsCable, railsSubscribe } from '../../support/clients';
-import { clientPool, harnessFor, openDevopsDb, startDevopsServer, streamsOf, userOf, workerOf, type DevopsDb } from './fixtures';
+import { openDevopsDb, startDevopsServer } from './fixtures';
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-let d: DevopsDb;
-let h: ReturnType<typeof harnessFor>;
-const pool = clientPool(() => h.server);
-
-beforeAll(async () => {
-  d = await openDevopsDb();
-  h = harnessFor([MissionChannel], d.db);
-});
-afterEach(() => pool.closeAll());
-afterAll(() => d.cleanup());
+const d = channelSuite(openDevopsDb, [MissionChannel]);
 
 const missionParams = (id: string) => ({ channel: 'MissionChannel', type: 'mission', id });
 const accountParams = (id: string) => ({ channel: 'MissionChannel', type: 'account', id });
@@ -38,48 +29,48 @@ const accountParams = (id: string) => ({ channel: 'MissionChannel', type: 'accou
 describe('MissionChannel', () => {
   describe('subscribe', () => {
     it('accepts a mission of the own account and streams mission:mission:<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = missionParams(d.own.missionId);
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`mission:mission:${d.own.missionId}`]);
+      expect(client.streams(params)).toEqual([`mission:mission:${d.own.missionId}`]);
     });
 
     it('accepts the own account and streams mission:account:<id>', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       const params = accountParams(d.own.accountId);
       expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(client, params)).toEqual([`mission:account:${d.own.accountId}`]);
+      expect(client.streams(params)).toEqual([`mission:account:${d.own.accountId}`]);
     });
 
     it('transmits nothing on subscribe', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       await client.subscribe(missionParams(d.own.missionId));
       expect(client.received(missionParams(d.own.missionId))).toEqual([]);
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await pool.connect(userOf(d.own.accountId, []));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(accountParams(d.own.accountId))).toBe('confirm_subscription');
     });
 
     it('rejects a mission of a foreign account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(missionParams(d.foreign.missionId))).toBe('reject_subscription');
     });
 
     it('rejects a foreign account', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(accountParams(d.foreign.accountId))).toBe('reject_subscription');
     });
 
     it('rejects a malformed mission id and an unknown mission', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe(missionParams('42; DROP TABLE'))).toBe('reject_subscription');
       expect(await client.subscribe(missionParams('00000000-0000-4000-8000-000000000000'))).toBe('reject_subscription');
     });
 
     it('rejects missing params and an unknown type', async () => {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       expect(await client.subscribe({ channel: 'MissionChannel' })).toBe('reject_subscription');
       expect(await client.subscribe({ channel: 'MissionChannel', type: 'mission' })).toBe('reject_subscription');
       expect(await client.subscribe({ channel: 'MissionChannel', id: d.own.missionId })).toBe('reject_subscription');
@@ -87,7 +78,7 @@ describe('MissionChannel', () => {
     });
 
     it('rejects a worker identity', async () => {
-      const client = await pool.connect(workerOf(d.own.accountId));
+      const client = await d.connect(adminWorker(d.own.accountId));
       expect(await client.subscribe(accountParams(d.own.accountId))).toBe('reject_subscription');
     });
   });
@@ -99,7 +90,7 @@ describe('MissionChannel', () => {
     });
 
     async function subscribeBoth() {
-      const client = await pool.connect(userOf(d.own.accountId));
+      const client = await d.connect(testUser(d.own.accountId));
       await client.subscribe(missionParams(mission.id));
       await client.subscribe(accountParams(mission.accountId));
       const last = () => ({ mission: client.received(missionParams(mission.id)).at(-1), account: client.received(accountParams(mission.accountId)).at(-1) });
@@ -107,22 +98,22 @@ describe('MissionChannel', () => {
     }
 
     const cases: Array<[string, () => Promise<void>, Record<string, unknown>]> = [
-      ['status_changed', () => publishMissionStatusChanged(h.broadcaster, mission), { mission_id: '<id>', status: 'active', current_phase: 'planning' }],
-      ['phase_changed', () => publishMissionPhaseChanged(h.broadcaster, { ...mission, phaseProgress: { done: 2 } }), { mission_id: '<id>', status: 'active', current_phase: 'planning', phase_progress: { done: 2 } }],
+      ['status_changed', () => publishMissionStatusChanged(d.broadcaster, mission), { mission_id: '<id>', status: 'active', current_phase: 'planning' }],
+      ['phase_changed', () => publishMissionPhaseChanged(d.broadcaster, { ...mission, phaseProgress: { done: 2 } }), { mission_id: '<id>', status: 'active', current_phase: 'planning', phase_progress: { done: 2 } }],
       [
         'task_status_changed',
-        () => publishTaskStatusChanged(h.broadcaster, mission, { taskId: 't1', taskKey: 'auth', status: 'passed', previousStatus: 'in_progress', executionType: 'agent', phase: 'executing' }),
+        () => publishTaskStatusChanged(d.broadcaster, mission, { taskId: 't1', taskKey: 'auth', status: 'passed', previousStatus: 'in_progress', executionType: 'agent', phase: 'executing' }),
         { task_id: 't1', task_key: 'auth', status: 'passed', previous_status: 'in_progress', execution_type: 'agent', phase: 'executing' },
       ],
-      ['deployed', () => publishMissionDeployed(h.broadcaster, mission, { url: 'http://preview:6001', port: 6001, containerId: 'c-1' }), { mission_id: '<id>', url: 'http://preview:6001', port: 6001, container_id: 'c-1' }],
-      ['pr_created', () => publishMissionPrCreated(h.broadcaster, mission, { number: 12, url: 'https://git/pr/12' }), { mission_id: '<id>', pr_number: 12, pr_url: 'https://git/pr/12' }],
-      ['approval_required', () => publishMissionApprovalRequired(h.broadcaster, mission, 'prd_review'), { mission_id: '<id>', gate: 'prd_review', status: 'active', current_phase: 'planning' }],
+      ['deployed', () => publishMissionDeployed(d.broadcaster, mission, { url: 'http://preview:6001', port: 6001, containerId: 'c-1' }), { mission_id: '<id>', url: 'http://preview:6001', port: 6001, container_id: 'c-1' }],
+      ['pr_created', () => publishMissionPrCreated(d.broadcaster, mission, { number: 12, url: 'https://git/pr/12' }), { mission_id: '<id>', pr_number: 12, pr_url: 'https://git/pr/12' }],
+      ['approval_required', () => publishMissionApprovalRequired(d.broadcaster, mission, 'prd_review'), { mission_id: '<id>', gate: 'prd_review', status: 'active', current_phase: 'planning' }],
       [
         'approval_resolved',
-        () => publishMissionApprovalResolved(h.broadcaster, mission, { id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok' }),
+        () => publishMissionApprovalResolved(d.broadcaster, mission, { id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok' }),
         { mission_id: '<id>', approval_id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok', status: 'active', current_phase: 'planning' },
       ],
-      ['error', () => publishMissionError(h.broadcaster, mission, 'planner crashed'), { mission_id: '<id>', error: 'planner crashed', current_phase: 'planning' }],
+      ['error', () => publishMissionError(d.broadcaster, mission, 'planner crashed'), { mission_id: '<id>', error: 'planner crashed', current_phase: 'planning' }],
     ];
 
     it.each(cases)('%s reaches the mission and the account subscribers', async (event, publish, payload) => {
@@ -134,21 +125,21 @@ describe('MissionChannel', () => {
 
     it('publishMissionEvent sends any event to both streams', async () => {
       const { last } = await subscribeBoth();
-      await publishMissionEvent(h.broadcaster, mission, 'custom', { a: 1 });
+      await publishMissionEvent(d.broadcaster, mission, 'custom', { a: 1 });
       expect(last().mission).toMatchObject({ event: 'custom', payload: { a: 1 } });
       expect(last().account).toMatchObject({ event: 'custom', payload: { a: 1 } });
     });
 
     it('publishMissionAccountEvent reaches only the account stream and keeps a given timestamp', async () => {
       const { client, last } = await subscribeBoth();
-      await publishMissionAccountEvent(h.broadcaster, mission.accountId, 'mission_created', { mission_id: mission.id }, '2026-01-01T00:00:00Z');
+      await publishMissionAccountEvent(d.broadcaster, mission.accountId, 'mission_created', { mission_id: mission.id }, '2026-01-01T00:00:00Z');
       expect(last().account).toEqual({ event: 'mission_created', payload: { mission_id: mission.id }, timestamp: '2026-01-01T00:00:00Z' });
       expect(client.received(missionParams(mission.id))).toEqual([]);
     });
 
     it('does not deliver a foreign mission event to the own account', async () => {
       const { client } = await subscribeBoth();
-      await publishMissionStatusChanged(h.broadcaster, { id: d.foreign.missionId, accountId: d.foreign.accountId, status: 'failed', currentPhase: null });
+      await publishMissionStatusChanged(d.broadcaster, { id: d.foreign.missionId, accountId: d.foreign.accountId, status: 'failed', currentPhase: null });
       expect(client.received(accountParams(mission.accountId))).toEqual([]);
       expect(missionStream('account', d.foreign.accountId)).toBe(`mission:account:${d.foreign.accountId}`);
     });

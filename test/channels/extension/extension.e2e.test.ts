@@ -1,13 +1,10 @@
 // SupplyChain, Trading and TradingTraining end to end: @rails/actioncable against a server from startServer,
 // events from the publishers and from `POST /_broadcast`, and the training worker events on Redis pub/sub.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Redis from 'ioredis';
 import { signToken } from '../../../src/auth/jwt';
-import { startServer } from '../../../src/main';
 import { railsCable, railsSubscribe } from '../../support/clients';
+import { startE2EServer, type E2EServer, type RunningServer } from '../../support/e2e-server';
 import { isReachable, TEST_REDIS_URL } from '../../support/services';
 import { waitFor } from '../../support/wait';
 import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
@@ -18,28 +15,21 @@ import {
 } from '../../../channels/extension/trading-training-events';
 import { seedRows, type AccountRows } from './fixtures';
 
-type Running = Awaited<ReturnType<typeof startServer>>;
 const AC = railsCable();
 const REDIS = isReachable(TEST_REDIS_URL);
 const BROADCAST_KEY = 'e2e-broadcast-key';
 
-let running: Running;
-let dir: string;
+let server: E2EServer;
+let running: RunningServer;
 let own: AccountRows;
 let foreign: AccountRows;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-e2e-'));
-  running = await startServer({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, DATABASE_SEED: '0',
-    BROADCAST_KEY, ...(REDIS ? { REDIS_URL: TEST_REDIS_URL } : {}),
-  });
+  server = await startE2EServer('ext', { BROADCAST_KEY, ...(REDIS ? { REDIS_URL: TEST_REDIS_URL } : {}) });
+  running = server.running;
   ({ own, foreign } = await seedRows(running.db));
 });
-afterAll(async () => {
-  await running.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.stop());
 
 function consumerFor(rows: AccountRows) {
   const token = signToken(running.config.jwt, { type: 'access', sub: rows.userId, expiresInSeconds: 900 });

@@ -1,20 +1,11 @@
-// Fixtures for the extension channel tests: a migrated temporary SQLite database with two accounts (own and
-// foreign) and the rows the channels touch, harness services (real job outbox, recorded side publishes) and
-// identities for users, account workers and a system worker.
+// Fixtures for the extension channel tests: a migrated test database with two accounts (own and foreign) and the
+// rows the channels touch, identities for their user, account worker and system worker rows, and the worker RPC.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '../../../src/auth/identity';
-import { createPrisma, type Db } from '../../../src/db/prisma';
-import { migrateDatabase } from '../../../src/db/migrate';
-import { encodeMessage } from '../../../src/protocol/codec';
-import { MemoryAdapter } from '../../../src/pubsub/memory';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
-import { extensionChannels } from '../../../channels/extension/index';
-import { OutboxJobQueue } from '../../../channels/support/job-queue';
-import type { AppServices, Broadcaster } from '../../../channels/support/services';
+import type { UserIdentity, WorkerIdentity } from '../../../src/auth/identity';
+import type { Db, Provider } from '../../../src/db/prisma';
+import { testUser, testWorker, type HarnessClient } from '../../../src/testing/index';
+import { createTestDatabase } from '../../support/db';
 
 /** The rows of one account. */
 export interface AccountRows {
@@ -29,13 +20,10 @@ export interface AccountRows {
   sessionId: string;
 }
 
-/** A test world: database, harness server, side-publish log, two accounts and a system worker. */
-export interface World {
+/** A migrated test database with the fixture rows: two accounts and a system worker (home account: `own`). */
+export interface ExtensionDb {
   db: Db;
   url: string;
-  server: HarnessServer<AppServices>;
-  services: AppServices;
-  sidePublished: Array<{ channel: string; message: Record<string, unknown> }>;
   own: AccountRows;
   foreign: AccountRows;
   systemWorkerId: string;
@@ -82,58 +70,20 @@ export async function seedRows(db: Db): Promise<{ own: AccountRows; foreign: Acc
   return { own, foreign, systemWorkerId: system.id };
 }
 
-/** Create a migrated temporary SQLite database, the harness server and the fixture rows. */
-export async function createWorld(): Promise<World> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-channels-'));
-  const url = `file:${path.join(dir, 'test.db')}`;
-  await migrateDatabase(url);
-  const db = await createPrisma(url);
-  return worldOn(db, url, async () => {
-    await db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+/** Create a fresh migrated database (SQLite unless `provider`) holding the fixture rows. */
+export async function openExtensionDb(provider: Provider = 'sqlite'): Promise<ExtensionDb> {
+  const { db, url, cleanup } = await createTestDatabase(provider);
+  return { db, url, ...(await seedRows(db)), cleanup };
 }
 
-/** The harness server and the fixture rows on an already migrated database (any provider). */
-export async function worldOn(db: Db, url: string, cleanup: () => Promise<void>): Promise<World> {
-  const { own, foreign, systemWorkerId } = await seedRows(db);
-  const pubsub = new MemoryAdapter();
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
-  const sidePublished: World['sidePublished'] = [];
-  const services: AppServices = {
-    db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster),
-    side: { publish: async (channel, message) => void sidePublished.push({ channel, message: message as Record<string, unknown> }) },
-  };
-  const server = createHarnessServer(extensionChannels, services, { pubsub });
-  return { db, url, server, services, sidePublished, own, foreign, systemWorkerId, cleanup };
-}
+/** The identity of the user row of `rows`' account, holding `permissions`. */
+export const userIdentity = (rows: AccountRows, permissions: string[] = []): UserIdentity => testUser(rows.accountId, { userId: rows.userId, permissions });
 
-/** A user identity in `accountId`. */
-export function userIdentity(rows: AccountRows, permissions: string[] = []): Identity {
-  return { kind: 'user', userId: rows.userId, accountId: rows.accountId, email: 'u@example.com', name: 'User', roles: [], permissions: new Set(permissions), connectionIdentifier: `user-${rows.userId}` };
-}
+/** The identity of the account worker row of `rows`. */
+export const workerIdentity = (rows: AccountRows): WorkerIdentity => testWorker(rows.accountId, { workerId: rows.workerId });
 
-/** An account worker identity. */
-export function workerIdentity(rows: AccountRows): Identity {
-  return { kind: 'worker', workerId: rows.workerId, accountId: rows.accountId, name: 'worker', isSystem: false, permissions: new Set(), connectionIdentifier: `worker-${rows.workerId}` };
-}
-
-/** The system worker identity (home account: `own`). */
-export function systemIdentity(world: World): Identity {
-  return { kind: 'worker', workerId: world.systemWorkerId, accountId: world.own.accountId, name: 'system', isSystem: true, permissions: new Set(), connectionIdentifier: `worker-${world.systemWorkerId}` };
-}
-
-/** Connect a harness client. */
-export function connect(world: World, identity: Identity): Promise<HarnessClient> {
-  return connectClient(world.server, identity);
-}
-
-/** The streams the subscription of `params` holds on `client`. */
-export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
-  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
-  const channel = subs.get(JSON.stringify(params));
-  return channel ? [...channel.streamNames].sort() : [];
-}
+/** The identity of the system worker row (home account: `own`). */
+export const systemIdentity = (d: ExtensionDb): WorkerIdentity => testWorker(d.own.accountId, { workerId: d.systemWorkerId, isSystem: true });
 
 /** A worker RPC reply. */
 export interface RpcReply {

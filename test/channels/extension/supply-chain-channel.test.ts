@@ -2,35 +2,28 @@
 
 import * as events from '../../../channels/extension/supply-chain-events';
 import * as ops from '../../../channels/extension/supply-chain-ops-events';
+import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import type { Broadcaster } from '../../../channels/support/services';
-import { connect, createWorld, streamsOf, userIdentity, workerIdentity, type World } from './fixtures';
+import { extensionChannels } from '../../../channels/extension/index';
+import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world.cleanup();
-});
+const world = channelSuite(openExtensionDb, extensionChannels);
 
 const params = (accountId: unknown) => ({ channel: 'SupplyChainChannel', account_id: accountId });
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('SupplyChainChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account, streams supply_chain_<account> and transmits the subscribed frame', async () => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
-      expect(streamsOf(c, params(world.own.accountId))).toEqual([`supply_chain_${world.own.accountId}`]);
+      expect(c.streams(params(world.own.accountId))).toEqual([`supply_chain_${world.own.accountId}`]);
       const [frame] = c.received(params(world.own.accountId)) as Array<Record<string, unknown>>;
-      expect(frame).toEqual({ type: 'subscribed', message: 'Connected to Supply Chain updates', account_id: world.own.accountId, timestamp: expect.stringMatching(ISO) });
-      await c.close();
+      expect(frame).toEqual({ type: 'subscribed', message: 'Connected to Supply Chain updates', account_id: world.own.accountId, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('needs no permission (the original checks only the account)', async () => {
-      const c = await connect(world, userIdentity(world.own, []));
+      const c = await world.connect(userIdentity(world.own, []));
       expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
-      await c.close();
     });
 
     it.each([
@@ -40,15 +33,13 @@ describe('SupplyChainChannel', () => {
       ['a numeric id', () => params(42)],
       ['missing params', () => ({ channel: 'SupplyChainChannel' })],
     ])('rejects %s', async (_label, p) => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       expect(await c.subscribe(p())).toBe('reject_subscription');
-      await c.close();
     });
 
     it('rejects a worker identity', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       expect(await c.subscribe(params(world.own.accountId))).toBe('reject_subscription');
-      await c.close();
     });
   });
 
@@ -91,24 +82,22 @@ describe('SupplyChainChannel', () => {
     ];
 
     it.each(cases)('%s reaches a subscriber of the account', async (type, publish, payload) => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const p = params(world.own.accountId);
       await c.subscribe(p);
       await publish();
-      await new Promise((r) => setImmediate(r));
+      await c.idle();
       const got = (c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type);
-      expect(got).toEqual([{ type, ...payload, timestamp: expect.stringMatching(ISO) }]);
-      await c.close();
+      expect(got).toEqual([{ type, ...payload, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('does not reach a subscriber of another account', async () => {
-      const c = await connect(world, userIdentity(world.foreign));
+      const c = await world.connect(userIdentity(world.foreign));
       const p = params(world.foreign.accountId);
       await c.subscribe(p);
       await events.publishCveAlert(world.services.broadcaster, world.own.accountId, { id: 'CVE-9' });
-      await new Promise((r) => setImmediate(r));
+      await c.idle();
       expect((c.received(p) as Array<Record<string, unknown>>).map((m) => m.type)).toEqual(['subscribed']);
-      await c.close();
     });
   });
 });

@@ -1,27 +1,21 @@
 // TradingChannel through the harness: authorization, the stream, the subscribe frame and every publisher.
 
 import * as trading from '../../../channels/extension/trading-events';
-import { connect, createWorld, streamsOf, userIdentity, workerIdentity, type World } from './fixtures';
+import { extensionChannels } from '../../../channels/extension/index';
+import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world.cleanup();
-});
+const world = channelSuite(openExtensionDb, extensionChannels);
 
 const params = (accountId: unknown) => ({ channel: 'TradingChannel', account_id: accountId });
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('TradingChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account, streams trading_account_<account> and transmits the subscribed frame', async () => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
-      expect(streamsOf(c, params(world.own.accountId))).toEqual([`trading_account_${world.own.accountId}`]);
-      expect(c.received(params(world.own.accountId))).toEqual([{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(ISO) }]);
-      await c.close();
+      expect(c.streams(params(world.own.accountId))).toEqual([`trading_account_${world.own.accountId}`]);
+      expect(c.received(params(world.own.accountId))).toEqual([{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it.each([
@@ -30,21 +24,18 @@ describe('TradingChannel', () => {
       ['missing params', () => ({ channel: 'TradingChannel' })],
       ['an empty id', () => params('')],
     ])('rejects %s', async (_label, p) => {
-      const c = await connect(world, userIdentity(world.own, ['system.admin']));
+      const c = await world.connect(userIdentity(world.own, ['system.admin']));
       expect(await c.subscribe(p())).toBe('reject_subscription');
-      await c.close();
     });
 
     it('rejects a worker identity, even of the same account', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       expect(await c.subscribe(params(world.own.accountId))).toBe('reject_subscription');
-      await c.close();
     });
 
     it('needs no permission (the original checks only the account)', async () => {
-      const c = await connect(world, userIdentity(world.own, []));
+      const c = await world.connect(userIdentity(world.own, []));
       expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
-      await c.close();
     });
   });
 
@@ -67,13 +58,12 @@ describe('TradingChannel', () => {
     ];
 
     it.each(cases)('%s reaches a subscriber of the account as {type, timestamp, …payload}', async (type, publish, payload) => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const p = params(world.own.accountId);
       await c.subscribe(p);
       await publish();
-      await new Promise((r) => setImmediate(r));
-      expect((c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual([{ type, timestamp: expect.stringMatching(ISO), ...payload }]);
-      await c.close();
+      await c.idle();
+      expect((c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual([{ type, timestamp: expect.stringMatching(TIMESTAMP), ...payload }]);
     });
   });
 });

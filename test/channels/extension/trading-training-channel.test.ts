@@ -2,38 +2,31 @@
 // subscribe frame, every publisher (both streams) and the worker events on `training_session_events`.
 
 import * as training from '../../../channels/extension/trading-training-events';
+import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import type { SidePublisher } from '../../../channels/support/services';
-import { connect, createWorld, streamsOf, userIdentity, workerIdentity, type World } from './fixtures';
+import { extensionChannels } from '../../../channels/extension/index';
+import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world.cleanup();
-});
+const world = channelSuite(openExtensionDb, extensionChannels);
 
 const params = (extra: Record<string, unknown>) => ({ channel: 'TradingTrainingChannel', ...extra });
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('TradingTrainingChannel', () => {
   describe('subscribe', () => {
     it('streams trading_training_account_<account> without a session', async () => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId });
       expect(await c.subscribe(p)).toBe('confirm_subscription');
-      expect(streamsOf(c, p)).toEqual([`trading_training_account_${world.own.accountId}`]);
-      expect(c.received(p)).toEqual([{ type: 'subscribed', message: 'Connected to training session updates', session_id: null, timestamp: expect.stringMatching(ISO) }]);
-      await c.close();
+      expect(c.streams(p)).toEqual([`trading_training_account_${world.own.accountId}`]);
+      expect(c.received(p)).toEqual([{ type: 'subscribed', message: 'Connected to training session updates', session_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('streams trading_training_<session> for an own session', async () => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId, session_id: world.own.sessionId });
       expect(await c.subscribe(p)).toBe('confirm_subscription');
-      expect(streamsOf(c, p)).toEqual([`trading_training_${world.own.sessionId}`]);
+      expect(c.streams(p)).toEqual([`trading_training_${world.own.sessionId}`]);
       expect(c.received(p)).toEqual([expect.objectContaining({ type: 'subscribed', session_id: world.own.sessionId })]);
-      await c.close();
     });
 
     it.each([
@@ -45,15 +38,13 @@ describe('TradingTrainingChannel', () => {
       ['missing account_id, even with an own session', () => params({ session_id: world.own.sessionId })],
       ['missing params', () => params({})],
     ])('rejects %s', async (_label, p) => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       expect(await c.subscribe(p())).toBe('reject_subscription');
-      await c.close();
     });
 
     it('rejects a worker identity', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       expect(await c.subscribe(params({ account_id: world.own.accountId }))).toBe('reject_subscription');
-      await c.close();
     });
   });
 
@@ -77,33 +68,31 @@ describe('TradingTrainingChannel', () => {
     ];
 
     it.each(cases)('%s reaches the account stream, the session stream when due, and the workers when due', async (type, publish, payload, toSession, workerExtra) => {
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const acctP = params({ account_id: world.own.accountId });
       const sessP = params({ account_id: world.own.accountId, session_id: world.own.sessionId });
       await c.subscribe(acctP);
       await c.subscribe(sessP);
       world.sidePublished.length = 0;
       await publish();
-      await new Promise((r) => setImmediate(r));
-      const expected = [{ type, ...payload(), timestamp: expect.stringMatching(ISO) }];
+      await c.idle();
+      const expected = [{ type, ...payload(), timestamp: expect.stringMatching(TIMESTAMP) }];
       expect((c.received(acctP) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual(expected);
       expect((c.received(sessP) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual(toSession ? expected : []);
-      const worker = workerExtra ? [{ channel: 'training_session_events', message: { session_id: world.own.sessionId, event: type, timestamp: expect.stringMatching(ISO), ...workerExtra } }] : [];
+      const worker = workerExtra ? [{ channel: 'training_session_events', message: { session_id: world.own.sessionId, event: type, timestamp: expect.stringMatching(TIMESTAMP), ...workerExtra } }] : [];
       expect(world.sidePublished).toEqual(worker);
-      await c.close();
     });
 
     it('still broadcasts when Redis is not configured or the side publish fails', async () => {
       const failing: SidePublisher = { publish: () => Promise.reject(new Error('redis down')) };
-      const c = await connect(world, userIdentity(world.own));
+      const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId });
       await c.subscribe(p);
       await training.publishTrainingCancelled(b(), null, session());
       await training.publishTrainingPaused(b(), failing, session());
-      await new Promise((r) => setImmediate(r));
+      await c.idle();
       expect((c.received(p) as Array<Record<string, unknown>>).map((m) => m.type)).toEqual(['subscribed', 'cancelled', 'paused']);
       expect(await training.publishTrainingWorkerEvent(failing, 'x', 'paused')).toBe(false);
-      await c.close();
     });
 
     it('computes progress_pct from the ticks (0 without a total)', () => {

@@ -2,20 +2,16 @@
 // (worker/app/services/action_cable_client.rb, powernode-channels.md §6.4): raw ws, no subprotocol, the token
 // unencoded in ?token=, wait for welcome, subscribe, concurrent requests matched by request_id; worker-minted tokens.
 
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { signToken } from '../../../src/auth/jwt';
-import { startServer } from '../../../src/main';
+import { startE2EServer, type E2EServer, type RunningServer } from '../../support/e2e-server';
 import { waitFor } from '../../support/wait';
 import { seedRows, type AccountRows } from './fixtures';
 
-type Running = Awaited<ReturnType<typeof startServer>>;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A port of the Ruby ActionCableClient: one channel per connection, replies matched by request_id. */
@@ -58,6 +54,11 @@ class RubyWorkerClient {
     this.ws.close();
   }
 
+  /** Resolves when the server closes the socket. */
+  closed(): Promise<void> {
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
+  }
+
   private handle(frame: Json): void {
     if (frame.type) return; // welcome, ping, confirm, disconnect: not replies
     const message = frame.message as Json | undefined;
@@ -89,26 +90,20 @@ class RubyWorkerClient {
   }
 }
 
-let running: Running;
-let dir: string;
+let server: E2EServer;
+let running: RunningServer;
 let own: AccountRows;
 let foreign: AccountRows;
 let revokedWorkerId: string;
 const SECRET = 'worker-e2e-secret-0123456789abcdef';
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-worker-e2e-'));
-  running = await startServer({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`,
-    DATABASE_SEED: '0', JWT_SECRET_KEY: SECRET, CABLE_AUTH_RECHECK_MS: '500',
-  });
+  server = await startE2EServer('ext-worker', { JWT_SECRET_KEY: SECRET, CABLE_AUTH_RECHECK_MS: '500' });
+  running = server.running;
   ({ own, foreign } = await seedRows(running.db));
   revokedWorkerId = (await running.db.worker.create({ data: { accountId: own.accountId, name: 'revoked', status: 'revoked' } })).id;
 });
-afterAll(async () => {
-  await running.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.stop());
 
 /** The token the Ruby worker mints itself (WorkerJwt): HS256, type=worker, sub, iat, exp=iat+300, iss, aud, no jti. */
 function workerMintedToken(workerId: string): string {
@@ -202,7 +197,7 @@ describe('Ruby-style worker client', () => {
     const worker = await running.db.worker.create({ data: { accountId: own.accountId, name: 'soon revoked' } });
     const client = await new RubyWorkerClient(running.url, workerMintedToken(worker.id), 'WorkerDataChannel').connect();
     expect(await client.sendRequest('ping')).toMatchObject({ success: true });
-    const closed = new Promise((r) => (client as unknown as { ws: WebSocket }).ws.once('close', r));
+    const closed = client.closed();
     await running.db.worker.update({ where: { id: worker.id }, data: { status: 'revoked' } });
     await closed;
   });
@@ -214,10 +209,10 @@ describe('Ruby-style worker client', () => {
 //   if payload[:type] == "worker" … @current_worker = Worker.find_by(id: payload[:sub]) … active?
 // — and answers like LlmProxyController#dispatch_tool (`render_success(result: JSON.parse(result_json))`).
 describe('Ruby-style worker client with RAILS_API_URL (startServer wiring)', () => {
-  let forwarding: Running;
+  let forwardServer: E2EServer;
+  let forwarding: RunningServer;
   let rails: http.Server;
   let slow = false;
-  let forwardDir: string;
   const calls: Json[] = [];
   let rows: AccountRows;
 
@@ -240,18 +235,14 @@ describe('Ruby-style worker client with RAILS_API_URL (startServer wiring)', () 
       });
     });
     await new Promise<void>((r) => rails.listen(0, '127.0.0.1', r));
-    forwardDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-worker-forward-'));
-    forwarding = await startServer({
-      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(forwardDir, 'x.db')}`,
-      DATABASE_SEED: '0', JWT_SECRET_KEY: SECRET, RAILS_API_URL: `http://127.0.0.1:${(rails.address() as AddressInfo).port}/`, RAILS_API_TIMEOUT_MS: '400',
-    });
+    forwardServer = await startE2EServer('ext-worker-forward', { JWT_SECRET_KEY: SECRET, RAILS_API_URL: `http://127.0.0.1:${(rails.address() as AddressInfo).port}/`, RAILS_API_TIMEOUT_MS: '400' });
+    forwarding = forwardServer.running;
     ({ own: rows } = await seedRows(forwarding.db));
   });
   afterAll(async () => {
-    await forwarding.stop();
+    await forwardServer.stop();
     rails.closeAllConnections();
     await new Promise((r) => rails.close(r));
-    fs.rmSync(forwardDir, { recursive: true, force: true });
   });
 
   it('forwards dispatch_tool with a worker token Rails accepts and returns Rails\' answer as LlmProxyClient reads it', async () => {

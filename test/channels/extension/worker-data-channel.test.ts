@@ -1,21 +1,17 @@
 // WorkerDataChannel through the harness: worker-only subscribe with the job streams, every data action with its
 // reply and error path, account scoping (system workers: any account), the events it publishes and the job feed.
 
-import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type World } from './fixtures';
+import { extensionChannels } from '../../../channels/extension/index';
+import { channelSuite } from '../../support/channel-suite';
+import { openExtensionDb, rpc, systemIdentity, userIdentity, workerIdentity } from './fixtures';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world.cleanup();
-});
+const world = channelSuite(openExtensionDb, extensionChannels);
 
 const P = { channel: 'WorkerDataChannel' };
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 async function worker(identity = workerIdentity(world.own)) {
-  const c = await connect(world, identity);
+  const c = await world.connect(identity);
   expect(await c.subscribe(P)).toBe('confirm_subscription');
   return c;
 }
@@ -24,22 +20,19 @@ describe('WorkerDataChannel', () => {
   describe('subscribe', () => {
     it('streams worker_data:<worker> and the account job stream, transmitting nothing', async () => {
       const c = await worker();
-      expect(streamsOf(c, P)).toEqual([`worker_data:${world.own.workerId}`, `worker_jobs:account_${world.own.accountId}`].sort());
+      expect(c.streams(P)).toEqual([`worker_data:${world.own.workerId}`, `worker_jobs:account_${world.own.accountId}`]);
       expect(c.received(P)).toEqual([]);
-      await c.close();
     });
 
     it('gives a system worker the system job stream and every active account job stream', async () => {
       const c = await worker(systemIdentity(world));
-      const streams = streamsOf(c, P);
+      const streams = c.streams(P);
       expect(streams).toEqual(expect.arrayContaining(['worker_jobs:system', `worker_jobs:account_${world.own.accountId}`, `worker_jobs:account_${world.foreign.accountId}`, `worker_data:${world.systemWorkerId}`]));
-      await c.close();
     });
 
     it('rejects a user identity', async () => {
-      const c = await connect(world, userIdentity(world.own, ['system.admin']));
+      const c = await world.connect(userIdentity(world.own, ['system.admin']));
       expect(await c.subscribe(P)).toBe('reject_subscription');
-      await c.close();
     });
   });
 
@@ -55,21 +48,18 @@ describe('WorkerDataChannel', () => {
       expect(Object.keys(ctx.pair_registry).sort()).toEqual(['BTC/USD', 'ETH/USD']);
       expect(reply.data.contexts[world.foreign.strategyId]).toEqual({ error: 'Strategy not found', skipped: true });
       expect(reply.data.contexts[MISSING]).toEqual({ error: 'Strategy not found', skipped: true });
-      await c.close();
     });
 
     it('refuses an empty list with "strategy_ids required"', async () => {
       const c = await worker();
       expect(await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [] })).toMatchObject({ success: false, error: 'strategy_ids required' });
       expect(await rpc(c, P, 'batch_strategy_contexts', {})).toMatchObject({ success: false, error: 'strategy_ids required' });
-      await c.close();
     });
 
     it('lets a system worker read any account', async () => {
       const c = await worker(systemIdentity(world));
       const reply = await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [world.foreign.strategyId] });
       expect(reply.data.contexts[world.foreign.strategyId].strategy.account_id).toBe(world.foreign.accountId);
-      await c.close();
     });
   });
 
@@ -79,7 +69,6 @@ describe('WorkerDataChannel', () => {
       const reply = await rpc(c, P, 'batch_fetch_tickers', { venue_id: world.own.venueId, pairs: ['BTC/USD', 'BTC/USD', 'DOGE/USD'] });
       expect(reply).toMatchObject({ success: true, data: { tickers: { 'BTC/USD': { last_price: 65000.5, bid: 64999, ask: 65001 }, 'DOGE/USD': null } } });
       expect(Object.keys(reply.data.tickers)).toHaveLength(2);
-      await c.close();
     });
 
     it('caps the batch at 100 pairs', async () => {
@@ -87,7 +76,6 @@ describe('WorkerDataChannel', () => {
       const pairs = Array.from({ length: 150 }, (_, i) => `P${i}/USD`);
       const reply = await rpc(c, P, 'batch_fetch_tickers', { venue_id: world.own.venueId, pairs });
       expect(Object.keys(reply.data.tickers)).toHaveLength(100);
-      await c.close();
     });
 
     it('answers "Venue not found" and "pairs required"', async () => {
@@ -95,14 +83,13 @@ describe('WorkerDataChannel', () => {
       expect(await rpc(c, P, 'batch_fetch_tickers', { venue_id: MISSING, pairs: ['BTC/USD'] })).toMatchObject({ success: false, error: 'Venue not found' });
       expect(await rpc(c, P, 'batch_fetch_tickers', { venue_id: 'x', pairs: ['BTC/USD'] })).toMatchObject({ success: false, error: 'Venue not found' });
       expect(await rpc(c, P, 'batch_fetch_tickers', { venue_id: world.own.venueId, pairs: [] })).toMatchObject({ success: false, error: 'pairs required' });
-      await c.close();
     });
   });
 
   describe('#batch_record_results', () => {
     it('records signals, the tick result and costs, queues execution, publishes trading events and records the tick', async () => {
       const c = await worker();
-      const viewer = await connect(world, userIdentity(world.own));
+      const viewer = await world.connect(userIdentity(world.own));
       const tradingP = { channel: 'TradingChannel', account_id: world.own.accountId };
       const trainingP = { channel: 'TradingTrainingChannel', account_id: world.own.accountId, session_id: world.own.sessionId };
       await viewer.subscribe(tradingP);
@@ -134,8 +121,6 @@ describe('WorkerDataChannel', () => {
       expect(trading.filter((m) => m.type === 'signal_generated')).toHaveLength(2);
       expect(trading).toContainEqual(expect.objectContaining({ type: 'tick_outcome', strategy_id: world.own.strategyId, signals_generated: 2 }));
       expect(viewer.received(trainingP)).toContainEqual(expect.objectContaining({ type: 'tick_update', session_id: world.own.sessionId, completed_ticks: 1 }));
-      await viewer.close();
-      await c.close();
     });
 
     it('refreshes the shared ticker cache only from a system worker', async () => {
@@ -144,13 +129,11 @@ describe('WorkerDataChannel', () => {
       expect((await rpc(c, P, 'batch_record_results', { results })).data.outcomes[world.foreign.idleStrategyId]).toMatchObject({ success: true, signals_generated: 0, orders_queued: 0 });
       const ticker = await world.db.tradingVenueTicker.findFirstOrThrow({ where: { tradingVenueId: world.foreign.venueId, pair: 'ETH/USD' } });
       expect([String(ticker.lastPrice), String(ticker.bid), String(ticker.ask)]).toEqual(['3100.25', '3100', '3100.5']);
-      await c.close();
     });
 
     it('answers "results required"', async () => {
       const c = await worker();
       expect(await rpc(c, P, 'batch_record_results', { results: [] })).toMatchObject({ success: false, error: 'results required' });
-      await c.close();
     });
 
     it('records no tick for a foreign session', async () => {
@@ -158,7 +141,6 @@ describe('WorkerDataChannel', () => {
       const reply = await rpc(c, P, 'batch_record_results', { results: [{ strategy_id: world.own.idleStrategyId }], session_id: world.foreign.sessionId, tick_num: 1 });
       expect(reply.data.tick_metrics).toBeNull();
       expect((await world.db.tradingTrainingSession.findUniqueOrThrow({ where: { id: world.foreign.sessionId } })).completedTicks).toBe(0);
-      await c.close();
     });
   });
 
@@ -173,7 +155,6 @@ describe('WorkerDataChannel', () => {
       });
       const row = await world.db.tradingTrainingSession.findUniqueOrThrow({ where: { id: world.own.sessionId } });
       expect(row.lastHeartbeatAt).toBeInstanceOf(Date);
-      await c.close();
     });
 
     it.each([
@@ -183,13 +164,11 @@ describe('WorkerDataChannel', () => {
     ])('answers "Training session not found" for %s', async (_label, id) => {
       const c = await worker();
       expect(await rpc(c, P, 'training_status', { session_id: id() })).toMatchObject({ success: false, error: 'Training session not found' });
-      await c.close();
     });
 
     it('lets a system worker read a session of any account', async () => {
       const c = await worker(systemIdentity(world));
       expect(await rpc(c, P, 'training_status', { session_id: world.foreign.sessionId })).toMatchObject({ success: true, data: { id: world.foreign.sessionId } });
-      await c.close();
     });
   });
 
@@ -197,7 +176,7 @@ describe('WorkerDataChannel', () => {
     it('records ticks, completes the session at the last tick and then answers {cancelled, status}', async () => {
       const session = await world.db.tradingTrainingSession.create({ data: { accountId: world.own.accountId, name: 'short', status: 'pending', totalTicks: 2 } });
       const c = await worker();
-      const viewer = await connect(world, userIdentity(world.own));
+      const viewer = await world.connect(userIdentity(world.own));
       const acctP = { channel: 'TradingTrainingChannel', account_id: world.own.accountId };
       await viewer.subscribe(acctP);
       const first = await rpc(c, P, 'training_tick_complete', { session_id: session.id, tick_num: 1, tick_results: [{ signals_generated: 2, tick_cost_usd: 0.5 }, { error: 'timeout', timeout: true }] });
@@ -211,8 +190,6 @@ describe('WorkerDataChannel', () => {
       expect(row.completedAt).toBeInstanceOf(Date);
       const types = (viewer.received(acctP) as Array<Record<string, unknown>>).map((m) => m.type);
       expect(types).toEqual(['subscribed', 'tick_update', 'tick_update', 'completed']);
-      await viewer.close();
-      await c.close();
     });
 
     it('answers {cancelled:true} for a cancelled session and errors for foreign or missing ones', async () => {
@@ -221,7 +198,6 @@ describe('WorkerDataChannel', () => {
       expect(await rpc(c, P, 'training_tick_complete', { session_id: cancelled.id, tick_num: 1 })).toMatchObject({ success: true, data: { cancelled: true, status: 'cancelled' } });
       expect(await rpc(c, P, 'training_tick_complete', { session_id: world.foreign.sessionId, tick_num: 1 })).toMatchObject({ success: false, error: 'Training session not found' });
       expect(await rpc(c, P, 'training_tick_complete', { tick_num: 1 })).toMatchObject({ success: false, error: 'session_id required' });
-      await c.close();
     });
   });
 
@@ -230,7 +206,7 @@ describe('WorkerDataChannel', () => {
       const c = await worker();
       const job = await world.services.jobs.enqueue({ accountId: world.own.accountId, jobClass: 'AiConversationResponseJob', args: ['x'], queue: 'ai' });
       const foreignJob = await world.services.jobs.enqueue({ accountId: world.foreign.accountId, jobClass: 'AiConversationResponseJob', args: ['y'], queue: 'ai' });
-      await new Promise((r) => setImmediate(r));
+      await c.idle();
       expect(c.received(P)).toContainEqual({ type: 'job', job: { id: job.id, job_class: 'AiConversationResponseJob', args: ['x'], queue: 'ai', account_id: world.own.accountId } });
       expect(c.received(P)).not.toContainEqual(expect.objectContaining({ job: expect.objectContaining({ id: foreignJob.id }) }));
       const pending = await rpc(c, P, 'pending_jobs', { limit: 100 });
@@ -240,20 +216,17 @@ describe('WorkerDataChannel', () => {
       expect(await rpc(c, P, 'claim_job', { job_id: foreignJob.id })).toMatchObject({ success: false, error: 'Job not found' });
       expect(await rpc(c, P, 'claim_job', { job_id: job.id })).toMatchObject({ success: true, data: { job: { id: job.id, status: 'dispatched' } } });
       expect(await rpc(c, P, 'claim_job', { job_id: job.id })).toMatchObject({ success: false, error: 'Job already dispatched' });
-      const other = await connect(world, systemIdentity(world));
+      const other = await world.connect(systemIdentity(world));
       await other.subscribe(P);
       expect(await rpc(other, P, 'complete_job', { job_id: job.id })).toMatchObject({ success: false, error: 'Job not found or not dispatched to this worker' });
       expect(await rpc(c, P, 'complete_job', { job_id: job.id, success: false, error: 'LLM quota' })).toMatchObject({ success: true, data: { job: { status: 'failed' } } });
       expect(await world.db.jobOutbox.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'failed', error: 'LLM quota' });
-      await other.close();
-      await c.close();
     });
 
     it('lets a system worker claim a job of any account', async () => {
       const job = await world.services.jobs.enqueue({ accountId: world.foreign.accountId, jobClass: 'X', args: [], queue: 'default' });
       const c = await worker(systemIdentity(world));
       expect(await rpc(c, P, 'claim_job', { job_id: job.id })).toMatchObject({ success: true, data: { job: { status: 'dispatched', worker_id: world.systemWorkerId } } });
-      await c.close();
     });
   });
 });

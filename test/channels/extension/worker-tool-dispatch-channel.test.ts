@@ -5,17 +5,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { WorkerToolDispatchChannel } from '../../../channels/extension/worker-tool-dispatch-channel';
-import type { HarnessClient } from '../../../src/testing/channel-harness';
+import type { HarnessClient } from '../../../src/testing/index';
+import { channelSuite } from '../../support/channel-suite';
 import { waitFor } from '../../support/wait';
-import { connect, createWorld, rpc, streamsOf, systemIdentity, userIdentity, workerIdentity, type RpcReply, type World } from './fixtures';
+import { extensionChannels } from '../../../channels/extension/index';
+import { openExtensionDb, rpc, systemIdentity, userIdentity, workerIdentity, type RpcReply } from './fixtures';
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world.cleanup();
-});
+const world = channelSuite(openExtensionDb, extensionChannels, { manualTime: true });
 
 const P = { channel: 'WorkerToolDispatchChannel' };
 /** A worker that executes tool-call jobs registers as such (without one, dispatch_tool is refused at once). */
@@ -24,57 +20,51 @@ const DATA = { channel: 'WorkerDataChannel', tool_executor: true };
 describe('WorkerToolDispatchChannel', () => {
   describe('subscribe', () => {
     it('accepts a worker, streams worker_tool_dispatch:<worker> and transmits nothing', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       expect(await c.subscribe(P)).toBe('confirm_subscription');
-      expect(streamsOf(c, P)).toEqual([`worker_tool_dispatch:${world.own.workerId}`]);
+      expect(c.streams(P)).toEqual([`worker_tool_dispatch:${world.own.workerId}`]);
       expect(c.received(P)).toEqual([]);
-      await c.close();
     });
 
     it('rejects a user identity, even one with system.admin', async () => {
-      const c = await connect(world, userIdentity(world.own, ['system.admin']));
+      const c = await world.connect(userIdentity(world.own, ['system.admin']));
       expect(await c.subscribe(P)).toBe('reject_subscription');
-      await c.close();
     });
   });
 
   describe('envelope', () => {
     it('answers ping with {pong:true} and the request_id', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       const reply = await rpc(c, P, 'ping');
       expect(reply).toEqual({ request_id: expect.any(String), success: true, data: { pong: true } });
-      await c.close();
     });
 
     it('answers an unknown action with an error carrying the request_id', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       expect(await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [] })).toMatchObject({ success: false, error: 'Unknown action: batch_strategy_contexts' });
       expect(await rpc(c, P, 'unsubscribed')).toMatchObject({ success: false, error: 'Unknown action: unsubscribed' });
-      await c.close();
     });
 
     it('answers a request without request_id with request_id null', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       await c.perform(P, 'ping', {});
       expect(c.received(P)).toEqual([{ request_id: null, success: false, error: 'request_id required' }]);
-      await c.close();
     });
 
     it('answers invalid data with the validation message', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       expect(await rpc(c, P, 'tool_definitions', {})).toMatchObject({ success: false, error: 'agent_id required' });
       expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.own.agentId })).toMatchObject({ success: false, error: 'tool_call required' });
-      await c.close();
     });
   });
 
   describe('#tool_definitions', () => {
     it('lists the whitelisted, enabled McpTools of the agent account as LLM tools', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       const reply = await rpc(c, P, 'tool_definitions', { agent_id: world.own.agentId });
       expect(reply.success).toBe(true);
@@ -85,7 +75,6 @@ describe('WorkerToolDispatchChannel', () => {
           { name: 'search_knowledge', description: 'Search the knowledge base', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
         ],
       });
-      await c.close();
     });
 
     it.each([
@@ -93,27 +82,24 @@ describe('WorkerToolDispatchChannel', () => {
       ['an unknown agent', () => '00000000-0000-4000-8000-000000000000'],
       ['a malformed id', () => 'agent-1'],
     ])('refuses %s with "Agent not found"', async (_label, id) => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       expect(await rpc(c, P, 'tool_definitions', { agent_id: id() })).toMatchObject({ success: false, error: 'Agent not found' });
-      await c.close();
     });
 
     it('lets a system worker read an agent of any account', async () => {
-      const c = await connect(world, systemIdentity(world));
+      const c = await world.connect(systemIdentity(world));
       await c.subscribe(P);
       expect(await rpc(c, P, 'tool_definitions', { agent_id: world.foreign.agentId })).toMatchObject({ success: true, data: { tools_enabled: true } });
-      await c.close();
     });
 
     it('reports tools_enabled false for an mcp_client agent', async () => {
       const agent = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'client', agentType: 'mcp_client' } });
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       const reply = await rpc(c, P, 'tool_definitions', { agent_id: agent.id });
       expect(reply.data.tools_enabled).toBe(false);
       expect(reply.data.tools.map((t: { name: string }) => t.name)).toEqual(['delete_everything', 'get_weather', 'search_knowledge']);
-      await c.close();
     });
   });
 
@@ -128,7 +114,7 @@ describe('WorkerToolDispatchChannel', () => {
     const lastJob = () => world.db.jobOutbox.findFirstOrThrow({ where: { jobClass: 'Ai::AgentToolDispatchJob' }, orderBy: { createdAt: 'desc' } });
 
     it('queues the call in the job outbox and answers the request with the tool output once a worker completes it', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       await c.subscribe(DATA);
       const requestId = await dispatch(c, { name: 'search_knowledge', id: 'call_1', arguments: '{"query":"pricing"}' });
@@ -147,11 +133,10 @@ describe('WorkerToolDispatchChannel', () => {
       expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: true, data: { result: { hits: 3 } } }]);
       expect(await rpc(c, P, 'tool_result', { job_id: jobId })).toMatchObject({ success: true, data: { result: { hits: 3 }, error: null, job: { status: 'done' } } });
       expect(c.received(P)).toContainEqual({ type: 'tool_result', job_id: jobId, agent_id: world.own.agentId, tool_call_id: 'call_1', tool: 'search_knowledge', success: true, result: { hits: 3 }, error: null });
-      await c.close();
     });
 
     it('answers a failed tool job with the original failure-as-result and text output raw or parsed', async () => {
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       await c.subscribe(DATA);
       const failed = await dispatch(c, { name: 'get_weather', id: 'call_2' });
@@ -168,50 +153,42 @@ describe('WorkerToolDispatchChannel', () => {
         await waitFor(() => repliesTo(c, requestId).length > 0, 2000, 'the text reply');
         expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: true, data: { result: output } }]);
       }
-      await c.close();
     });
 
     it('answers with a timeout error when no worker completes the tool in time, and only once', async () => {
-      const saved = WorkerToolDispatchChannel.toolResultTimeoutMs;
-      WorkerToolDispatchChannel.toolResultTimeoutMs = 150;
-      try {
-        const c = await connect(world, workerIdentity(world.own));
-        await c.subscribe(P);
-        await c.subscribe(DATA);
-        const requestId = await dispatch(c, { name: 'get_weather' });
-        const jobId = (await lastJob()).id;
-        await waitFor(() => repliesTo(c, requestId).length > 0, 2000, 'the timeout reply');
-        expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: false, error: 'Tool execution timed out' }]);
-        await rpc(c, DATA, 'claim_job', { job_id: jobId });
-        await rpc(c, DATA, 'complete_job', { job_id: jobId, result: 'late' });
-        await new Promise((r) => setTimeout(r, 50));
-        expect(repliesTo(c, requestId)).toHaveLength(1);
-        await c.close();
-      } finally {
-        WorkerToolDispatchChannel.toolResultTimeoutMs = saved;
-      }
+      const c = await world.connect(workerIdentity(world.own));
+      await c.subscribe(P);
+      await c.subscribe(DATA);
+      const requestId = await dispatch(c, { name: 'get_weather' });
+      const jobId = (await lastJob()).id;
+      await c.advanceTime(WorkerToolDispatchChannel.toolResultTimeoutMs - 1);
+      expect(repliesTo(c, requestId)).toEqual([]);
+      await c.advanceTime(1);
+      expect(repliesTo(c, requestId)).toEqual([{ request_id: requestId, success: false, error: 'Tool execution timed out' }]);
+      await rpc(c, DATA, 'claim_job', { job_id: jobId });
+      await rpc(c, DATA, 'complete_job', { job_id: jobId, result: 'late' });
+      await c.idle();
+      expect(repliesTo(c, requestId)).toHaveLength(1);
     });
 
     it('returns the original error-as-result shapes for unknown tools, disabled tools and bad arguments', async () => {
       const off = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'off', configuration: { tool_access: { enabled: false } } } });
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       const dispatch = (agentId: string, call: Record<string, unknown>) => rpc(c, P, 'dispatch_tool', { agent_id: agentId, tool_call: call });
       expect((await dispatch(world.own.agentId, { name: 'delete_everything' })).data.result).toEqual({ error: 'Unknown tool: delete_everything', tool: 'delete_everything', message: 'Tool delete_everything is not available to this agent' });
       expect((await dispatch(off.id, { name: 'get_weather' })).data.result).toMatchObject({ error: 'Permission denied', tool: 'get_weather' });
       expect((await dispatch(world.own.agentId, { name: 'get_weather', arguments: '{oops' })).data.result).toMatchObject({ error: 'Tool execution failed' });
       expect(await world.db.jobOutbox.count({ where: { jobClass: 'Ai::AgentToolDispatchJob', accountId: world.own.accountId, status: 'pending' } })).toBe(0);
-      await c.close();
     });
 
     it('refuses a foreign agent and a foreign job', async () => {
       const foreignJob = await world.services.jobs.enqueue({ accountId: world.foreign.accountId, jobClass: 'Ai::AgentToolDispatchJob', args: [{}], queue: 'ai_tools' });
-      const c = await connect(world, workerIdentity(world.own));
+      const c = await world.connect(workerIdentity(world.own));
       await c.subscribe(P);
       expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.foreign.agentId, tool_call: { name: 'get_weather' } })).toMatchObject({ success: false, error: 'Agent not found' });
       expect(await rpc(c, P, 'tool_result', { job_id: foreignJob.id })).toMatchObject({ success: false, error: 'Job not found' });
       expect(await rpc(c, P, 'tool_result', { job_id: 'nope' })).toMatchObject({ success: false, error: 'Job not found' });
-      await c.close();
     });
   });
 });

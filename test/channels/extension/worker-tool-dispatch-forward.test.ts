@@ -23,14 +23,15 @@ import type { AddressInfo } from 'node:net';
 import type { JwtConfig } from '../../../config';
 import { extensionChannels } from '../../../channels/extension/index';
 import { DISPATCH_TOOL_PATH, outcomeOf } from '../../../channels/extension/rails-tool-dispatch';
+import type { HarnessClient } from '../../../src/testing/index';
+import { channelSuite } from '../../support/channel-suite';
 import type { RailsApi } from '../../../channels/support/services';
 import { ToolExecutorRegistry } from '../../../channels/support/tool-executors';
 import { mintWorkerToken, verifyToken } from '../../../src/auth/jwt';
-import { connectClient, createHarnessServer, type HarnessClient } from '../../../src/testing/channel-harness';
 import { capturingLogger } from '../../support/logger';
 import { freePort } from '../../support/services';
 import { waitFor } from '../../support/wait';
-import { createWorld, streamsOf, systemIdentity, workerIdentity, type RpcReply, type World } from './fixtures';
+import { openExtensionDb, systemIdentity, workerIdentity, type RpcReply } from './fixtures';
 
 const JWT: JwtConfig = { algorithm: 'HS256', secret: 'forward-test-secret-0123456789abcdef', issuer: 'powernode-platform', audience: 'powernode-api' };
 const TOOLS = { channel: 'WorkerToolDispatchChannel' };
@@ -48,19 +49,15 @@ interface Seen {
 /** How the stand-in answers: status, body and content type, or `hang` (never answers). */
 type Answer = { status: number; body: string; type?: string } | 'hang';
 
-let world: World;
 let rails: http.Server;
 let railsUrl: string;
 let answer: Answer;
 const seen: Seen[] = [];
 const log = capturingLogger();
-let server: ReturnType<typeof createHarnessServer<World['services']>>;
-const open: HarnessClient[] = [];
+// The harness server records its log lines.
+const world = channelSuite(openExtensionDb, extensionChannels, { logger: log.logger });
 
 beforeAll(async () => {
-  world = await createWorld();
-  // The world's services (database, job outbox) behind a harness server that records its log lines.
-  server = createHarnessServer(extensionChannels, world.services, { pubsub: world.server.pubsub, logger: log.logger });
   rails = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -80,14 +77,12 @@ beforeEach(() => {
   answer = { status: 200, body: JSON.stringify({ success: true, data: { result: { temperature_c: 4 } } }) };
   world.services.railsApi = railsApi();
 });
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
+afterEach(() => {
   world.services.railsApi = null;
 });
 afterAll(async () => {
   rails.closeAllConnections();
   await new Promise((r) => rails.close(r));
-  await world.cleanup();
 });
 
 /** The Rails API as main.ts wires it (worker tokens minted with the server's JWT settings). */
@@ -95,11 +90,7 @@ function railsApi(overrides: Partial<RailsApi> = {}): RailsApi {
   return { url: railsUrl, timeoutMs: 5000, workerToken: (workerId) => mintWorkerToken(JWT, workerId), ...overrides };
 }
 
-async function connect(identity = workerIdentity(world.own)): Promise<HarnessClient> {
-  const c = await connectClient(server, identity);
-  open.push(c);
-  return c;
-}
+const connect = (identity = workerIdentity(world.own)): Promise<HarnessClient> => world.connect(identity);
 
 /** Send `action` as the Ruby client does (`{action, request_id, …}`) and wait (up to `ms`) for its reply. */
 async function request(c: HarnessClient, params: Record<string, unknown>, action: string, data: Record<string, unknown>, ms = 3000): Promise<RpcReply> {
@@ -254,7 +245,7 @@ describe('WorkerToolDispatchChannel#dispatch_tool without RAILS_API_URL', () => 
   it('uses the job outbox while an executor of the account is subscribed, and stops when it unsubscribes', async () => {
     const executor = await connect();
     expect(await executor.subscribe(EXECUTOR)).toBe('confirm_subscription');
-    expect(streamsOf(executor, EXECUTOR)).toContain(`worker_data:${world.own.workerId}`);
+    expect(executor.streams(EXECUTOR)).toContain(`worker_data:${world.own.workerId}`);
     const c = await toolClient();
     const requestId = randomUUID();
     await c.send({ command: 'message', identifier: JSON.stringify(TOOLS), data: JSON.stringify({ action: 'dispatch_tool', request_id: requestId, agent_id: world.own.agentId, tool_call: CALL }) });
