@@ -2,7 +2,7 @@
 // account scoping in the query itself, UUID validation before the database, permission checks (write actions
 // refused before they run), and the ISO-8601 second-precision timestamps Powernode's payloads carry.
 
-import { Channel, NotFoundError } from '../src/channel/index';
+import { Channel, NotFoundError, type PresenceEntry, type PresenceRequest } from '../src/channel/index';
 import { hasAnyPermission, hasPermission, type Identity, type UserIdentity, type WorkerIdentity } from '../src/auth/identity';
 import type { AppServices } from './support/services';
 
@@ -53,6 +53,18 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
 
   /** The same for commands an action dispatches itself (McpChannel's `json_rpc_request` methods); that action checks them. */
   static commandPermissions: Readonly<Record<string, Readonly<Record<string, Requirement>>>> = {};
+
+  /**
+   * Who a client's presence `join` says is here: always the connected user (or worker) with the name the server
+   * knows, whatever id or name the client sent; other fields of an info object the client sent are kept.
+   */
+  protected override presenceFor(request: PresenceRequest): PresenceEntry {
+    const extra = typeof request.info === 'object' && request.info !== null && !Array.isArray(request.info) ? (request.info as Record<string, unknown>) : {};
+    const who = this.identity;
+    return who.kind === 'user'
+      ? { id: who.userId, info: { ...extra, kind: 'user', name: who.name || who.email } }
+      : { id: who.workerId, info: { ...extra, kind: 'worker', name: who.name } };
+  }
 
   /** The Prisma client. */
   protected get db(): AppServices['db'] {

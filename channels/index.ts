@@ -7,11 +7,13 @@ import { aiChannels } from './ai/index';
 import { devopsChannels } from './devops/index';
 import { extensionChannels } from './extension/index';
 import { platformChannels } from './platform/index';
+import { streamsChannels } from './streams/index';
 
 /** Every channel served on /cable (BenchmarkChannel is added by main.ts when enabled). */
-export const channels: ChannelClass[] = [...aiChannels, ...devopsChannels, ...platformChannels, ...extensionChannels];
+export const channels: ChannelClass[] = [...aiChannels, ...devopsChannels, ...platformChannels, ...extensionChannels, ...streamsChannels];
 
 export { BenchmarkChannel } from './benchmark-channel';
 export { OutboxJobQueue } from './support/job-queue';
 export { ToolExecutorRegistry } from './support/tool-executors';
-export type { AppServices, Broadcaster, RailsApi, SidePublisher } from './support/services';
+export type { AppServices, Broadcaster, RailsApi, SidePublisher, StreamsSettings } from './support/services';
+export { PubSubChannel, TurboStreamsChannel, streamsChannels } from './streams/index';

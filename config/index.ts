@@ -1,6 +1,6 @@
 // loadConfig(env): the only way settings enter the process. Validates with zod and fails naming each bad variable.
 
-import { EnvSchema, type Env } from './schema';
+import { EnvSchema, StreamsEnvSchema, type Env } from './schema';
 import { dataDirFor, generatedSecret } from './secret';
 import { DEFAULT_ALLOWED_ORIGINS, DEVELOPMENT_JWT_SECRET } from './cable';
 
@@ -98,6 +98,43 @@ export interface Config {
     solidCablePollMs: number;
   };
   history: { limit: number; ttlSeconds: number; sessionTtlSeconds: number };
+  /** Signed and public streams (`$pubsub`, `Turbo::StreamsChannel`). */
+  streams: StreamsConfig;
+  /** Presence sets: how long a vanished session stays present. */
+  presence: { ttlSeconds: number };
+}
+
+/** Signed and public streams: `$pubsub` and `Turbo::StreamsChannel` (README "Signed streams and Turbo Streams"). */
+export interface StreamsConfig {
+  /** CABLE_STREAMS_SECRET: verifies `$pubsub` `signed_stream_name`s; unset: signed streams are refused. */
+  secret?: string;
+  /** CABLE_PUBLIC_STREAMS: `$pubsub` `stream_name` (no signature) is allowed. */
+  public: boolean;
+  /** CABLE_STREAMS_WHISPER: signed streams allow whispers (public streams always do). */
+  whisper: boolean;
+  /** CABLE_STREAMS_PRESENCE: signed streams allow presence (public streams always do). */
+  presence: boolean;
+  /** The Turbo verifier key: CABLE_TURBO_STREAMS_SECRET, else CABLE_STREAMS_SECRET (AnyCable's GetTurboSecret); unset: Turbo is refused. */
+  turboSecret?: string;
+}
+
+/** Only the streams settings of `env` (`npm run sign-stream` needs nothing else); throws ConfigError naming each bad one. */
+export function loadStreamsConfig(env: NodeJS.ProcessEnv = process.env): Readonly<StreamsConfig> {
+  const parsed = StreamsEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(env)'), message: i.message })));
+  }
+  return streamsConfigOf(parsed.data);
+}
+
+function streamsConfigOf(e: Pick<Env, keyof typeof StreamsEnvSchema.shape>): Readonly<StreamsConfig> {
+  return Object.freeze({
+    secret: e.CABLE_STREAMS_SECRET,
+    public: e.CABLE_PUBLIC_STREAMS,
+    whisper: e.CABLE_STREAMS_WHISPER,
+    presence: e.CABLE_STREAMS_PRESENCE,
+    turboSecret: e.CABLE_TURBO_STREAMS_SECRET ?? e.CABLE_STREAMS_SECRET,
+  });
 }
 
 /** Parse `env` into a Config; throws ConfigError naming every invalid variable. */
@@ -172,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       solidCablePollMs: e.SOLID_CABLE_POLL_MS,
     },
     history: { limit: e.CABLE_HISTORY_LIMIT, ttlSeconds: e.CABLE_HISTORY_TTL_SECONDS, sessionTtlSeconds: e.CABLE_SESSION_TTL_SECONDS },
+    streams: streamsConfigOf(e),
+    presence: { ttlSeconds: e.CABLE_PRESENCE_TTL_SECONDS },
   });
 }
 

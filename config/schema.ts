@@ -18,9 +18,25 @@ const isAddressOrRange = (entry: string): boolean => {
   return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 };
 
+/** A key that signs or verifies stream names (HMAC-SHA256): long enough not to be guessed. */
+const streamsSecret = z.string().min(16, 'must be at least 16 characters (a long random value, e.g. `openssl rand -hex 32`)');
+
+/**
+ * Signed and public streams (`$pubsub`, `Turbo::StreamsChannel`), AnyCable's `streams_secret`, `public_streams`,
+ * `streams_whisper`, presence and `turbo_streams_secret`; also validated alone by `npm run sign-stream`.
+ */
+export const StreamsEnvSchema = z.object({
+  CABLE_STREAMS_SECRET: streamsSecret.optional(),
+  CABLE_PUBLIC_STREAMS: bool.default(false),
+  CABLE_STREAMS_WHISPER: bool.default(false),
+  CABLE_STREAMS_PRESENCE: bool.default(false),
+  CABLE_TURBO_STREAMS_SECRET: streamsSecret.optional(),
+});
+
 /** Raw environment variables, validated and defaulted. Names are the public settings documented in README. */
 export const EnvSchema = z
   .object({
+    ...StreamsEnvSchema.shape,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: int(0, 65535).default(3000),
     HOST: z.string().min(1).optional(),
@@ -79,6 +95,7 @@ export const EnvSchema = z
     CABLE_HISTORY_LIMIT: int(0, 100_000).default(100),
     CABLE_HISTORY_TTL_SECONDS: int(1, 86_400 * 7).default(300),
     CABLE_SESSION_TTL_SECONDS: int(1, 86_400).default(300),
+    CABLE_PRESENCE_TTL_SECONDS: int(1, 3600).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_ALGORITHM === 'RS256' && !env.JWT_PUBLIC_KEY) {

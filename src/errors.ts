@@ -35,6 +35,7 @@ export const ERROR_CODES = Object.freeze({
   CABLE_SUBSCRIPTION_REFUSED: 'A channel refused a subscription (wrong identity kind, missing permission, a resource of another account)',
   CABLE_NOT_FOUND: 'A resource named by params or action data does not exist in the caller account',
   CABLE_ACTION_REFUSED: 'An action was refused for a reason the client caused (missing permission, invalid state or input); the channel answered with its error frame',
+  CABLE_TRANSIENT_REFUSED: 'A whisper or presence command was ignored: its subscription has no whisper or presence stream, the data was larger than 4 KiB, or the channel refused the presence',
   CABLE_LOG_SUPPRESSED: 'A connection logged more than 20 warn (or error) lines within 10 s; the rest were counted, not written',
   CONFIG_INVALID: 'An environment variable failed validation at boot',
 } as const);

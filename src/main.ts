@@ -12,6 +12,7 @@ import { Authenticator } from './auth/authenticator';
 import { mintWorkerToken, signToken } from './auth/jwt';
 import { connectionIdentifierFor } from './auth/identity';
 import { ChannelRegistry } from './channel/registry';
+import { signStreamName } from './channel/signed-streams';
 import type { ChannelClass } from './channel/base';
 import type { IdentityStore } from './auth/store';
 import type { Db } from './db/prisma';
@@ -20,7 +21,7 @@ import { Hub } from './hub/hub';
 import { createBroker, type Broker } from './broker/index';
 import { RevocationMonitor } from './connection/revocation';
 import { createLogger, type Logger } from './log/logger';
-import { encodeMessage } from './protocol/codec';
+import { encodeMessage, encodePresenceEvent } from './protocol/codec';
 import type { PubSubAdapter } from './pubsub/adapter';
 import { CableServer } from './server/cable-server';
 import { CableMetrics } from './metrics/metrics';
@@ -64,7 +65,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const { config, logger: log } = o;
   let draining = false;
   // A single memory node positions and remembers messages itself; shared backends bring their own history.
-  const broker = o.broker ?? createBroker(o.pubsub, config.history, log);
+  const broker = o.broker ?? createBroker(o.pubsub, config.history, log, config.presence);
   const pubsub = broker.pubsub;
   // The hub reports into the metrics, and the metrics read the hub and the cable server at scrape time.
   let cable: CableServer<S> | undefined;
@@ -77,10 +78,13 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     pendingBroadcasts: () => hub.pendingBroadcasts,
   });
   const hub = new Hub(pubsub, log, { onBroadcast: () => metrics.broadcast('pubsub'), onFanout: (s) => metrics.fanout(s) });
+  // Whispers and presence events reach the other nodes through the plain pub/sub; expired presence is announced too.
+  await hub.transient.share(broker.plain);
+  broker.presence.onExpire((stream, event) => void hub.transient.publish(stream, 'presence', encodePresenceEvent(event)));
   const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
   const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
   cable = new CableServer<S>(
-    { ...config.cable, io: metrics.io },
+    { ...config.cable, io: metrics.io, ssePath: config.cable.sse.enabled ? config.cable.sse.path : undefined },
     {
       metrics,
       hub, registry, pubsub, services: o.services, logger: log, gidApp: config.cable.globalIdApp,
@@ -89,7 +93,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
         maxSubscriptions: config.cable.maxSubscriptions, maxIdentifierBytes: config.cable.maxIdentifierBytes, maxPendingCommands: config.cable.maxPendingCommands,
         maxStreams: config.cable.maxStreams, maxJsonDepth: config.cable.maxJsonDepth,
       },
-      history: broker.history, sessions: broker.sessions, sharedSessions: broker.sharedSessions, sessionTtlSeconds: config.history.sessionTtlSeconds,
+      history: broker.history, sessions: broker.sessions, presence: broker.presence, sharedSessions: broker.sharedSessions, sessionTtlSeconds: config.history.sessionTtlSeconds,
       tokenExpiry: config.tokenExpiry,
     },
     (req) => auth.authenticate(req),
@@ -104,6 +108,10 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     maxBodyBytes: config.cable.maxFrameBytes,
     maxJsonDepth: config.cable.maxJsonDepth,
     broadcast: (stream, payload) => (metrics.broadcast('http'), pubsub.broadcast(stream, payload)),
+    signStream: (stream, kind) => {
+      const secret = kind === 'turbo' ? config.streams.turboSecret : config.streams.secret;
+      return secret ? signStreamName(secret, stream) : null;
+    },
     internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
     metricsKey: config.metricsKey,
     metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
@@ -120,16 +128,20 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
   });
-  // Node checks its header/request deadlines on this interval (default 30 s, far coarser than ours).
-  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, config.cable.edge.handshakeTimeoutMs) }, app.callback());
-  server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   const cableServer = cable;
+  const koa = app.callback();
+  // Node checks its header/request deadlines on this interval (default 30 s, far coarser than ours). Event streams
+  // (CABLE_SSE) are the cable's, before Koa.
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, config.cable.edge.handshakeTimeoutMs) }, (req, res) => {
+    if (!cableServer.handleRequest(req, res)) void koa(req, res);
+  });
+  server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   cableServer.attach(server);
   // Node's default accept backlog (511) overflows when thousands of clients reconnect at once after a deploy; the
   // kernel caps this at net.core.somaxconn.
   await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));
   const port = (server.address() as { port: number }).port;
-  log.info('cable server listening', { port, path: config.cable.path, adapter: pubsub.name });
+  log.info('cable server listening', { port, path: config.cable.path, ssePath: config.cable.sse.enabled ? config.cable.sse.path : null, adapter: pubsub.name });
   const stop = async () => {
     // Draining first: GET /ready answers 503 while the sockets are told to come back elsewhere.
     draining = true;
@@ -137,6 +149,8 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     await cableServer.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    broker.presence.close();
+    await hub.transient.stop();
     await pubsub.shutdown();
     await o.onStop?.();
   };
@@ -169,7 +183,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
     broadcast: (s, m) => (metrics?.broadcast('channel'), pubsub.broadcast(s, encodeMessage(m))),
   };
   const side = await createSidePublisher(config, log);
-  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry() };
+  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry(), streams: config.streams };
   const running = await assembleServer({
     config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
     databaseReachable: () => databaseAnswers(db),
@@ -283,6 +297,7 @@ async function main(): Promise<void> {
     throw err;
   }
   warnIfDemo(running.config, process.env);
+  if (running.config.streams.public) process.stderr.write('WARNING: CABLE_PUBLIC_STREAMS is on: every authenticated client can follow any stream by its name through {"channel":"$pubsub","stream_name":…}.\n');
   await printDemoHint(running);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -32,7 +32,8 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
     this.conversation = this.found(await findAccessibleConversation(this.db, this.identity, this.params.conversation_id), 'conversation');
     const own = conversationStream(this.conversation);
     const service = streamingServiceStream(this.conversation.id);
-    if (own !== service) this.streamFrom(own);
+    // Participants whisper (typing, cursor) and see who has the conversation open (presence) on its own stream.
+    if (own !== service) this.streamFrom(own, { whisper: true, presence: true });
     // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>` (§8). Its `stream_*`
     // frames are AiStreamingChannel's (translated there); this channel's clients cannot read them, so only this
     // channel's own event types pass (also when websocket_channel happens to be that very stream).

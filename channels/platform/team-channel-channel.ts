@@ -1,5 +1,6 @@
 // TeamChannelChannel: messages of one agent-team channel. Team channels have no account column, so the
-// channel is looked up through its team's account in the query itself.
+// channel is looked up through its team's account in the query itself. Its stream carries whispers (typing) and a
+// presence set of who has the channel open.
 
 import { z } from 'zod';
 import type { AiAgent, AiTeamMessage, AiTeamRole, User } from '../../src/db/prisma';
@@ -61,7 +62,8 @@ export class TeamChannelChannel extends ApplicationChannel<z.infer<typeof Params
       await this.db.aiTeamChannel.findFirst({ where: { id: this.uuid(this.params.channel_id), team: { accountId: this.accountId } }, select: { id: true } }),
       'team channel',
     );
-    this.streamFrom(teamChannelStream(channel.id));
+    // Members whisper typing and see who is in the channel (presence); both stay inside the caller's account.
+    this.streamFrom(teamChannelStream(channel.id), { whisper: true, presence: true });
     this.transmit({ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channel.id, timestamp: this.now() });
   }
 }

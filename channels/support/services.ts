@@ -1,6 +1,6 @@
 // AppServices: what Powernode channels get through `this.services` — the database, the broadcaster used by
 // publishers, the job outbox, optional side channels (Redis pub/sub for workers), the Rails API worker tool calls
-// are forwarded to, and the workers registered as tool executors on this node.
+// are forwarded to, the workers registered as tool executors on this node, and the signed/public streams settings.
 
 import type { Db } from '../../src/db/prisma';
 import type { ToolExecutorRegistry } from './tool-executors';
@@ -41,6 +41,23 @@ export interface RailsApi {
   workerToken: WorkerTokenMinter;
 }
 
+/**
+ * Signed and public streams (`$pubsub`, `Turbo::StreamsChannel`; from the CABLE_*STREAMS* settings). Absent: both
+ * channels refuse every subscription.
+ */
+export interface StreamsSettings {
+  /** Verifies `$pubsub` `signed_stream_name`s (CABLE_STREAMS_SECRET); unset: signed streams are refused. */
+  secret?: string;
+  /** `$pubsub` `stream_name` without a signature is allowed (CABLE_PUBLIC_STREAMS). */
+  public: boolean;
+  /** Signed `$pubsub` streams allow whispers (CABLE_STREAMS_WHISPER); public streams always do. */
+  whisper: boolean;
+  /** Signed `$pubsub` streams allow presence (CABLE_STREAMS_PRESENCE); public streams always do. */
+  presence: boolean;
+  /** Verifies Turbo `signed_stream_name`s (CABLE_TURBO_STREAMS_SECRET, else CABLE_STREAMS_SECRET); unset: refused. */
+  turboSecret?: string;
+}
+
 /** Services available to every channel. */
 export interface AppServices {
   db: Db;
@@ -51,4 +68,6 @@ export interface AppServices {
   railsApi?: RailsApi | null;
   /** Workers on this node that execute tool-call jobs (created on first use when absent: see `toolExecutorsOf`). */
   toolExecutors?: ToolExecutorRegistry;
+  /** Signed and public streams settings (absent: `$pubsub` and `Turbo::StreamsChannel` refuse everything). */
+  streams?: StreamsSettings;
 }

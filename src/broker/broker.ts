@@ -3,6 +3,7 @@
 // redis-history.ts (Redis, several nodes) and sessions.ts; index.ts decides which one a server gets.
 
 import type { PubSubAdapter } from '../pubsub/adapter';
+import type { PresenceStore } from './presence';
 import type { SessionStore } from './sessions';
 
 /** One stored message of a stream's history. */
@@ -38,4 +39,8 @@ export interface Broker {
   readonly sessions: SessionStore;
   /** Whether the session store is shared with other processes (restore notices are then needed). */
   readonly sharedSessions: boolean;
+  /** Presence sets (shared by every node on Redis). */
+  readonly presence: PresenceStore;
+  /** The pub/sub underneath, without positions or history: whispers and presence events travel here. */
+  readonly plain: PubSubAdapter;
 }

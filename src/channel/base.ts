@@ -6,7 +6,8 @@
 import { z, type ZodType } from 'zod';
 import { ActionNotFoundError, codeOf, isClientFault } from '../errors';
 import type { Logger } from '../log/logger';
-import { encodeData, encodeMessage, quoteIdentifier } from '../protocol/codec';
+import { encodeData, encodeMessage, encodePresenceFrame, encodePresenceInfo, quoteIdentifier } from '../protocol/codec';
+import type { PresenceRecord, PresenceRequest } from '../protocol/messages';
 import { actionName, resolveAction, type ActionSpec, type ActionTable } from './actions';
 import { broadcastingFor, broadcastTo, type BroadcastingPart, type BroadcastTarget } from './broadcasting';
 import type { ChannelHost } from './host';
@@ -23,6 +24,15 @@ export interface StreamOptions {
   /** Clients of this subscription may join the stream's presence set and ask who is there. */
   presence?: boolean;
 }
+
+/** A presence record as a channel lets it join: the id it is known by and the info shown to others. */
+export interface PresenceEntry {
+  id: string;
+  info: unknown;
+}
+
+/** Largest whisper or presence info, as JSON text (bytes): transient data is for small signals, not payloads. */
+export const MAX_TRANSIENT_BYTES = 4096;
 
 /** Construction input for a channel instance. */
 export interface ChannelContext<I = unknown, S = unknown> {
@@ -95,6 +105,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   private whisperOn: string | undefined;
   /** The stream whose presence set this subscription's client may use. */
   private presenceOn: string | undefined;
+  /** The presence stream this subscription has joined. */
+  private joinedOn: string | undefined;
 
   constructor(ctx: ChannelContext<I, S>) {
     this.host = ctx.host;
@@ -138,6 +150,15 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   protected unknownAction(action: string, _data: Record<string, unknown>): void | Promise<void> {
     this.logger.warn('action not found', { code: 'CABLE_UNKNOWN_ACTION', channel: this.ctor.channel, action: action.slice(0, 64) });
     throw new ActionNotFoundError(this.ctor.channel, action);
+  }
+
+  /**
+   * The presence record a client's `join` becomes, or null to refuse it. By default the id is the connected
+   * identity's (a client cannot claim another user's id; the id it sends is ignored) and the info is what it sent.
+   */
+  protected presenceFor(request: PresenceRequest): PresenceEntry | null {
+    const handle = this.host.transient;
+    return handle ? { id: handle.presenceId, info: request.info ?? null } : null;
   }
 
   /** Who is connected. */
@@ -194,6 +215,7 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     this.streamSet.remove(stream);
     if (this.whisperOn === stream) this.whisperOn = undefined;
     if (this.presenceOn === stream) this.presenceOn = undefined;
+    if (this.joinedOn === stream) void this.leavePresence().catch((err: unknown) => this.logger.warn('presence leave failed', { code: 'CABLE_PUBSUB_UNAVAILABLE', err }));
   }
   /** Stop the stream of `streamFor(...parts)`. */
   protected stopStreamFor(...parts: BroadcastingPart[]): void {
@@ -211,6 +233,17 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   /** Run `fn` once after `ms` ms unless unsubscribed first; returns a function that cancels it. */
   protected after(ms: number, fn: () => unknown): () => void {
     return this.timers.after(ms, fn);
+  }
+  /** Join this subscription's presence stream from the server (as `presenceFor` would shape a client's join). */
+  protected async joinPresence(info: unknown = null, id?: string): Promise<void> {
+    const entry = id === undefined ? this.presenceFor({ info }) : { id, info };
+    if (entry) await this.enterPresence(entry);
+  }
+  /** Leave this subscription's presence stream. */
+  protected async leavePresence(): Promise<void> {
+    const stream = this.joinedOn;
+    this.joinedOn = undefined;
+    if (stream !== undefined) await this.host.transient?.leave(stream);
   }
   /** Rails `broadcasting_for` with this channel's name. */
   protected broadcastingFor(...parts: BroadcastingPart[]): string {
@@ -255,6 +288,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
 
   /** Framework driver: run `unsubscribed`, then stop streams and timers (Rails after-unsubscribe callbacks). */
   async unsubscribeFromChannel(): Promise<void> {
+    // An explicit unsubscribe leaves the presence set now; a closed socket (already detached) leaves after the TTL.
+    const leaving = this.live ? this.leavePresence().catch((err: unknown) => this.logger.warn('presence leave failed', { code: 'CABLE_PUBSUB_UNAVAILABLE', err })) : undefined;
     try {
       await this.unsubscribed();
     } catch (err) {
@@ -262,6 +297,37 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     } finally {
       this.detach();
     }
+    await leaving;
+  }
+
+  /** Framework driver: the client's `whisper`, sent to the other subscribers of the whisper stream. */
+  async whisperCommand(data: unknown): Promise<void> {
+    const handle = this.host.transient;
+    if (!handle || this.whisperOn === undefined) return this.refuseTransient('whisper on a subscription without a whisper stream');
+    if (!withinTransientSize(data)) return this.refuseTransient('whisper too large');
+    await handle.whisper(this.whisperOn, data);
+  }
+
+  /** Framework driver: the client's `join` (or a subscribe carrying `presence`). */
+  async joinCommand(request: PresenceRequest): Promise<void> {
+    if (!this.host.transient || this.presenceOn === undefined) return this.refuseTransient('join on a subscription without a presence stream');
+    if (!withinTransientSize(request.info ?? null)) return this.refuseTransient('presence info too large');
+    const entry = this.presenceFor(request);
+    if (!entry) return this.refuseTransient('presence refused by the channel');
+    await this.enterPresence(entry);
+  }
+
+  /** Framework driver: the client's `leave`. */
+  async leaveCommand(): Promise<void> {
+    await this.leavePresence();
+  }
+
+  /** Framework driver: the client's `presence`: answers who is present (or an error frame when it cannot). */
+  async presenceCommand(): Promise<void> {
+    const handle = this.host.transient;
+    if (!handle || this.presenceOn === undefined) this.refuseTransient('presence on a subscription without a presence stream');
+    const records: PresenceRecord[] | null = handle && this.presenceOn !== undefined ? await handle.records(this.presenceOn) : null;
+    if (this.live) this.host.transmitFrame(encodePresenceFrame(this.quoted, encodePresenceInfo(records)));
   }
 
   /** Framework driver: stop streams and timers now and send nothing more (used at once when the socket closes). */
@@ -269,6 +335,18 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     this.live = false;
     this.stopAllStreams();
     this.timers.clear();
+  }
+
+  private async enterPresence(entry: PresenceEntry): Promise<void> {
+    const handle = this.host.transient;
+    const stream = this.presenceOn;
+    if (!handle || stream === undefined || !this.live) return;
+    this.joinedOn = stream;
+    await handle.join(stream, entry.id, entry.info);
+  }
+
+  private refuseTransient(reason: string): void {
+    this.logger.debug('transient command ignored', { code: 'CABLE_TRANSIENT_REFUSED', channel: this.ctor.channel, reason });
   }
 
   /** Validate `data` against the spec's schema and call its handler with the input and the action name. */
@@ -291,6 +369,12 @@ export function channelNameOf(cls: ChannelNaming): string {
   return cls.channelName ?? channelName(cls.channel);
 }
 
+
+/** Whether `value` encodes to at most MAX_TRANSIENT_BYTES of JSON. */
+function withinTransientSize(value: unknown): boolean {
+  const text = JSON.stringify(value ?? null);
+  return text.length <= MAX_TRANSIENT_BYTES && Buffer.byteLength(text) <= MAX_TRANSIENT_BYTES;
+}
 
 /** Client-caused failures at warn with their message only; server faults at error with the stack. */
 export function logFailure(logger: Logger, msg: string, err: unknown, fields: Record<string, unknown>): void {

@@ -7,7 +7,8 @@ import type { HistoryReader } from '../broker/broker';
 import { CableError } from '../errors';
 import type { Logger } from '../log/logger';
 import { decodeCommand, encodePong, IGNORED } from '../protocol/codec';
-import type { ClientCommand, HistoryRequest } from '../protocol/messages';
+import type { ClientCommand, HistoryRequest, PresenceRequest } from '../protocol/messages';
+import type { Channel } from '../channel/base';
 import type { CatchUp } from './catch-up';
 import { replayHistory } from './history';
 import type { SessionRecovery, RecoveryOwner } from './session-recovery';
@@ -44,7 +45,7 @@ export async function runFrame(ctx: CommandContext, raw: string): Promise<void> 
 async function execute(ctx: CommandContext, cmd: ClientCommand): Promise<void> {
   switch (cmd.command) {
     case 'subscribe':
-      return subscribe(ctx, cmd.identifier, cmd.history);
+      return subscribe(ctx, cmd.identifier, cmd.history, cmd.presence);
     case 'unsubscribe':
       ctx.catchUp.forget(cmd.identifier);
       ctx.recovery?.settled(cmd.identifier);
@@ -59,15 +60,36 @@ async function execute(ctx: CommandContext, cmd: ClientCommand): Promise<void> {
       return;
     case 'history':
       return replay(ctx, cmd.identifier, cmd.history);
+    case 'whisper':
+      return transient(ctx, cmd.identifier, cmd.command, (channel) => channel.whisperCommand(cmd.data));
+    case 'join':
+      return transient(ctx, cmd.identifier, cmd.command, (channel) => channel.joinCommand(cmd.presence));
+    case 'leave':
+      return transient(ctx, cmd.identifier, cmd.command, (channel) => channel.leaveCommand());
+    case 'presence':
+      return transient(ctx, cmd.identifier, cmd.command, (channel) => channel.presenceCommand());
   }
 }
 
-async function subscribe(ctx: CommandContext, identifier: string, history: HistoryRequest | undefined): Promise<void> {
+/** Run a whisper or presence command on its subscription; a store failure is logged, never answered. */
+async function transient(ctx: CommandContext, identifier: string, command: string, run: (channel: Channel) => Promise<void>): Promise<void> {
+  const channel = ctx.subscriptions.get(identifier);
+  if (!channel) return ctx.logger.warn(`${command} for unknown subscription`, { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
+  try {
+    await run(channel);
+  } catch (err) {
+    ctx.logger.warn(`${command} failed`, { code: 'CABLE_PUBSUB_UNAVAILABLE', err: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+async function subscribe(ctx: CommandContext, identifier: string, history: HistoryRequest | undefined, presence: PresenceRequest | undefined): Promise<void> {
   const catchingUp = history !== undefined && !ctx.subscriptions.get(identifier);
   if (catchingUp) ctx.catchUp.hold(identifier);
   const result = await ctx.subscriptions.subscribe(identifier);
   apply(ctx, result);
   if (result.outcome === 'confirmed') ctx.recovery?.persist();
+  // An ext client resubscribing after a reconnect carries its presence: join again (AnyCable client behaviour).
+  if (presence && result.outcome === 'confirmed') await transient(ctx, identifier, 'join', (channel) => channel.joinCommand(presence));
   if (catchingUp && result.outcome === 'confirmed') await replay(ctx, identifier, history as HistoryRequest);
   else if (catchingUp) ctx.catchUp.forget(identifier);
 }

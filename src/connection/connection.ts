@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth/identity';
-import type { ChannelHost, StreamHandle, StreamTarget } from '../channel/host';
+import type { ChannelHost, StreamHandle, StreamTarget, TransientHandle } from '../channel/host';
 import type { HubSession, PreparedFrame } from '../hub/hub';
 import { limitWarnings, type Logger } from '../log/logger';
 import { encodeDisconnect, encodeMessage, encodeWelcome } from '../protocol/codec';
@@ -21,6 +21,7 @@ import { identityKey } from './live-sessions';
 import { SessionRecovery } from './session-recovery';
 import { Subscriptions } from './subscriptions';
 import { ExpiryTimer, expiryDisconnect } from './token-expiry';
+import { ConnectionTransient } from './transient';
 import type { ConnectionDeps, ConnectionMetrics, StartOptions, Transport } from './types';
 
 export type { ConnectionDeps, ConnectionMetrics, IdentityCap, StartOptions, Transport } from './types';
@@ -42,6 +43,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   private readonly queue: CommandQueue;
   private readonly expiry = new ExpiryTimer();
   private internal: InternalChannel | undefined;
+  private whispers: ConnectionTransient | undefined;
   private ident: Identity | undefined;
   private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
   private readonly budget: ConnectionBudget;
@@ -70,6 +72,11 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   get identity(): Identity {
     if (!this.ident) throw new Error('connection is not authenticated yet');
     return this.ident;
+  }
+
+  /** Whispers and presence of this connection's subscriptions (ChannelHost), once authenticated. */
+  get transient(): TransientHandle | undefined {
+    return this.whispers;
   }
 
   /** The identity if authenticated. */
@@ -113,6 +120,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
       this.ident = await awaitIdentity(this, authentication, abandoned).finally(() => (this.abandonAuth = undefined));
       if (!this.ident || !this.acquireIdentitySlot()) return;
+      this.whispers = new ConnectionTransient(this.deps.hub, this, this.ident, this.deps.presence, this.logger);
       // Rails subscribes each identified connection to `action_cable/<identifier>` for remote disconnects.
       this.internal = new InternalChannel(this.deps.hub, `action_cable/${this.identity.connectionIdentifier}`, this);
       await this.internal.attach();
@@ -160,6 +168,7 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.expiry.clear();
     this.budget.releaseSlot();
     this.internal?.detach();
+    this.whispers?.finish();
     // Session snapshot and streams go now, not behind in-flight commands (one that never settles must not pin them).
     this.recovery?.persist();
     this.recovery?.untrack();

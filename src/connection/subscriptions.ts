@@ -5,7 +5,7 @@
 // an action, frames are written at once (a reply must precede the broadcasts the action makes). Unknown or broken
 // input is logged with a reason code and never answered, except that an unknown channel gets reject_subscription.
 
-import type { ChannelHost, StreamHandle, StreamTarget } from '../channel/host';
+import type { ChannelHost, StreamHandle, StreamTarget, TransientHandle } from '../channel/host';
 import type { Channel } from '../channel/base';
 import type { ChannelRegistry } from '../channel/registry';
 import { CableError, ProtocolError } from '../errors';
@@ -270,6 +270,9 @@ export class SubscriptionHost implements ChannelHost {
   }
   get gidApp(): string {
     return this.connection.gidApp;
+  }
+  get transient(): TransientHandle | undefined {
+    return this.connection.transient;
   }
   transmitFrame(text: string): void {
     this.subs.route(this, text);

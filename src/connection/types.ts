@@ -4,6 +4,7 @@
 import type { ChannelRegistry } from '../channel/registry';
 import type { HistoryReader } from '../broker/broker';
 import type { SessionStore } from '../broker/sessions';
+import type { PresenceStore } from '../broker/presence';
 import type { Hub, PreparedFrame } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import type { PubSubAdapter } from '../pubsub/adapter';
@@ -85,6 +86,8 @@ export interface ConnectionDeps<S, C extends SupersedableSession = SupersedableS
   metrics?: ConnectionMetrics;
   /** Stream history (ext protocol), when the broker keeps it. */
   history?: HistoryReader;
+  /** Presence sets (AnyCable presence); without it, presence commands are ignored. */
+  presence?: PresenceStore;
   /** Ext-protocol session snapshots (restore by `sid`). */
   sessions?: SessionStore;
   /** Whether `sessions` is shared with other processes (then a restore may take over a socket on another node). */

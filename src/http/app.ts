@@ -1,5 +1,5 @@
-// createHttpApp: Koa + @koa/router for /health, /metrics, /_broadcast and /_disconnect. Knows nothing of ws or
-// channels; everything it needs is injected as HttpDeps. Unknown paths (including a plain GET /cable) are 404.
+// createHttpApp: Koa + @koa/router for /health, /metrics, /_broadcast, /_disconnect and /_sign_stream. Knows nothing
+// of ws or channels; everything it needs is injected as HttpDeps. Unknown paths (including a plain GET /cable) are 404.
 
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -7,6 +7,7 @@ import type { HttpDeps } from './deps';
 import { mountBroadcast } from './routes/broadcast';
 import { mountDisconnect } from './routes/disconnect';
 import { mountHealth } from './routes/health';
+import { mountSignStream } from './routes/sign-stream';
 
 export type { HttpDeps, ServerStats } from './deps';
 
@@ -21,6 +22,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
   mountHealth(router, deps);
   mountBroadcast(router, deps);
   mountDisconnect(router, deps);
+  mountSignStream(router, deps);
   // Rails answers a non-upgrade request to the cable with 404 text/plain "Page not found" (respond_to_invalid_request).
   router.all(deps.cablePath, (ctx) => {
     ctx.status = 404;

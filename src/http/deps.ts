@@ -23,6 +23,11 @@ export interface HttpDeps {
   maxJsonDepth: number;
   /** Broadcast an encoded JSON payload to a stream. */
   broadcast(stream: string, payload: string): Promise<void>;
+  /**
+   * Sign a stream name for `$pubsub` (`pubsub`, CABLE_STREAMS_SECRET) or `Turbo::StreamsChannel` (`turbo`, the Turbo
+   * secret); null when that secret is not configured (POST /_sign_stream).
+   */
+  signStream?(stream: string, kind: 'pubsub' | 'turbo'): string | null;
   /** The internal `action_cable/<id>` stream of a user or worker. */
   internalStreamFor(kind: 'user' | 'worker', id: string): string;
   stats(): ServerStats;

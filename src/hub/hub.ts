@@ -7,7 +7,8 @@
 
 import type { MessageHandler, MessagePosition, PubSubAdapter } from '../pubsub/adapter';
 import type { Logger } from '../log/logger';
-import { dataFrame, dataFramePrefix, normalizePayload, positionTail, PreparedFrame, type DataFramePrefix } from '../protocol/codec';
+import { dataFrame, dataFramePrefix, encodePresenceFrame, normalizePayload, positionTail, PreparedFrame, type DataFramePrefix } from '../protocol/codec';
+import { TransientBus, type TransientKind } from './transient';
 
 export { PreparedFrame } from '../protocol/codec';
 
@@ -77,6 +78,8 @@ interface StreamEntry {
 
 /** Fan-out of pub/sub payloads to subscribed sessions. */
 export class Hub {
+  /** Whispers and presence events: delivered here at once and shared with other nodes once `transient.share` ran. */
+  readonly transient: TransientBus<HubSession>;
   private readonly streams = new Map<string, StreamEntry>();
   private deliveries = 0;
   private readonly queue: Job[] = [];
@@ -88,6 +91,7 @@ export class Hub {
 
   constructor(private readonly pubsub: PubSubAdapter, private readonly logger: Logger, private readonly options: HubOptions = {}) {
     this.slice = Math.max(1, options.slice ?? DEFAULT_DELIVERY_SLICE);
+    this.transient = new TransientBus<HubSession>((stream, kind, payload, from) => this.deliverTransient(stream, kind, payload, from), logger);
   }
 
   /** Attach `session` under `quotedIdentifier` to `stream`; resolves when the stream is live in pub/sub. */
@@ -193,6 +197,31 @@ export class Hub {
     if (!this.pumping) this.pump();
   }
 
+  /**
+   * Deliver a transient message of `stream` to this process's subscribers, never stored and never positioned: a
+   * whisper as a data frame to every subscriber but `from` (the sender), a presence event as a presence frame to
+   * the ext-protocol subscribers (the clients that speak presence). Stream callbacks do not see them.
+   */
+  deliverTransient(stream: string, kind: TransientKind, payload: string, from?: HubSession): void {
+    const entry = this.streams.get(stream);
+    if (!entry) return;
+    const batches: Batch[] = [];
+    for (const ids of entry.ids.values()) {
+      if (kind === 'presence') {
+        if (ids.extSessions.size > 0) batches.push({ frame: new PreparedFrame(encodePresenceFrame(ids.prefix.identifier, payload), ids.prefix.identifier, stream), members: ids.extSessions, at: 0 });
+        continue;
+      }
+      const frame = dataFrame(ids.prefix, payload, stream);
+      for (const members of [ids.sessions, ids.extSessions]) {
+        const group = from && members.has(from) ? without(members, from) : members;
+        if (group.size > 0) batches.push({ frame, members: group, at: 0 });
+      }
+    }
+    if (batches.length === 0) return;
+    this.queue.push({ batches, next: 0, counted: true });
+    if (!this.pumping) this.pump();
+  }
+
   /** Write queued broadcasts in order until this macrotask's slice is spent; the rest waits for the next one. */
   private pump(): void {
     this.pumping = true;
@@ -267,4 +296,17 @@ export class Hub {
       }
     }
   }
+}
+
+/** `members` without `excluded`, as a live view (a session that leaves later is skipped like any other). */
+function without(members: Set<HubSession>, excluded: HubSession): SessionGroup {
+  return {
+    get size() {
+      return members.size - (members.has(excluded) ? 1 : 0);
+    },
+    has: (session) => session !== excluded && members.has(session),
+    *[Symbol.iterator]() {
+      for (const session of members) if (session !== excluded) yield session;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // (key order as Rails emits them, protocol.md §1.3). Pure: no I/O, no timers.
 
 import { ProtocolError } from '../errors';
-import type { ClientCommand, DisconnectReason, HistoryRequest, StreamPosition } from './messages';
+import type { ClientCommand, DisconnectReason, HistoryRequest, PresenceEvent, PresenceRecord, PresenceRequest, StreamPosition } from './messages';
 import { COMMANDS } from './messages';
 
 /** Result of decoding a frame that is valid JSON but carries nothing to do (Powernode UI's `{"type":"ping"}`). */
@@ -38,10 +38,21 @@ export function decodeCommand(raw: string, opts: { ext?: boolean } = {}): Client
   switch (command) {
     case 'subscribe': {
       const history = opts.ext ? decodeHistory(obj.history) : undefined;
-      return history ? { command, identifier, history } : { command, identifier };
+      const presence = decodePresence(obj.presence);
+      return { command, identifier, ...(history && { history }), ...(presence && { presence }) };
     }
     case 'unsubscribe':
+    case 'leave':
+    case 'presence':
       return { command, identifier };
+    case 'whisper':
+      if (obj.data === undefined) throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'whisper without data');
+      return { command, identifier, data: obj.data };
+    case 'join': {
+      const presence = decodePresence(obj.presence);
+      if (!presence) throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'join without a presence object');
+      return { command, identifier, presence };
+    }
     case 'message':
       if (typeof obj.data !== 'string') throw new ProtocolError('CABLE_MALFORMED_COMMAND', 'message data must be a JSON-encoded string');
       return { command, identifier, data: obj.data };
@@ -51,6 +62,12 @@ export function decodeCommand(raw: string, opts: { ext?: boolean } = {}): Client
       return { command: 'history', identifier, history };
     }
   }
+}
+
+function decodePresence(value: unknown): PresenceRequest | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  return { id: v.id, info: v.info };
 }
 
 function decodeHistory(value: unknown): HistoryRequest | undefined {
@@ -187,6 +204,27 @@ export function encodeData(quotedIdentifier: string, messageJson: string): strin
 /** Ext-protocol data frame: the data frame plus `stream_id`, `epoch` and `offset`. */
 export function encodeDataWithPosition(quotedIdentifier: string, messageJson: string, stream: string, epoch: string, offset: number): string {
   return `{"identifier":${quotedIdentifier},"message":${messageJson},"stream_id":${railsJson(stream)},"epoch":${railsJson(epoch)},"offset":${offset}}`;
+}
+
+/** `{"type":"presence","identifier":…,"message":<messageJson>}` (AnyCable's presence reply and events). */
+export function encodePresenceFrame(quotedIdentifier: string, messageJson: string): string {
+  return `{"type":"presence","identifier":${quotedIdentifier},"message":${messageJson}}`;
+}
+
+/** A presence event as AnyCable writes it: `{"type":"join","info":…,"id":…}` or `{"type":"leave","id":…}`. */
+export function encodePresenceEvent(event: PresenceEvent): string {
+  if (event.type === 'leave') return `{"type":"leave","id":${railsJson(event.id)}}`;
+  return event.info === undefined || event.info === null
+    ? `{"type":"join","id":${railsJson(event.id)}}`
+    : `{"type":"join","info":${railsJson(event.info)},"id":${railsJson(event.id)}}`;
+}
+
+/** The answer to a `presence` command: `{"type":"info","total":N,"records":[{"info":…,"id":…}]}` (records omitted when empty), or `{"type":"error","total":0}`. */
+export function encodePresenceInfo(records: readonly PresenceRecord[] | null): string {
+  if (records === null) return '{"type":"error","total":0}';
+  if (records.length === 0) return '{"type":"info","total":0}';
+  const items = records.map((r) => (r.info === undefined || r.info === null ? `{"id":${railsJson(r.id)}}` : `{"info":${railsJson(r.info)},"id":${railsJson(r.id)}}`));
+  return `{"type":"info","total":${records.length},"records":[${items.join(',')}]}`;
 }
 
 /** Encode a value as the JSON message of a frame, as ActiveSupport::JSON does; `undefined` becomes `null`. */

@@ -64,14 +64,33 @@ export interface HistoryRequest {
   streams?: Record<string, StreamPosition>;
 }
 
+/** What a client sends to join a presence set (`@anycable/core` `channel.presence.join(id, info)`). */
+export interface PresenceRequest {
+  id?: unknown;
+  info?: unknown;
+}
+
 /** A decoded client command. */
 export type ClientCommand =
-  | { command: 'subscribe'; identifier: string; history?: HistoryRequest }
+  | { command: 'subscribe'; identifier: string; history?: HistoryRequest; presence?: PresenceRequest }
   | { command: 'unsubscribe'; identifier: string }
   | { command: 'message'; identifier: string; data: string }
   | { command: 'history'; identifier: string; history: HistoryRequest }
+  | { command: 'whisper'; identifier: string; data: unknown }
+  | { command: 'join'; identifier: string; presence: PresenceRequest }
+  | { command: 'leave'; identifier: string }
+  | { command: 'presence'; identifier: string }
   | { command: 'ping' }
   | { command: 'pong' };
 
 /** The command names the server understands. */
-export const COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'unsubscribe', 'message', 'history', 'ping', 'pong']);
+export const COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'unsubscribe', 'message', 'history', 'whisper', 'join', 'leave', 'presence', 'ping', 'pong']);
+
+/** A presence event broadcast to a stream's subscribers (AnyCable: `{"type":"join","info":…,"id":…}`, `{"type":"leave","id":…}`). */
+export type PresenceEvent = { type: 'join'; id: string; info: unknown } | { type: 'leave'; id: string };
+
+/** One member of a presence set. */
+export interface PresenceRecord {
+  id: string;
+  info: unknown;
+}

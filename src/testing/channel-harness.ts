@@ -14,6 +14,7 @@ import { MemoryAdapter } from '../pubsub/memory';
 import type { Identity } from '../auth/identity';
 import { FakeTransport } from './fake-socket';
 import { ManualClock } from './manual-clock';
+import { MemoryPresence, type PresenceStore } from '../broker/presence';
 
 /** Subscription params: the decoded identifier, `channel` included (the identifier is their JSON text). */
 export type HarnessParams = Record<string, unknown>;
@@ -34,6 +35,8 @@ export interface HarnessOptions {
 export interface HarnessServer<S> {
   pubsub: PubSubAdapter;
   hub: Hub;
+  /** Presence sets of this server's streams. */
+  presence: PresenceStore;
   registry: ChannelRegistry;
   services: S;
   gidApp: string;
@@ -53,6 +56,7 @@ export function createHarnessServer<S>(channels: readonly ChannelClass[], servic
   return {
     pubsub,
     hub: new Hub(pubsub, logger),
+    presence: new MemoryPresence({ ttlSeconds: 15 }),
     registry: new ChannelRegistry(channels),
     services,
     gidApp: opts.gidApp ?? 'server',
@@ -96,7 +100,7 @@ export async function connectClient<S>(server: HarnessServer<S>, identity: Ident
   const closed = new Promise<void>((r) => (closedResolve = r));
   const connection = new Connection<S>(
     transport,
-    { hub: server.hub, registry: server.registry, pubsub: server.pubsub, services: server.services, logger: server.logger, gidApp: server.gidApp, maxFrameBytes: 1 << 20, maxBufferedBytes: 1 << 30, onClosed: () => closedResolve() },
+    { hub: server.hub, registry: server.registry, pubsub: server.pubsub, services: server.services, logger: server.logger, gidApp: server.gidApp, presence: server.presence, maxFrameBytes: 1 << 20, maxBufferedBytes: 1 << 30, onClosed: () => closedResolve() },
     'harness',
   );
   connection.start(Promise.resolve(identity));

@@ -3,6 +3,7 @@
 // exactly-once in-order catch-up while broadcasts race it, plain clients that see only Rails' frames, and the real
 // @anycable/core client restoring, catching up on subscribe and catching up while messages keep coming.
 
+import { MemoryPresence } from '../../src/broker/presence';
 import WebSocket from 'ws';
 import { createCable } from '@anycable/core';
 import { LocalHistory } from '../../src/broker/local-history';
@@ -203,14 +204,15 @@ describe.each([
 
 /** In-memory history whose reads take `delayMs`, as they do over Redis: broadcasts land while a replay is read. */
 function slowHistory(delayMs: number): Broker {
-  const local = new LocalHistory(new MemoryAdapter(), { limit: 1000, ttlSeconds: 300 });
+  const plain = new MemoryAdapter();
+  const local = new LocalHistory(plain, { limit: 1000, ttlSeconds: 300 });
   const history: HistoryReader = {
     read: async (stream, query) => {
       await new Promise((r) => setTimeout(r, delayMs));
       return local.read(stream, query);
     },
   };
-  return { pubsub: local, history, sessions: new MemorySessionStore(), sharedSessions: false };
+  return { pubsub: local, history, sessions: new MemorySessionStore(), sharedSessions: false, presence: new MemoryPresence({ ttlSeconds: 15 }), plain };
 }
 
 /** Broadcast {n} for n = from, from+1, … every few ms until `until()` holds (then ~200 ms more); returns the last n. */

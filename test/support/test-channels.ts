@@ -88,6 +88,16 @@ export class PresenceChannel extends ApplicationChannel<{ id: string }> {
   }
 }
 
+/** A room whose stream carries whispers and a presence set (`room_<room>`); `quiet: true` marks neither. */
+export class RoomChannel extends ApplicationChannel<RoomParams & { quiet?: boolean }> {
+  static override channel = 'RoomChannel';
+  static override accepts = 'any' as const;
+  static override params = Room.extend({ quiet: z.boolean().optional() });
+  override subscribed(): void {
+    this.streamFrom(`room_${this.params.room}`, this.params.quiet ? undefined : { whisper: true, presence: true });
+  }
+}
+
 /** A user-only channel (workers are refused). */
 export class UserOnlyChannel extends ApplicationChannel {
   static override channel = 'UserOnlyChannel';
@@ -107,4 +117,4 @@ export class TimerChannel extends ApplicationChannel {
 }
 
 /** All conformance channels. */
-export const TEST_CHANNELS = [ChatChannel, TransmitChannel, RejectChannel, FailingChannel, PresenceChannel, UserOnlyChannel, TimerChannel];
+export const TEST_CHANNELS = [ChatChannel, TransmitChannel, RejectChannel, FailingChannel, PresenceChannel, RoomChannel, UserOnlyChannel, TimerChannel];
