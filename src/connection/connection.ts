@@ -5,14 +5,14 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth/identity';
-import type { ChannelHost, StreamHandle, StreamTarget, TransientHandle } from '../channel/host';
+import type { ChannelHost, StreamHandle, TransientHandle } from '../channel/host';
 import type { HubSession, PreparedFrame } from '../hub/hub';
 import { limitWarnings, type Logger } from '../log/logger';
 import { encodeDisconnect, encodeMessage, encodeWelcome } from '../protocol/codec';
 import { closeCodeFor, EXT_PROTOCOL, type DisconnectReason } from '../protocol/messages';
 import type { HistoryReader } from '../broker/broker';
 import { awaitIdentity, type AuthenticationTarget } from './authentication';
-import { ConnectionBudget } from './budget';
+import { BudgetedStreams, ConnectionBudget } from './budget';
 import { CatchUp } from './catch-up';
 import { CommandQueue } from './command-queue';
 import { runFrame, type CommandContext } from './commands';
@@ -27,7 +27,7 @@ import type { ConnectionDeps, ConnectionMetrics, StartOptions, Transport } from 
 export type { ConnectionDeps, ConnectionMetrics, IdentityCap, StartOptions, Transport } from './types';
 
 /** The server side of one WebSocket. */
-export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, StreamHandle, CommandContext, AuthenticationTarget {
+export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, CommandContext, AuthenticationTarget {
   readonly logger: Logger;
   readonly gidApp: string;
   readonly services: S;
@@ -35,8 +35,8 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   readonly ext: boolean;
   /** Live frames held or filtered while subscriptions catch up (ext protocol). */
   readonly catchUp = new CatchUp((frame) => this.writeShared(frame));
-  /** The connection is its subscriptions' stream handle (attach/detach below). */
-  readonly streams: StreamHandle = this;
+  /** Its subscriptions' streams, through the hub, within CABLE_MAX_STREAMS. */
+  readonly streams: StreamHandle;
   readonly subscriptions: Subscriptions;
   /** Session snapshot, restore and takeover (ext protocol only). */
   readonly recovery: SessionRecovery<Connection<S>> | undefined;
@@ -60,13 +60,12 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.recovery = this.ext ? new SessionRecovery(randomBytes(9).toString('base64url'), this, deps) : undefined;
     this.queue = new CommandQueue(transport, this.logger, deps.limits?.maxPendingCommands ?? Infinity);
     this.budget = new ConnectionBudget(deps.limits?.maxStreams ?? Infinity, deps.identityCap);
+    this.streams = new BudgetedStreams(deps.hub, this, this.budget);
     this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits, m);
   }
 
   /** Ext-protocol session id sent in welcome. */
-  get sid(): string | undefined {
-    return this.recovery?.sid;
-  }
+  get sid(): string | undefined { return this.recovery?.sid; }
 
   /** The authenticated identity (throws before welcome). */
   get identity(): Identity {
@@ -75,44 +74,25 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   /** Whispers and presence of this connection's subscriptions (ChannelHost), once authenticated. */
-  get transient(): TransientHandle | undefined {
-    return this.whispers;
-  }
+  get transient(): TransientHandle | undefined { return this.whispers; }
 
   /** The identity if authenticated. */
-  get maybeIdentity(): Identity | undefined {
-    return this.ident;
-  }
+  get maybeIdentity(): Identity | undefined { return this.ident; }
 
   /** Whether welcome was sent and the socket is usable. */
-  get isOpen(): boolean {
-    return this.state === 'open';
-  }
+  get isOpen(): boolean { return this.state === 'open'; }
 
   /** Whether authentication is still pending (no welcome yet and not closing). */
-  get isConnecting(): boolean {
-    return this.state === 'connecting';
-  }
+  get isConnecting(): boolean { return this.state === 'connecting'; }
 
   /** Whether the socket is gone. */
-  get isClosed(): boolean {
-    return this.state === 'closed';
-  }
+  get isClosed(): boolean { return this.state === 'closed'; }
 
   /** Client commands queued and not yet run (backpressure pauses reading at CABLE_MAX_PENDING_COMMANDS). */
-  get pendingCommands(): number {
-    return this.queue.waiting;
-  }
+  get pendingCommands(): number { return this.queue.waiting; }
 
   /** Resolves once every command queued so far has run (tests, graceful stop). */
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  /** Identifiers of the live subscriptions. */
-  get subscriptionIdentifiers(): string[] {
-    return this.subscriptions.identifiers();
-  }
+  idle(): Promise<void> { return this.queue.idle(); }
 
   /** Begin the connection: frames received meanwhile wait in the command queue until welcome (Rails buffers them). */
   start(authentication: Promise<Identity>, opts: StartOptions = {}): void {
@@ -131,7 +111,12 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       this.transport.setFrameLimit?.(this.deps.maxFrameBytes);
       this.transport.send(encodeWelcome(this.sid, restored));
       this.recovery?.track(restored !== undefined);
-      this.expiry.arm(this.identity.tokenExp, this.identity.kind, this.deps.tokenExpiry ?? 'refresh', () => this.expired());
+      const policy = this.deps.tokenExpiry ?? 'refresh';
+      this.expiry.arm(this.identity.tokenExp, this.identity.kind, policy, () => {
+        this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy });
+        const { reason, reconnect } = expiryDisconnect(policy, this.transport.protocol);
+        this.disconnect(reason, reconnect);
+      });
     });
   }
 
@@ -141,19 +126,13 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   /** Stream history for the extended protocol (CommandContext). */
-  get history(): HistoryReader | undefined {
-    return this.deps.history;
-  }
+  get history(): HistoryReader | undefined { return this.deps.history; }
 
   /** The negotiated sub-protocol, '' when none (AuthenticationTarget). */
-  get protocol(): string {
-    return this.transport.protocol;
-  }
+  get protocol(): string { return this.transport.protocol; }
 
   /** Where this connection reports (CommandContext). */
-  get metrics(): ConnectionMetrics | undefined {
-    return this.deps.metrics;
-  }
+  get metrics(): ConnectionMetrics | undefined { return this.deps.metrics; }
 
   /** Handle an inbound binary frame: logged and dropped, as Rails does. */
   receiveBinary(byteLength: number): void {
@@ -233,43 +212,19 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   }
 
   /** Resolves once every snapshot write issued so far has settled (RecoveryOwner). */
-  sessionWritten(): Promise<void> {
-    return this.recovery?.written() ?? Promise.resolve();
-  }
+  sessionWritten(): Promise<void> { return this.recovery?.written() ?? Promise.resolve(); }
 
   /** Identifiers subscribed now (RecoveryOwner). */
-  subscribedIdentifiers(): string[] {
-    return this.subscriptions.identifiers();
-  }
+  subscribedIdentifiers(): string[] { return this.subscriptions.identifiers(); }
 
   /** Re-run a subscription of a restored session; its frames are not sent (RecoveryOwner). */
   async resubscribeSilently(identifier: string): Promise<boolean> {
     return (await this.subscriptions.subscribe(identifier)).outcome === 'confirmed';
   }
 
-  private expired(): void {
-    const policy = this.deps.tokenExpiry ?? 'refresh';
-    this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy });
-    const { reason, reconnect } = expiryDisconnect(policy, this.transport.protocol);
-    this.disconnect(reason, reconnect);
-  }
-
   private writeShared(frame: PreparedFrame): void {
     if (this.state !== 'open' || this.tooSlow()) return;
     this.transport.sendFrame(frame);
-  }
-
-  /** Route `stream` to a subscription or callback; throws TooManyStreamsError at CABLE_MAX_STREAMS (StreamHandle). */
-  attach(stream: string, target: StreamTarget): Promise<void> {
-    this.budget.takeStream();
-    return typeof target === 'string' ? this.deps.hub.add(stream, target, this) : this.deps.hub.addCallback(stream, target);
-  }
-
-  /** Stop routing `stream` to `target` (StreamHandle). */
-  detach(stream: string, target: StreamTarget): void {
-    this.budget.releaseStream();
-    if (typeof target === 'string') this.deps.hub.remove(stream, target, this);
-    else this.deps.hub.removeCallback(stream, target);
   }
 
   /** Count this socket against its identity's cap; over it, refuse with `too_many_connections`. */
