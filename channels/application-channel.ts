@@ -1,4 +1,4 @@
-// ApplicationChannel: the shared guards of every Powernode channel (CHANNEL-RULES.md rule 2): identity kind,
+// ApplicationChannel: the shared guards of every Powernode channel (docs/original-differences.md): identity kind,
 // account scoping in the query itself, UUID validation before the database, permission checks (write actions
 // refused before they run), and the ISO-8601 second-precision timestamps Powernode's payloads carry.
 

@@ -1,4 +1,4 @@
-// AiAgentExecutionChannel (§2.1): follows one agent execution of the caller's account, looked up by its
+// AiAgentExecutionChannel (docs/channels.md): follows one agent execution of the caller's account, looked up by its
 // `execution_id` column; answers `request_status` and `request_agent_status` from the database.
 
 import { z } from 'zod';

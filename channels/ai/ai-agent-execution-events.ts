@@ -1,4 +1,4 @@
-// Payloads and publishers of AiAgentExecutionChannel (§2.1): the execution serializer built from the real
+// Payloads and publishers of AiAgentExecutionChannel (docs/channels.md): the execution serializer built from the real
 // columns (duration_ms, cost_usd, input_parameters) and the two broadcast helpers of the original.
 
 import { iso, isoNow } from '../application-channel';

@@ -1,4 +1,4 @@
-// AiConversationChannel (§2.2, §9): one AI conversation the caller may open (same account AND owner, collaborative
+// AiConversationChannel (docs/channels.md): one AI conversation the caller may open (same account AND owner, collaborative
 // participant or ai.conversations.manage). `send_message` persists and broadcasts the message and queues the AI
 // response through the job outbox; `typing_indicator` is broadcast to every subscriber, the sender included. Both
 // need `ai.conversations.create`, the permission of Powernode's REST `send_message`.
@@ -34,7 +34,7 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
     const service = streamingServiceStream(this.conversation.id);
     // Participants whisper (typing, cursor) and see who has the conversation open (presence) on its own stream.
     if (own !== service) this.streamFrom(own, { whisper: true, presence: true });
-    // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>` (§8). Its `stream_*`
+    // Rails' StreamingService publishes a conversation's AI output to `ai_conversation_<pk>`. Its `stream_*`
     // frames are AiStreamingChannel's (translated there); this channel's clients cannot read them, so only this
     // channel's own event types pass (also when websocket_channel happens to be that very stream).
     this.streamFrom(service, (frame) => {

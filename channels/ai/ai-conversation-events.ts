@@ -1,4 +1,4 @@
-// Payloads and publishers of AiConversationChannel (§2.2, §9): the conversation stream name, the message
+// Payloads and publishers of AiConversationChannel (docs/channels.md): the conversation stream name, the message
 // serializer the UI reads, and one publisher per event the channel documents.
 
 import { isoNow, iso } from '../application-channel';
@@ -27,12 +27,12 @@ export function conversationStream(conversation: Pick<AiConversation, 'id' | 'we
   return conversation.websocketChannel || `ai_conversation:${conversation.id}`;
 }
 
-/** The stream Rails' StreamingService publishes a conversation's AI output to (`ai_conversation_<pk>`, §8). */
+/** The stream Rails' StreamingService publishes a conversation's AI output to (`ai_conversation_<pk>`). */
 export function streamingServiceStream(conversationPk: string): string {
   return `ai_conversation_${conversationPk}`;
 }
 
-/** The frame types this channel's publishers send (what AiConversationChannel clients read, §2.2, §6.3, §9). */
+/** The frame types this channel's publishers send (what AiConversationChannel clients read). */
 export const CONVERSATION_EVENT_TYPES: ReadonlySet<string> = new Set([
   'message_created', 'ai_response_streaming', 'ai_response_complete', 'message_updated', 'error', 'status_change', 'ai_thinking', 'typing', 'typing_indicator',
 ]);

@@ -1,4 +1,4 @@
-// AiConversationsListChannel (§9, newer fork): no params; streams the caller's account list events so the chat
+// AiConversationsListChannel (newer fork): no params; streams the caller's account list events so the chat
 // sidebar follows conversations created, updated or deleted elsewhere.
 
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Payloads and publishers of AiConversationsListChannel (§9, newer fork): account-scoped conversation
+// Payloads and publishers of AiConversationsListChannel (newer fork): account-scoped conversation
 // created/updated/destroyed events for the chat sidebar.
 
 import { iso, isoNow } from '../application-channel';

@@ -1,4 +1,4 @@
-// Authorization of AiOrchestrationChannel subscriptions (§2.3, closing §7 item 2): each type's rule, every
+// Authorization of AiOrchestrationChannel subscriptions (docs/channels.md): each type's rule, every
 // resource looked up in the caller's account in the query, and the initial status frame where the type has one.
 
 import { hasPermission, type Identity } from '../../src/auth/identity';

@@ -1,4 +1,4 @@
-// AiOrchestrationChannel (§2.3, §9): one orchestration stream `ai_orchestration:<type>:<id>` per subscription,
+// AiOrchestrationChannel (docs/channels.md): one orchestration stream `ai_orchestration:<type>:<id>` per subscription,
 // authorized per type in the caller's account. Accepts the UI's aliases: `resource_id` / `service_name` for `id`,
 // and `{account_id}` without a type (usePageWebSocket) as the `account` type. No actions. Account subscriptions get
 // `type` added to `event`-only envelopes at delivery (usePageWebSocket drops messages without `type`).
@@ -27,7 +27,7 @@ export class AiOrchestrationChannel extends ApplicationChannel<OrchestrationPara
     // the envelopes carry `event` (also when Rails publishes them through Redis): so amend them at delivery.
     const deliver = target.type === 'account' ? (message: unknown) => this.transmit(withEventType(message)) : undefined;
     this.streamFrom(streamKey, deliver);
-    // The monitoring controller publishes `system_metrics_update` to `ai_orchestration_<account>` (§2.3, §8).
+    // The monitoring controller publishes `system_metrics_update` to `ai_orchestration_<account>`.
     if (target.type === 'account' || target.type === 'monitoring') this.streamFrom(legacyMetricsStream(this.accountId), deliver);
     this.transmit({ type: 'subscription.confirmed', subscription_type: target.type, resource_id: target.id, stream_key: streamKey, timestamp: this.now() });
     if (grant.initial) this.transmit(grant.initial);

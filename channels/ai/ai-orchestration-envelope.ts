@@ -1,4 +1,4 @@
-// The AiOrchestrationChannel wire envelope (§2.3): stream keys `ai_orchestration:<type>:<id>`, the
+// The AiOrchestrationChannel wire envelope (docs/channels.md): stream keys `ai_orchestration:<type>:<id>`, the
 // `{event, resource_type, resource_id, payload, timestamp}` message, the generic fan-out rule, and the `type` key
 // account subscriptions add at delivery for usePageWebSocket.
 
@@ -19,7 +19,7 @@ export function orchestrationStream(type: string, id: string): string {
   return `ai_orchestration:${type}:${id}`;
 }
 
-/** `ai_orchestration_<account>`: where the monitoring controller publishes `system_metrics_update` (§2.3). */
+/** `ai_orchestration_<account>`: where the monitoring controller publishes `system_metrics_update`. */
 export function legacyMetricsStream(accountId: string): string {
   return `ai_orchestration_${accountId}`;
 }

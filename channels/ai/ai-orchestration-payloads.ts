@@ -1,11 +1,11 @@
-// Resource serializers of AiOrchestrationChannel (§2.3): workflow run data, Ralph loop progress, worktree session
+// Resource serializers of AiOrchestrationChannel (docs/channels.md): workflow run data, Ralph loop progress, worktree session
 // and worktree summaries, batch executions and circuit breakers, built from the columns the schema holds.
 
 import { iso } from '../application-channel';
 import type { AiCircuitBreaker, AiRalphLoop, AiWorkflowRun, AiWorktree, AiWorktreeSession, BatchWorkflowRun, CircuitBreaker } from '../../src/db/prisma';
 import { decimalString, jsonArray, jsonObject, percentage } from './ai-values';
 
-/** Raw Rails Time values JSON-encode with milliseconds (§1.8). */
+/** Raw Rails Time values JSON-encode with milliseconds. */
 function railsTime(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }

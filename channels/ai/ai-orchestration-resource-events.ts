@@ -1,4 +1,4 @@
-// Resource publishers of AiOrchestrationChannel (§2.3): agent, conversation, alert and health events, Ralph loops,
+// Resource publishers of AiOrchestrationChannel (docs/channels.md): agent, conversation, alert and health events, Ralph loops,
 // circuit breakers, worktree sessions, worktrees and merges, each with the original's fan-out.
 
 import type { AiAgentExecution, AiCircuitBreaker, AiRalphLoop, AiWorktree, AiWorktreeSession, CircuitBreaker } from '../../src/db/prisma';

@@ -1,4 +1,4 @@
-// Workflow-side publishers of AiOrchestrationChannel (§2.3): workflow events (generic rule), workflow-run,
+// Workflow-side publishers of AiOrchestrationChannel (docs/channels.md): workflow events (generic rule), workflow-run,
 // node and streaming events (run + workflow + account streams) and batch events (batch + account streams).
 
 import type { AiWorkflowRun, BatchWorkflowRun } from '../../src/db/prisma';

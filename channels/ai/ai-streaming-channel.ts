@@ -1,4 +1,4 @@
-// AiStreamingChannel (§2.4): token streaming of one agent execution (by PK or `execution_id` column) or one
+// AiStreamingChannel (docs/channels.md): token streaming of one agent execution (by PK or `execution_id` column) or one
 // conversation (by PK or `conversation_id` column) the caller may open; the execution wins when both are given.
 
 import { z } from 'zod';
@@ -45,7 +45,7 @@ export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
     this.streamFrom(conversationStreamingStream(key));
     this.streamFrom(conversationStreamingStream(conversation.id));
     this.streamFrom(conversationStreamingStream(conversation.conversationId));
-    // Rails' StreamingService publishes the conversation's AI output to `ai_conversation_<pk>` (§2.4, §8).
+    // Rails' StreamingService publishes the conversation's AI output to `ai_conversation_<pk>`.
     this.streamFrom(streamingServiceStream(conversation.id), (frame) => this.forwardStreamingService(frame));
     this.transmit({ type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: key, timestamp: this.now() });
   }

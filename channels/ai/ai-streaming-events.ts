@@ -1,6 +1,6 @@
-// Payloads and publishers of AiStreamingChannel (§2.4): the `{type, data, timestamp}` envelope, the stream names
+// Payloads and publishers of AiStreamingChannel (docs/channels.md): the `{type, data, timestamp}` envelope, the stream names
 // of both paths, and the translation of Rails StreamingService frames (`ai_execution_stream_<pk>` and
-// `ai_conversation_<pk>`, §2.4, §8).
+// `ai_conversation_<pk>`).
 
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
@@ -63,7 +63,7 @@ export interface StreamingFrame {
 /**
  * A Rails StreamingService frame (`stream_started` / `stream_chunk` / `stream_completed` / `stream_error`, published to
  * `ai_execution_stream_<pk>` and `ai_conversation_<pk>`) in this channel's shape; null for any other frame, which
- * AiStreamingChannel clients cannot read (§6.3: they read stream_start, token, stream_end, stream_error).
+ * AiStreamingChannel clients cannot read (they read stream_start, token, stream_end, stream_error).
  */
 export function translateStreamingServiceFrame(frame: unknown): StreamingFrame | null {
   const message = jsonObject(frame, {});

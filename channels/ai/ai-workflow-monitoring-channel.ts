@@ -1,4 +1,4 @@
-// AiWorkflowMonitoringChannel (§2.5): workflow monitoring for users holding ai.monitor or ai.workflows.read;
+// AiWorkflowMonitoringChannel (docs/channels.md): workflow monitoring for users holding ai.monitor or ai.workflows.read;
 // one workflow of the caller's account, or the whole account (monitoring + account orchestration streams).
 
 import { z } from 'zod';
@@ -30,7 +30,7 @@ export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringPa
     } else {
       this.streamFrom(orchestrationStream('monitoring', this.accountId));
       this.streamFrom(orchestrationStream('account', this.accountId));
-      // The monitoring controller's `system_metrics_update` goes to `ai_orchestration_<account>` (§2.3, §8).
+      // The monitoring controller's `system_metrics_update` goes to `ai_orchestration_<account>`.
       this.streamFrom(legacyMetricsStream(this.accountId));
     }
     this.transmit({ type: 'subscription.confirmed', channel: 'workflow_monitoring', workflow_id: workflowId ?? null, timestamp: this.now() });

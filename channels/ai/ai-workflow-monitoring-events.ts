@@ -1,4 +1,4 @@
-// Queries, payloads and publishers of AiWorkflowMonitoringChannel (§2.5): dashboard stats and active runs
+// Queries, payloads and publishers of AiWorkflowMonitoringChannel (docs/channels.md): dashboard stats and active runs
 // computed from the database, and the dashboard/alert broadcasts to `ai_orchestration:monitoring:<account>`.
 
 import { iso, isoNow } from '../application-channel';

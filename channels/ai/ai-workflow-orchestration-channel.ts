@@ -1,4 +1,4 @@
-// AiWorkflowOrchestrationChannel (§2.6): the caller's account orchestration stream, plus create_workflow,
+// AiWorkflowOrchestrationChannel (docs/channels.md): the caller's account orchestration stream, plus create_workflow,
 // update_workflow (allowlisted attributes, same account) and execute_workflow (run + job outbox), each needing the
 // permission Powernode's WorkflowsController requires for the same operation.
 

@@ -1,4 +1,4 @@
-// Payloads and publishers of AiWorkflowOrchestrationChannel (§2.6): workflow and run replies, and the lock,
+// Payloads and publishers of AiWorkflowOrchestrationChannel (docs/channels.md): workflow and run replies, and the lock,
 // unlock and collaborative-update broadcasts to `ai_orchestration:account:<account>`.
 
 import { iso, isoNow } from '../application-channel';

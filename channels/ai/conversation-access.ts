@@ -1,4 +1,4 @@
-// Who may open an AI conversation (§2.2, closing §7 item 2): the row must be in the caller's account (checked in
+// Who may open an AI conversation (docs/channels.md): the row must be in the caller's account (checked in
 // the query), AND the caller owns it, or is a participant of a collaborative one, or holds ai.conversations.manage.
 
 import { hasPermission, type Identity } from '../../src/auth/identity';

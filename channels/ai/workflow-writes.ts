@@ -1,4 +1,4 @@
-// The writes of AiWorkflowOrchestrationChannel (§2.6): create a workflow with nodes and edges, update it through
+// The writes of AiWorkflowOrchestrationChannel (docs/channels.md): create a workflow with nodes and edges, update it through
 // an attribute allowlist, and execute it (a run row plus an AiWorkflowExecutionJob in the job outbox).
 
 import { randomBytes, randomUUID } from 'node:crypto';

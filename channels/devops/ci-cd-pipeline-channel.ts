@@ -1,4 +1,4 @@
-// CiCdPipelineChannel (§2.8): the historical name of DevopsPipelineChannel, kept for older clients. Its own streams
+// CiCdPipelineChannel (docs/channels.md): the historical name of DevopsPipelineChannel, kept for older clients. Its own streams
 // `ci_cd_pipeline_<id>` / `ci_cd_account_<id>` plus the `devops_*` names today's producers publish to.
 
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// CodeFactoryChannel (§2.9, §9): Code Factory events for one review run / review state, one risk contract, or the
+// CodeFactoryChannel (docs/channels.md): Code Factory events for one review run / review state, one risk contract, or the
 // caller's account. Every resource is looked up in the caller's account; nothing is transmitted on subscribe.
 
 import { z } from 'zod';

@@ -13,7 +13,7 @@ export function codeFactoryStream(type: CodeFactoryStreamType, id: string): stri
 }
 
 async function toReviewState(b: Broadcaster, reviewStateId: string, message: EventEnvelope<unknown>): Promise<void> {
-  // A "run" is a review state (§2.9, §9): its events reach both subscription types that name it.
+  // A "run" is a review state: its events reach both subscription types that name it.
   await b.broadcast(codeFactoryStream('run', reviewStateId), message);
   await b.broadcast(codeFactoryStream('review_state', reviewStateId), message);
 }

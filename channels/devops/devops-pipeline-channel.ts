@@ -1,4 +1,4 @@
-// DevopsPipelineChannel (§2.11): pipeline run, step and approval updates for the caller's account
+// DevopsPipelineChannel (docs/channels.md): pipeline run, step and approval updates for the caller's account
 // (`devops_account_<id>`) or one of its pipelines (`devops_pipeline_<id>`). Publishers: devops-pipeline-events.ts.
 
 import { z } from 'zod';

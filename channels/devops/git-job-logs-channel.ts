@@ -1,4 +1,4 @@
-// GitJobLogsChannel (§2.12): live logs of one git pipeline job. The job must belong to the pipeline, the pipeline
+// GitJobLogsChannel (docs/channels.md): live logs of one git pipeline job. The job must belong to the pipeline, the pipeline
 // to the repository, all in the caller's account (the repository's credential too); needs `git.pipelines.logs`,
 // which `refresh` (it queues a worker job) checks again, as Powernode's PipelinesController#job_logs does.
 
@@ -54,7 +54,7 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
     this.transmitLogError(permissionDenied(permissions));
   }
 
-  /** A failed action (e.g. the database is unreachable) answers `log.error`, the channel's error frame (§2.12). */
+  /** A failed action (e.g. the database is unreachable) answers `log.error`, the channel's error frame. */
   override rescue(error: unknown, action: string): void {
     super.rescue(error, action);
     this.transmitLogError('Failed to refresh logs');

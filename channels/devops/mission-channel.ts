@@ -1,4 +1,4 @@
-// MissionChannel (§2.14): mission lifecycle events for one mission of the caller's account, or for the caller's
+// MissionChannel (docs/channels.md): mission lifecycle events for one mission of the caller's account, or for the caller's
 // whole account. Streams only; nothing is transmitted on subscribe. Publishers live in mission-events.ts.
 
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The implementation DevopsPipelineChannel and its historical alias CiCdPipelineChannel share (§2.11, §2.8):
+// The implementation DevopsPipelineChannel and its historical alias CiCdPipelineChannel share (docs/channels.md):
 // account check, optional pipeline of that account, pipeline or account streams and the `subscribed` frame.
 
 import { ApplicationChannel } from '../application-channel';

@@ -1,4 +1,4 @@
-// SupplyChainChannel (powernode-channels.md §2.17): supply-chain updates of the caller's own account on
+// SupplyChainChannel (docs/channels.md): supply-chain updates of the caller's own account on
 // `supply_chain_<account_id>`. Subscribe-only; the events and their publishers are in supply-chain-*events.ts.
 
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Supply-chain events, part 1 (powernode-channels.md §2.17): the stream name, the envelope `{type, …payload,
+// Supply-chain events, part 1 (docs/channels.md): the stream name, the envelope `{type, …payload,
 // timestamp}` and the SBOM, attestation, container-scan, policy, CVE and vulnerability publishers. Inputs are
 // structural row shapes (camelCase, as Prisma returns them), so producers pass their rows directly.
 

@@ -1,4 +1,4 @@
-// Supply-chain events, part 2 (powernode-channels.md §2.17): vendor, report, scan-execution, signing-key, license and
+// Supply-chain events, part 2 (docs/channels.md): vendor, report, scan-execution, signing-key, license and
 // questionnaire publishers, all to `supply_chain_<account_id>` with the `{type, …payload, timestamp}` envelope.
 
 import type { Broadcaster } from '../support/services';

@@ -1,4 +1,4 @@
-// TradingChannel (powernode-channels.md §2.20): trading updates of the caller's own account on
+// TradingChannel (docs/channels.md): trading updates of the caller's own account on
 // `trading_account_<account_id>`. Subscribe-only; the events and their publishers are in trading-events.ts.
 
 import { z } from 'zod';

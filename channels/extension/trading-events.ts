@@ -1,4 +1,4 @@
-// Trading events (powernode-channels.md §2.20): `{type, timestamp, …payload}` on `trading_account_<account_id>`.
+// Trading events (docs/channels.md): `{type, timestamp, …payload}` on `trading_account_<account_id>`.
 // The original's producers live in the private trading extension, so the event names below are ours (documented in
 // docs/channels.md); `publishTradingEvent` is the original's generic `broadcast_to_account(account_id, type, payload)`.
 

@@ -1,4 +1,4 @@
-// TradingTrainingChannel (powernode-channels.md §2.21, §9): training-session updates. `account_id` must be the
+// TradingTrainingChannel (docs/channels.md): training-session updates. `account_id` must be the
 // caller's account; an optional `session_id` must be a training session of that account (the original did not
 // check it). Streams `trading_training_<session_id>` or, without a session, `trading_training_account_<account_id>`.
 

@@ -1,4 +1,4 @@
-// Training-session events (powernode-channels.md §2.21 and the fork's additions, §9): each goes to
+// Training-session events (the fork's additions): each goes to
 // `trading_training_<session_id>` and `trading_training_account_<account_id>` (session_created: account stream only);
 // the six lifecycle events (session_created, cancelled, paused, config_updated, emergency_halt, resumed) and failed
 // also go to the workers' Redis pub/sub channel.

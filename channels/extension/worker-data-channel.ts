@@ -1,4 +1,4 @@
-// WorkerDataChannel (powernode-channels.md §2.22, §6.4, §9): the training worker's hot-path RPC. Worker identities
+// WorkerDataChannel (docs/channels.md): the training worker's hot-path RPC. Worker identities
 // only; every row read or written is in the worker's account (system workers: any account). Also the worker's job
 // feed: jobs from the outbox arrive on the worker_jobs streams and are listed, claimed and completed here; a worker
 // subscribing with `tool_executor: true` is registered as an executor of tool-call jobs while subscribed.

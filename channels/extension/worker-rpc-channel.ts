@@ -1,4 +1,4 @@
-// The worker request/response envelope (powernode-channels.md §2.22–2.23, §6.4): each `message` carries `action`
+// The worker request/response envelope (docs/channels.md): each `message` carries `action`
 // and `request_id`; the reply is transmitted to this subscription only, `{request_id, success:true, data}` or
 // `{request_id, success:false, error}` — also for unknown actions and invalid data, so a worker never waits 30 s.
 

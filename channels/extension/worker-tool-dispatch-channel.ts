@@ -1,4 +1,4 @@
-// WorkerToolDispatchChannel (powernode-channels.md §2.23, §6.4): worker → server RPC for agent tools. Worker
+// WorkerToolDispatchChannel (docs/channels.md): worker → server RPC for agent tools. Worker
 // identities only; every agent is looked up in the worker's account (system workers: any account). A tool call is
 // forwarded to the Rails API when RAILS_API_URL is set; otherwise it goes to the job outbox when a tool executor is
 // registered (answered with the tool's output once a worker completes the job, or a timeout error), and is refused at

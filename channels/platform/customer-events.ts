@@ -1,5 +1,5 @@
 // CustomerChannel payloads and publishers. A "customer" here is a user of the own account, shown with the
-// customer object of Powernode's CustomerChannel (§2.10); the account supplies subdomain and subscription.
+// customer object of Powernode's CustomerChannel (docs/channels.md); the account supplies subdomain and subscription.
 
 import type { Account, Db, User } from '../../src/db/prisma';
 import { isoNow } from '../application-channel';
@@ -21,7 +21,7 @@ export interface CustomerContext {
 
 const rawTime = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The customer object (§2.10) for `user`. Times are raw Rails Time values (milliseconds). */
+/** The customer object for `user`. Times are raw Rails Time values (milliseconds). */
 export function customerJson(user: User, ctx: CustomerContext): Record<string, unknown> {
   const s = ctx.subscription;
   return {

@@ -22,7 +22,7 @@ export interface McpContext {
   warn(message: string, err: unknown): void;
 }
 
-/** A JSON-RPC error with the codes of §2.13 and the original's `data.type`. */
+/** A JSON-RPC error with the codes of docs/channels.md (McpChannel) and the original's `data.type`. */
 export class McpError extends ClientError {
   constructor(readonly rpcCode: number, message: string, readonly type: string) {
     super(message);

@@ -1,4 +1,4 @@
-// PlatformStatusChannel (newer fork, §9): live component-status transitions for one account plus the shared
+// PlatformStatusChannel (newer fork): live component-status transitions for one account plus the shared
 // infrastructure stream. Both stream names carry the `platform_status:` prefix; nothing streams a bare id.
 
 import { z } from 'zod';

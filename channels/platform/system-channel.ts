@@ -1,4 +1,4 @@
-// SystemChannel (newer fork, §9): infrastructure operations of the caller's account. Streams
+// SystemChannel (newer fork): infrastructure operations of the caller's account. Streams
 // `system_channel_<acct>` and `account_<acct>`; operations and stats are read from SystemOperation rows.
 
 import { z } from 'zod';

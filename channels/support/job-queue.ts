@@ -1,4 +1,4 @@
-// The job outbox (CHANNEL-RULES.md rule 5): where the original POSTed work to the worker service, we insert a
+// The job outbox (docs/original-differences.md): where the original POSTed work to the worker service, we insert a
 // `cable_job_outbox` row and publish it on the workers' job stream, so connected workers receive it.
 
 import type { Db } from '../../src/db/prisma';

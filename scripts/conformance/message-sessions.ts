@@ -72,7 +72,7 @@ export const badInput: Session = {
   name: 'bad-input',
   title: 'malformed / unknown / misdirected commands, then a valid echo',
   orderMayDiffer: true,
-  intended: 'Rails runs any public method as an action, so {"action":"subscribed"} re-runs `subscribed` and doubles the streams; our action allowlist refuses it (protocol.md §1.8 recommendation)',
+  intended: 'Rails runs any public method as an action, so {"action":"subscribed"} re-runs `subscribed` and doubles the streams; our action allowlist refuses it (recommendation)',
   intendedSteps: [RESUBSCRIBED_STEP],
   run: (t) =>
     onBench(t, async (c) => {

@@ -11,7 +11,7 @@ export interface Session {
   /** Labels of sent steps whose differences are by design (see `intended`). */
   intendedSteps?: string[];
   intended?: string;
-  /** Frames within one step may arrive in another order (Rails does not order deliveries, protocol.md §1.14). */
+  /** Frames within one step may arrive in another order (Rails does not order deliveries). */
   orderMayDiffer?: boolean;
   /** Run only when both targets use Redis. */
   redisOnly?: boolean;

@@ -94,7 +94,7 @@ export const unsubscribe: Session = {
   name: 'unsubscribe',
   title: 'unsubscribe → no ack, no frames afterwards; unsubscribe+subscribe back-to-back',
   intended:
-    'Rails runs the two commands concurrently in its worker pool, so the re-subscribe is sometimes lost (rails/rails#38668); we process commands in order and always confirm (protocol.md §7 item 22)',
+    'Rails runs the two commands concurrently in its worker pool, so the re-subscribe is sometimes lost (rails/rails#38668); we process commands in order and always confirm',
   intendedSteps: ['(same tick) subscribe', 'echo'],
   run: (t) =>
     onBench(t, async (c) => {

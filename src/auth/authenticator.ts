@@ -1,4 +1,4 @@
-// Connect-time authentication (powernode-channels.md §1.2–1.4, secure by default): token from `?token=` or
+// Connect-time authentication (secure by default): token from `?token=` or
 // `Authorization: Bearer`; JWT `access` → active user in an active account, `worker` → active worker; revoked
 // jti or user-wide revocation → rejected (fails closed); legacy opaque tokens only when live and account active.
 

@@ -1,5 +1,5 @@
 // JWT verification and signing (the only module that imports the JWT library). Powernode rules: HS256 or RS256,
-// iss/aud/exp verified, `type` claim must be `access` or `worker` on the socket (powernode-channels.md §1.3–1.5).
+// iss/aud/exp verified, `type` claim must be `access` or `worker` on the socket.
 
 import { createHash, createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';

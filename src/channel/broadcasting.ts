@@ -1,4 +1,4 @@
-// Broadcasting names as Rails builds them (protocol.md §1.10): `<channel_name>:<part>:<part>`, where a model
+// Broadcasting names as Rails builds them: `<channel_name>:<part>:<part>`, where a model
 // part is its GlobalID param (URL-safe base64, unpadded, of `gid://<app>/<Model>/<id>`) and anything else its string.
 
 import { globalIdParam } from '../protocol/global-id';

@@ -1,4 +1,4 @@
-// Rails channel naming (protocol.md §1.10): class name minus `Channel`, `::` → `:`, underscored.
+// Rails channel naming: class name minus `Channel`, `::` → `:`, underscored.
 
 /** `ChatChannel` → `chat`, `Admin::ChatRoomChannel` → `admin:chat_room`, `AiOrchestrationChannel` → `ai_orchestration`. */
 export function channelName(className: string): string {

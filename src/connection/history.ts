@@ -1,4 +1,4 @@
-// History replay for the ext protocol (AnyCable reliable streams, protocol.md §3.1): for each stream of the
+// History replay for the ext protocol (AnyCable reliable streams): for each stream of the
 // subscription, the messages after the client's position (or since a time) in order, then confirm_history; if any
 // requested position is gone, only reject_history. Returns, per stream, the newest position the client now has
 // (its own or the last one replayed), so live frames already covered can be dropped (catch-up.ts).

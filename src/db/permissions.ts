@@ -3,7 +3,7 @@
 
 import type { Db } from './prisma';
 
-/** Every permission name the channels check (powernode-channels.md §5, and the write actions of docs/channels.md). */
+/** Every permission name the channels check (the write actions of docs/channels.md). */
 export const CHANNEL_PERMISSIONS = Object.freeze([
   'system.admin',
   'admin.access',

@@ -1,5 +1,5 @@
 // decodeCommand / encode*: strings in, typed commands out, and typed messages to exact Rails frame strings
-// (key order as Rails emits them, protocol.md §1.3). Pure: no I/O, no timers.
+// (key order as Rails emits them). Pure: no I/O, no timers.
 
 import { ProtocolError } from '../errors';
 import type { ClientCommand, DisconnectReason, HistoryRequest, PresenceEvent, PresenceRecord, PresenceRequest, StreamPosition } from './messages';
@@ -103,7 +103,7 @@ export function encodePong(): string {
   return '{"type":"pong"}';
 }
 
-/** `{"type":"disconnect","reason":…,"reconnect":…}`; reconnect is always an explicit boolean (§4.3 item 4). */
+/** `{"type":"disconnect","reason":…,"reconnect":…}`; reconnect is always an explicit boolean. */
 export function encodeDisconnect(reason: DisconnectReason | null, reconnect: boolean): string {
   return `{"type":"disconnect","reason":${JSON.stringify(reason)},"reconnect":${reconnect}}`;
 }

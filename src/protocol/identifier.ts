@@ -1,4 +1,4 @@
-// Identifier handling: the raw string is the subscription key and is echoed byte-for-byte (protocol.md §1.5);
+// Identifier handling: the raw string is the subscription key and is echoed byte-for-byte;
 // parsing only extracts the channel name and params (the whole decoded object, `channel` included, as Rails).
 
 import { ProtocolError } from '../errors';

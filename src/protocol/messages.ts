@@ -1,5 +1,5 @@
-// Wire vocabulary of the Action Cable protocol (protocol.md §1.1, §1.3, §1.4) plus AnyCable's extended
-// protocol (§3.1). Types only and frozen constants; no I/O.
+// Wire vocabulary of the Action Cable protocol plus AnyCable's extended
+// protocol. Types only and frozen constants; no I/O.
 
 /** Disconnect reasons: Rails' four, AnyCable's token_expired and too_slow, and this server's two abuse limits. */
 export const DISCONNECT_REASONS = Object.freeze({

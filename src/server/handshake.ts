@@ -1,5 +1,5 @@
 // Pure checks on the upgrade request: path, origin allowlist (with same-origin), sub-protocol selection and
-// token extraction (`?token=` first, then `Authorization: Bearer`, powernode-channels.md §1.2).
+// token extraction (`?token=` first, then `Authorization: Bearer`).
 
 import type { IncomingMessage } from 'node:http';
 import { SUBPROTOCOLS } from '../protocol/messages';
