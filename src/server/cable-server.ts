@@ -1,9 +1,10 @@
 // The WebSocket side of the server: a `ws` WebSocketServer in noServer mode taking `upgrade` events for the
 // cable path, one Connection per socket, the global ping timer (one frame built per tick), the edge limits
 // (per-address caps, handshake/auth/frame deadlines, inbound rate and JSON depth, all before any parsing),
-// broadcast passthrough and graceful shutdown. The only place besides transport.ts that touches `ws`.
+// broadcast passthrough and graceful shutdown. The only place besides transport.ts that touches `ws`. Server-sent
+// events (sse.ts, sse-transport.ts) are connections of the same server: same admission, limits, ping and drain.
 
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -23,6 +24,8 @@ import { CommandRate, type RateVerdict } from './command-rate';
 import { extractToken, isOriginAllowed, requestUrl, restoreSid, selectProtocol } from './handshake';
 import { IdentitySockets } from './identity-cap';
 import { PendingHandshakes } from './pending-handshakes';
+import { answer, corsHeaders, preflightHeaders, readEventStreamRequest, subscribeCommand, type EventStreamRequest } from './sse';
+import { SseTransport } from './sse-transport';
 import { WsTransport } from './transport';
 
 /** Settings of the cable endpoint; absent limits mean unlimited (harnesses), main.ts always passes the config. */
@@ -39,6 +42,8 @@ export interface CableServerOptions {
   edge?: Partial<EdgeLimits>;
   /** Byte counters shared by every transport (metrics). */
   io?: IoCounters;
+  /** Serve server-sent events on this path (absent: off). */
+  ssePath?: string;
 }
 
 /** Authenticates a connect request. */
@@ -48,9 +53,30 @@ export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
 const ABORT_GRACE_MS = 2000;
 const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
 
+/** What the sweep and shutdown read of a transport (WsTransport, SseTransport). */
+interface EdgeTransport {
+  readonly openedAt: number;
+  frameSeenAt: number;
+  abortedAt: number;
+  readonly midFrame: boolean;
+  readonly isPaused: boolean;
+  readonly isClosed: boolean;
+  readonly isClosing: boolean;
+  close(code: number): void;
+  terminate(): void;
+}
+
+/** Why a connection attempt is refused before it starts, as an HTTP answer. */
+interface Refusal {
+  status: number;
+  text: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** Per-socket edge state beside its Connection. */
 interface Edge {
-  readonly transport: WsTransport;
+  readonly transport: EdgeTransport;
   readonly address: string;
   readonly rate: CommandRate | undefined;
   /** Frames received, to tell a stalled frame from a stream of completed ones. */
@@ -131,24 +157,79 @@ export class CableServer<S = unknown> {
 
   /** Take an `upgrade` event: 429 over the address limits, 403 for a disallowed origin, otherwise upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.draining) {
-      refuse(socket, 503, 'Service Unavailable', 'Server restarting\n', { 'Retry-After': '1' });
-      return;
+    const admitted = this.admit(req);
+    if ('status' in admitted) return refuse(socket, admitted.status, admitted.text, admitted.body, admitted.headers);
+    const { address } = admitted;
+    // Released when the TCP connection ends, whether or not the WebSocket handshake succeeds.
+    socket.once('close', () => this.addresses.release(address));
+    const auth = this.authenticateRequest(req, address);
+    const sid = restoreSid(req);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid, address));
+  }
+
+  /** Take a plain HTTP request if it is an event stream (CABLE_SSE_PATH); false leaves it to the HTTP app. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.opts.ssePath === undefined || requestUrl(req).pathname !== this.opts.ssePath) return false;
+    try {
+      this.handleEventStream(req, res);
+    } catch (err) {
+      this.deps.logger.warn('event stream failed', { code: 'CABLE_SOCKET_ERROR', err });
+      res.destroy();
     }
+    return true;
+  }
+
+  /**
+   * An event stream (sse.ts): 503 while draining, 403 for a disallowed origin, 400 for a request without a channel,
+   * 429 over the address limits; otherwise a connection whose transport answers once the subscription is (sse-transport.ts).
+   */
+  private handleEventStream(req: IncomingMessage, res: ServerResponse): void {
+    const origin = req.headers.origin;
+    const allowed = isOriginAllowed(origin, req.headers.host, this.opts.allowedOrigins);
+    const cors = allowed ? corsHeaders(origin) : {};
+    if (req.method === 'OPTIONS') return answer(res, allowed ? 200 : 403, '', allowed ? preflightHeaders(origin) : {});
+    if (req.method !== 'GET') return answer(res, 405, 'Method Not Allowed\n', { ...cors, Allow: 'GET, OPTIONS' });
+    const request = readEventStreamRequest(requestUrl(req), req.headers);
+    const admitted = this.admit(req, () => (typeof request === 'string' ? { status: 400, text: 'Bad Request', body: `${request}\n`, headers: {} } : undefined));
+    if ('status' in admitted) return answer(res, admitted.status, admitted.body, { ...admitted.headers, ...cors });
+    const { address } = admitted;
+    const ask = request as EventStreamRequest; // a string (an invalid request) was refused by the check
+    const transport = new SseTransport(res, { raw: ask.raw, headers: cors, io: this.opts.io });
+    // Event streams cannot restore a session: no snapshots and no sid registry.
+    const { conn } = this.open(transport, address, undefined, { sessions: undefined, liveSessions: undefined });
+    res.once('close', () => {
+      transport.ended();
+      this.addresses.release(address);
+      conn.closed();
+    });
+    conn.start(this.authenticateRequest(req, address));
+    conn.receive(subscribeCommand(ask));
+    // A subscribe that was answered with nothing (it cannot be, but a stream must never hang unanswered): 400.
+    void conn.idle().then(() => transport.refuse(400));
+  }
+
+  /**
+   * Checks shared by upgrades and event streams: draining (503), origin (403), then `check` (the request itself),
+   * then the per-address limits (429); when admitted the address counts one more connection until released.
+   */
+  private admit(req: IncomingMessage, check?: () => Refusal | undefined): { address: string } | Refusal {
+    if (this.draining) return { status: 503, text: 'Service Unavailable', body: 'Server restarting\n', headers: { 'Retry-After': '1' } };
     const address = clientAddress(req, this.proxies);
     if (!isOriginAllowed(req.headers.origin, req.headers.host, this.opts.allowedOrigins)) {
       this.deps.logger.warn('origin not allowed', { origin: req.headers.origin });
-      refuse(socket, 403, 'Forbidden', 'Request origin not allowed\n');
-      return;
+      return { status: 403, text: 'Forbidden', body: 'Request origin not allowed\n', headers: {} };
     }
+    const invalid = check?.();
+    if (invalid) return invalid;
     const refusal = this.addresses.admit(address);
-    if (refusal) return this.throttle(socket, address, refusal);
-    // Released when the TCP connection ends, whether or not the WebSocket handshake succeeds.
-    socket.once('close', () => this.addresses.release(address));
+    return refusal ? this.throttle(address, refusal) : { address };
+  }
+
+  /** Authenticate the request's credential (its outcome is handled by the connection). */
+  private authenticateRequest(req: IncomingMessage, address: string): Promise<Identity> {
     const auth = this.authenticate({ token: extractToken(req), ip: address, userAgent: req.headers['user-agent'] });
-    auth.catch(() => undefined); // handled by the connection after the upgrade
-    const sid = restoreSid(req);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid, address));
+    auth.catch(() => undefined);
+    return auth;
   }
 
   /** Number of sockets (authenticated or not). */
@@ -192,15 +273,21 @@ export class CableServer<S = unknown> {
     this.wss.close();
   }
 
+  /** A new connection on `transport`, counted in the census, the ping and the sweep until it has closed. */
+  private open(transport: WsTransport | SseTransport, address: string, rate?: CommandRate, overrides: Partial<ConnectionDeps<S, Connection<S>>> = {}): { conn: Connection<S>; edge: Edge } {
+    const deps = { ...this.deps, identityCap: this.identityCap, liveSessions: this.liveSessions, ...overrides, onClosed: (c: Connection<S>) => this.connections.delete(c) };
+    const conn = new Connection<S>(transport, deps, String(this.nextId++));
+    const edge: Edge = { transport, address, rate, frames: 0, framesAtSeen: 0 };
+    this.connections.set(conn, edge);
+    return { conn, edge };
+  }
+
   private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined, address: string): void {
     const transport = new WsTransport(ws, this.opts.io);
     // Until the welcome only small frames: an unauthenticated stranger cannot make the server buffer megabytes.
     transport.setFrameLimit(this.limits.preauthFrameBytes);
-    const deps = { ...this.deps, identityCap: this.identityCap, liveSessions: this.liveSessions, onClosed: (c: Connection<S>) => this.connections.delete(c) };
-    const conn = new Connection<S>(transport, deps, String(this.nextId++));
     const rate = (this.opts.commandRate ?? 0) > 0 ? new CommandRate(this.opts.commandRate ?? 0, this.opts.commandBurst ?? 1) : undefined;
-    const edge: Edge = { transport, address, rate, frames: 0, framesAtSeen: 0 };
-    this.connections.set(conn, edge);
+    const { conn, edge } = this.open(transport, address, rate);
     ws.on('message', (data, isBinary) => this.onFrame(conn, edge, data as Buffer | ArrayBuffer | Buffer[], isBinary));
     ws.on('close', () => conn.closed());
     ws.on('error', (err) => {
@@ -236,10 +323,10 @@ export class CableServer<S = unknown> {
     conn.disconnect('rate_limited', false);
   }
 
-  private throttle(socket: Duplex, address: string, refusal: AddressRefusal): void {
+  private throttle(address: string, refusal: AddressRefusal): Refusal {
     this.deps.logger.warn('upgrade refused for the client address', { code: 'CABLE_UPGRADE_THROTTLED', address, reason: refusal, open: this.addresses.openFor(address) });
     this.deps.metrics?.problem('warn', 'CABLE_UPGRADE_THROTTLED');
-    refuse(socket, 429, 'Too Many Requests', refusal === 'rate' ? 'Too many connection attempts\n' : 'Too many connections from this address\n', { 'Retry-After': '1' });
+    return { status: 429, text: 'Too Many Requests', body: refusal === 'rate' ? 'Too many connection attempts\n' : 'Too many connections from this address\n', headers: { 'Retry-After': '1' } };
   }
 
   /** Deadlines: handshakes, authentication, frames in progress, and sockets that ignore their close. */
