@@ -6,13 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { channels } from '../../channels';
-import { OutboxJobQueue } from '../../channels/support/job-queue';
-import type { AppServices, Broadcaster } from '../../channels/support/services';
 import type { UserIdentity } from '../../src/auth/identity';
 import { seedId } from '../../src/db/seed';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../src/testing/channel-harness';
+import { testUser, type HarnessClient } from '../../src/testing/index';
+import { channelSuite, openSeededDb } from '../support/channel-suite';
 import { capturingLogger } from '../support/logger';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { codeWriteRules, docWriteRules, ruleKey, type WriteRule } from '../support/write-rules';
 
 const ids = (k: string) => seedId(`acme:${k}`);
@@ -27,31 +25,17 @@ const GIT = { channel: 'GitJobLogsChannel', repository_id: ids('git-repository')
 const CONVERSATION = 'conv-permissions-viewer';
 const ANY_TIME = expect.any(String);
 
-let t: TestDatabase;
-let server: HarnessServer<AppServices>;
-let log: ReturnType<typeof capturingLogger>;
-const open: HarnessClient[] = [];
+const log = capturingLogger();
+const t = channelSuite(openSeededDb, channels, { logger: log.logger });
 
 beforeAll(async () => {
-  t = await createTestDatabase('sqlite', { seed: true });
-  log = capturingLogger();
-  const services = { db: t.db, side: null } as unknown as AppServices;
-  server = createHarnessServer<AppServices>(channels, services, { logger: log.logger });
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (stream, message) => server.broadcast(stream, message) };
-  services.broadcaster = broadcaster;
-  services.jobs = new OutboxJobQueue(t.db, broadcaster);
   // A conversation the permission-less viewer owns, so only the action's own permission can stop them.
   await t.db.aiConversation.create({ data: { accountId: ACCOUNT, userId: VIEWER, aiAgentId: AGENT, conversationId: CONVERSATION, status: 'active' } });
 });
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-afterAll(() => t.cleanup());
 
 /** The seeded viewer (a real user row) with exactly `permissions` and `roles`. */
-function viewer(permissions: readonly string[], roles: readonly string[] = ['viewer']): UserIdentity {
-  return { kind: 'user', userId: VIEWER, accountId: ACCOUNT, email: 'viewer@acme.example', name: 'Viewer', roles, permissions: new Set(permissions), connectionIdentifier: `gid://server/User/${VIEWER}` };
-}
+const viewer = (permissions: readonly string[], roles: readonly string[] = ['viewer']): UserIdentity =>
+  testUser(ACCOUNT, { userId: VIEWER, email: 'viewer@acme.example', name: 'Viewer', roles, permissions });
 
 const jobs = () => t.db.jobOutbox.count();
 let serial = 0;
@@ -183,8 +167,7 @@ const SCENARIOS: Record<string, Scenario> = {
 
 /** Subscribe `identity` to the scenario's channel (dropping `revoke` afterwards) and return the client. */
 async function subscribed(s: Scenario, identity: UserIdentity, revoke: readonly string[] = []): Promise<HarnessClient> {
-  const client = await connectClient(server, identity);
-  open.push(client);
+  const client = await t.connect(identity);
   expect(await client.subscribe(s.params)).toBe('confirm_subscription');
   for (const name of revoke) (identity.permissions as Set<string>).delete(name);
   return client;
@@ -194,7 +177,7 @@ async function subscribed(s: Scenario, identity: UserIdentity, revoke: readonly 
 async function perform(client: HarnessClient, s: Scenario, rule: WriteRule): Promise<unknown[]> {
   const before = client.received(s.params).length;
   await client.perform(s.params, rule.action.split(' ')[0] as string, s.data());
-  await new Promise((r) => setImmediate(r));
+  await client.idle();
   return client.received(s.params).slice(before);
 }
 
@@ -264,8 +247,7 @@ describe('Who may write', () => {
 
   it('a zero-permission user cannot even subscribe where subscribing needs the permission (git logs): nothing queued', async () => {
     const before = await jobs();
-    const client = await connectClient(server, viewer([]));
-    open.push(client);
+    const client = await t.connect(viewer([]));
     expect(await client.subscribe(GIT)).toBe('reject_subscription');
     await client.perform(GIT, 'refresh');
     expect(await jobs()).toBe(before);

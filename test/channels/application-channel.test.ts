@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApplicationChannel, isUuid } from '../../channels/application-channel';
 import type { AppServices } from '../../channels/support/services';
-import type { UserIdentity, WorkerIdentity } from '../../src/auth/identity';
+import type { Identity } from '../../src/auth/identity';
 import type { Db } from '../../src/db/prisma';
-import { connectClient, createHarnessServer, type HarnessServer } from '../../src/testing/channel-harness';
+import { connectClient, testUser, type HarnessServer } from '../../src/testing/index';
+import { adminWorker, appHarness } from '../support/channel-suite';
 import { capturingLogger } from '../support/logger';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 
@@ -54,13 +55,6 @@ function countingDb(db: Db): { db: Db; queries: () => number } {
   return { db: wrapped, queries: () => n };
 }
 
-const userIn = (accountId: string): UserIdentity => ({
-  kind: 'user', userId: randomUUID(), accountId, email: 'u@example.test', name: 'U', roles: [], permissions: new Set(), connectionIdentifier: 'u',
-});
-const workerIn = (accountId: string): WorkerIdentity => ({
-  kind: 'worker', workerId: randomUUID(), accountId, name: 'w', isSystem: false, permissions: new Set(['system.admin']), connectionIdentifier: 'w',
-});
-
 describe('isUuid', () => {
   it('accepts canonical UUIDs in either case and nothing else', () => {
     expect(isUuid('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(true);
@@ -86,14 +80,14 @@ describeProvider('ApplicationChannel guards', (provider) => {
     ids.foreignAgent = (await t.db.aiAgent.create({ data: { accountId: ids.foreign, name: 'theirs' } })).id;
     counted = countingDb(t.db);
     log = capturingLogger();
-    server = createHarnessServer<AppServices>([OwnedAgentChannel, OwnAccountChannel], { db: counted.db } as unknown as AppServices, { logger: log.logger });
+    server = appHarness([OwnedAgentChannel, OwnAccountChannel], counted.db, { logger: log.logger }).server;
   });
   afterAll(async () => {
     await t.cleanup();
   });
 
   /** Subscribe once; report the outcome, the queries it ran, what it transmitted and the codes it logged at warn/error. */
-  async function attempt(identity: UserIdentity | WorkerIdentity, params: Record<string, unknown>) {
+  async function attempt(identity: Identity, params: Record<string, unknown>) {
     const client = await connectClient(server, identity);
     const queriesBefore = counted.queries();
     const linesBefore = log.lines.length;
@@ -105,14 +99,14 @@ describeProvider('ApplicationChannel guards', (provider) => {
   }
 
   it('finds a row of the caller’s account with one query (ids in either case)', async () => {
-    const me = userIn(ids.own);
+    const me = testUser(ids.own);
     expect(await attempt(me, { channel: 'OwnedAgentChannel', agent_id: ids.ownAgent })).toEqual({ outcome: 'confirm_subscription', queries: 1, received: [{ agent: ids.ownAgent }], logged: [] });
     const upper = await attempt(me, { channel: 'OwnedAgentChannel', agent_id: ids.ownAgent.toUpperCase() });
     expect(upper).toEqual({ outcome: 'confirm_subscription', queries: 1, received: [{ agent: ids.ownAgent }], logged: [] });
   });
 
   it('refuses another account’s id and an unknown id through the query (account in the where clause)', async () => {
-    const me = userIn(ids.own);
+    const me = testUser(ids.own);
     for (const agentId of [ids.foreignAgent, randomUUID()]) {
       expect(await attempt(me, { channel: 'OwnedAgentChannel', agent_id: agentId })).toEqual({
         outcome: 'reject_subscription', queries: 1, received: [], logged: ['warn CABLE_NOT_FOUND agent not found'],
@@ -121,7 +115,7 @@ describeProvider('ApplicationChannel guards', (provider) => {
   });
 
   it('refuses malformed and missing ids before any query, with no exception escaping', async () => {
-    const me = userIn(ids.own);
+    const me = testUser(ids.own);
     const malformed: unknown[] = ['not-a-uuid', "' OR '1'='1", `${ids.ownAgent} `, ids.ownAgent.replace(/-/g, ''), 42, null, { id: ids.ownAgent }, [ids.ownAgent], ''];
     for (const agentId of malformed) {
       const got = await attempt(me, { channel: 'OwnedAgentChannel', agent_id: agentId });
@@ -131,12 +125,12 @@ describeProvider('ApplicationChannel guards', (provider) => {
   });
 
   it('refuses a worker on a user channel before any query, even for its own account’s row', async () => {
-    const got = await attempt(workerIn(ids.own), { channel: 'OwnedAgentChannel', agent_id: ids.ownAgent });
+    const got = await attempt(adminWorker(ids.own), { channel: 'OwnedAgentChannel', agent_id: ids.ownAgent });
     expect(got).toEqual({ outcome: 'reject_subscription', queries: 0, received: [], logged: ['warn CABLE_SUBSCRIPTION_REFUSED'] });
   });
 
   it('ownsAccount: only the caller’s own account id, exactly', async () => {
-    const me = userIn(ids.own);
+    const me = testUser(ids.own);
     expect((await attempt(me, { channel: 'OwnAccountChannel', account_id: ids.own })).received).toEqual([{ account: ids.own }]);
     for (const accountId of [ids.foreign, undefined, null, 42, 'not-a-uuid', [ids.own]]) {
       const params = accountId === undefined ? { channel: 'OwnAccountChannel' } : { channel: 'OwnAccountChannel', account_id: accountId };

@@ -6,13 +6,11 @@
 import { z } from 'zod';
 import { channels } from '../../channels';
 import { boundedJson, boundedJsonObject, jsonFault, JSON_LIMITS } from '../../channels/support/bounded-json';
-import { OutboxJobQueue } from '../../channels/support/job-queue';
-import type { AppServices, Broadcaster } from '../../channels/support/services';
-import type { Identity, UserIdentity, WorkerIdentity } from '../../src/auth/identity';
+import type { Identity } from '../../src/auth/identity';
 import type { Channel } from '../../src/channel/index';
 import { seedId } from '../../src/db/seed';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../src/testing/channel-harness';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { testUser, testWorker } from '../../src/testing/index';
+import { channelSuite, openSeededDb } from '../support/channel-suite';
 
 /** `{a:{a:…{}}}` with `depth` levels, built without recursion. */
 function nest(depth: number): Record<string, unknown> {
@@ -70,41 +68,21 @@ const AGENT = ids('agent');
 const EXECUTION = ids('team-execution');
 const WORKER = ids('worker:worker');
 
-let t: TestDatabase;
-let server: HarnessServer<AppServices>;
-const open: HarnessClient[] = [];
+const t = channelSuite(openSeededDb, channels);
 
-beforeAll(async () => {
-  t = await createTestDatabase('sqlite', { seed: true });
-  const services = { db: t.db, side: null } as unknown as AppServices;
-  server = createHarnessServer<AppServices>(channels, services);
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (stream, message) => server.broadcast(stream, message) };
-  services.broadcaster = broadcaster;
-  services.jobs = new OutboxJobQueue(t.db, broadcaster);
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-afterAll(() => t.cleanup());
-
-const admin: UserIdentity = {
-  kind: 'user', userId: ids('user:owner'), accountId: ACCOUNT, email: 'owner@acme.example', name: 'Owner', roles: ['owner'],
-  permissions: new Set(['system.admin']), connectionIdentifier: 'owner',
-};
-const worker: WorkerIdentity = { kind: 'worker', workerId: WORKER, accountId: ACCOUNT, name: 'Worker', isSystem: false, permissions: new Set(), connectionIdentifier: 'worker' };
+const admin = testUser(ACCOUNT, { userId: ids('user:owner'), email: 'owner@acme.example', name: 'Owner', roles: ['owner'], permissions: ['system.admin'] });
+const worker = testWorker(ACCOUNT, { workerId: WORKER, name: 'Worker' });
 
 /** A subscribed client and a way to hand action data to the channel instance directly (bypassing the transport). */
 async function subscribe(identity: Identity, params: Record<string, unknown>) {
-  const client = await connectClient(server, identity);
-  open.push(client);
+  const client = await t.connect(identity);
   expect(await client.subscribe(params)).toBe('confirm_subscription');
-  const subs = (client.connection as unknown as { subscriptions: { get(id: string): Channel | undefined } }).subscriptions;
-  const channel = subs.get(JSON.stringify(params)) as Channel;
+  const channel = client.connection.subscriptions.get(JSON.stringify(params)) as Channel;
   /** Run `action` with `data` on the channel and return what it transmitted. */
   const direct = async (action: string, data: Record<string, unknown>) => {
     const before = client.received(params).length;
     await channel.performAction({ ...data, action });
-    await new Promise((r) => setImmediate(r));
+    await client.idle();
     return client.received(params).slice(before);
   };
   return { client, direct };

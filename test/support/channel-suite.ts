@@ -8,6 +8,7 @@ import type { AppServices, Broadcaster, JobQueue } from '../../channels/support/
 import type { Identity, WorkerIdentity } from '../../src/auth/identity';
 import type { ChannelClass } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
+import { createTestDatabase, type TestDatabase } from './db';
 import { ClientPool, createHarnessServer, testWorker, type HarnessClient, type HarnessOptions, type HarnessServer } from '../../src/testing/index';
 
 /** ISO-8601 with whole seconds and Z, as the channels stamp their messages. */
@@ -46,6 +47,9 @@ export function appHarness(channels: readonly ChannelClass[], db: Db, opts: AppH
   services.jobs = opts.jobs ?? new OutboxJobQueue(db, services.broadcaster);
   return { server, services, broadcaster: services.broadcaster, sidePublished };
 }
+
+/** A migrated SQLite database holding the demo data set (the seeded accounts acme, globex, initech). */
+export const openSeededDb = (): Promise<TestDatabase> => createTestDatabase('sqlite', { seed: true });
 
 /** Options of channelSuite. */
 export interface SuiteOptions extends AppHarnessOptions {

@@ -3,7 +3,7 @@
 import {
   computeRevenueMetrics, publishAlertResolved, publishAlertTriggered, publishAnalyticsUpdate, publishMetricsUpdate,
 } from '../../../channels/platform/analytics-events';
-import { createPlatformAdmin, createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import { createPlatformAdmin, demo, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
@@ -11,14 +11,10 @@ const params = { channel: 'AnalyticsChannel', account_id: acme.account };
 const global = { channel: 'AnalyticsChannel' };
 const DAY = 24 * 3600 * 1000;
 
-let env: PlatformEnv;
+const env = platformSuite();
 let admin: string;
 beforeAll(async () => {
-  env = await createPlatformEnv();
   admin = await createPlatformAdmin(env.db, acme.account);
-});
-afterAll(async () => {
-  await env.close();
 });
 
 describe('AnalyticsChannel', () => {
@@ -26,7 +22,7 @@ describe('AnalyticsChannel', () => {
     it('accepts the own account with analytics.view and streams analytics_account_<id>', async () => {
       const c = await env.connectUser(acme.member);
       expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(c, params)).toEqual([`analytics_account_${acme.account}`]);
+      expect(c.streams(params)).toEqual([`analytics_account_${acme.account}`]);
       expect(c.received(params)).toEqual([{ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: expect.any(String) }]);
     });
 
@@ -56,9 +52,9 @@ describe('AnalyticsChannel', () => {
       const c = await env.connectUser(admin);
       const other = { channel: 'AnalyticsChannel', account_id: globex.account };
       expect(await c.subscribe(other)).toBe('confirm_subscription');
-      expect(streamsOf(c, other)).toEqual([`analytics_account_${globex.account}`]);
+      expect(c.streams(other)).toEqual([`analytics_account_${globex.account}`]);
       expect(await c.subscribe(global)).toBe('confirm_subscription');
-      expect(streamsOf(c, global)).toEqual(['analytics_global']);
+      expect(c.streams(global)).toEqual(['analytics_global']);
     });
   });
 
@@ -67,7 +63,7 @@ describe('AnalyticsChannel', () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
       await c.perform(params, 'request_analytics');
-      expect(last(c, params)).toEqual({
+      expect(c.last(params)).toEqual({
         type: 'analytics_update',
         data: { current_metrics: { mrr: 49, arr: 588, active_customers: 1, churn_rate: 0 }, timestamp: expect.any(String), account_id: acme.account },
       });
@@ -77,16 +73,16 @@ describe('AnalyticsChannel', () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
       await c.perform(params, 'request_analytics', { account_id: globex.account });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
       await c.perform(params, 'request_analytics', { account_id: 'junk' });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
     });
 
     it('computes platform-wide metrics for a platform admin on the global subscription', async () => {
       const c = await env.connectUser(admin);
       await c.subscribe(global);
       await c.perform(global, 'request_analytics');
-      expect(last(c, global)).toEqual({
+      expect(c.last(global)).toEqual({
         type: 'analytics_update',
         data: { current_metrics: { mrr: 98, arr: 1176, active_customers: 2, churn_rate: 0 }, timestamp: expect.any(String), account_id: null },
       });
@@ -96,7 +92,7 @@ describe('AnalyticsChannel', () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
       await c.perform(params, 'request_analytics', { account_id: 12 });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Failed to fetch analytics data' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Failed to fetch analytics data' });
     });
   });
 
@@ -120,7 +116,7 @@ describe('AnalyticsChannel', () => {
       await publishAlertResolved(env.broadcaster, { ...alert, status: 'resolved' });
       await publishMetricsUpdate(env.broadcaster, acme.account, { mrr: 1 });
       await publishAnalyticsUpdate(env.broadcaster, acme.account, { current_metrics: {} });
-      await flush();
+      await c.idle();
       expect(c.received(params).slice(-4)).toEqual([
         {
           type: 'alert_triggered',
@@ -143,7 +139,7 @@ describe('AnalyticsChannel', () => {
       await publishAnalyticsUpdate(env.broadcaster, null, { a: 1 });
       const alert = await env.db.analyticsAlert.create({ data: { name: 'Global', alertType: 'threshold', metricName: 'mrr', condition: 'less_than', thresholdValue: '10.5' } });
       await publishAlertTriggered(env.broadcaster, alert);
-      await flush();
+      await c.idle();
       expect(c.received(global).slice(-2)).toEqual([
         { type: 'analytics_update', data: { a: 1 } },
         expect.objectContaining({ type: 'alert_triggered', alert: expect.objectContaining({ threshold_value: '10.5', current_value: null }) }),

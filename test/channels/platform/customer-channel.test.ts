@@ -3,19 +3,13 @@
 import {
   customerContext, customerJson, loadCustomer, publishCustomerCreated, publishCustomerStatusChanged, publishCustomerUpdated,
 } from '../../../channels/platform/customer-events';
-import { createPlatformEnv, demo, flush, last, ofType, streamsOf, type PlatformEnv } from './support';
+import { demo, ofType, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const params = { channel: 'CustomerChannel', account_id: acme.account };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 type Customer = { id: string; user: { email: string } };
 const ids = (m: Record<string, unknown>) => (m.results as Customer[]).map((r) => r.id).sort();
@@ -25,7 +19,7 @@ describe('CustomerChannel', () => {
     it('accepts an owner of the own account and streams customer_updates_<id>', async () => {
       const c = await env.connectUser(acme.owner);
       expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(c, params)).toEqual([`customer_updates_${acme.account}`]);
+      expect(c.streams(params)).toEqual([`customer_updates_${acme.account}`]);
       expect(c.received(params)).toEqual([{ type: 'connection_established', message: 'Connected to customer updates', timestamp: expect.any(String) }]);
     });
 
@@ -51,7 +45,7 @@ describe('CustomerChannel', () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'search', { query: 'MEMBER', filters: {} });
-      const reply = last(c, params);
+      const reply = c.last(params);
       expect(reply).toMatchObject({ type: 'search_results', query: 'MEMBER' });
       expect(ids(reply)).toEqual([acme.member]);
       const member = await env.db.user.findUniqueOrThrow({ where: { id: acme.member } });
@@ -67,28 +61,28 @@ describe('CustomerChannel', () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'search', { query: 'globex' });
-      expect(last(c, params).results).toEqual([]);
+      expect(c.last(params).results).toEqual([]);
       await c.perform(params, 'search', {});
-      expect(ids(last(c, params))).toEqual([acme.owner, acme.member, acme.viewer, acme.inactive].sort());
+      expect(ids(c.last(params))).toEqual([acme.owner, acme.member, acme.viewer, acme.inactive].sort());
     });
 
     it('filters by status and by plan', async () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'search', { query: '', filters: { status: 'inactive' } });
-      expect(ids(last(c, params))).toEqual([acme.inactive]);
+      expect(ids(c.last(params))).toEqual([acme.inactive]);
       await c.perform(params, 'search', { query: '', filters: { plan: '00000000-0000-4000-8000-000000000000' } });
-      expect(last(c, params).results).toEqual([]);
+      expect(c.last(params).results).toEqual([]);
       const sub = await env.db.subscription.findFirstOrThrow({ where: { accountId: acme.account } });
       await c.perform(params, 'search', { filters: { plan: sub.planId, status: 'all' } });
-      expect((last(c, params).results as unknown[]).length).toBe(4);
+      expect((c.last(params).results as unknown[]).length).toBe(4);
     });
 
     it('answers invalid data with an error frame', async () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'search', { query: 5 });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Invalid parameters: query', action: 'search' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Invalid parameters: query', action: 'search' });
     });
   });
 
@@ -97,10 +91,10 @@ describe('CustomerChannel', () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'load_customers', { page: 2, per_page: 3 });
-      expect(last(c, params)).toMatchObject({ type: 'search_results', query: '', total: 4, page: 2, per_page: 3 });
-      expect((last(c, params).results as unknown[]).length).toBe(1);
+      expect(c.last(params)).toMatchObject({ type: 'search_results', query: '', total: 4, page: 2, per_page: 3 });
+      expect((c.last(params).results as unknown[]).length).toBe(1);
       await c.perform(params, 'load_customers', { status: 'active', search: 'acme' });
-      expect(last(c, params)).toMatchObject({ total: 3 });
+      expect(c.last(params)).toMatchObject({ total: 3 });
     });
   });
 
@@ -119,7 +113,7 @@ describe('CustomerChannel', () => {
         type: 'customer_status_changed', customer_id: acme.viewer, previous_status: 'active', status: 'suspended',
         customer: expect.objectContaining({ id: acme.viewer, status: 'suspended' }), timestamp: expect.any(String),
       }]);
-      expect(last(c, params)).toEqual({ type: 'update_success', message: 'Customer status updated to suspended', customer_id: acme.viewer, timestamp: expect.any(String) });
+      expect(c.last(params)).toEqual({ type: 'update_success', message: 'Customer status updated to suspended', customer_id: acme.viewer, timestamp: expect.any(String) });
       expect(other.received(otherParams)).toHaveLength(1);
       await c.perform(params, 'update_customer_status', { customer_id: acme.viewer, status: 'active' });
       expect(ofType(c, params, 'customer_status_changed')[1]).toMatchObject({ previous_status: 'suspended', status: 'active' });
@@ -136,7 +130,7 @@ describe('CustomerChannel', () => {
       ];
       for (const [data, error] of cases) {
         await c.perform(params, 'update_customer_status', data);
-        expect(last(c, params)).toEqual({ type: 'update_error', message: 'Failed to update customer status', errors: [error], timestamp: expect.any(String) });
+        expect(c.last(params)).toEqual({ type: 'update_error', message: 'Failed to update customer status', errors: [error], timestamp: expect.any(String) });
       }
       expect((await env.db.user.findUniqueOrThrow({ where: { id: globex.member } })).status).toBe('active');
       expect((await env.db.user.findUniqueOrThrow({ where: { id: acme.owner } })).status).toBe('active');
@@ -147,7 +141,7 @@ describe('CustomerChannel', () => {
     const c = await env.connectUser(acme.owner);
     await c.subscribe(params);
     await c.perform(params, 'ping');
-    expect(last(c, params)).toEqual({ type: 'pong', server_timestamp: expect.any(String), customer_count: 4 });
+    expect(c.last(params)).toEqual({ type: 'pong', server_timestamp: expect.any(String), customer_count: 4 });
   });
 
   it('publishers deliver customer_created, customer_updated and customer_status_changed', async () => {
@@ -158,7 +152,7 @@ describe('CustomerChannel', () => {
     await publishCustomerCreated(env.broadcaster, acme.account, customer);
     await publishCustomerUpdated(env.broadcaster, acme.account, 'updated', customer, { total: 4 });
     await publishCustomerStatusChanged(env.broadcaster, acme.account, customer, 'inactive');
-    await flush();
+    await c.idle();
     expect(c.received(params).slice(-3)).toEqual([
       { type: 'customer_created', customer, timestamp: expect.any(String) },
       { type: 'customer_updated', event: 'updated', customer, stats: { total: 4 }, timestamp: expect.any(String) },

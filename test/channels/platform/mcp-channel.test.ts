@@ -6,7 +6,7 @@ import {
   publishToolExecutionStatusChanged, publishToolsListChanged, publishWorkflowStatusChanged,
 } from '../../../channels/platform/mcp-events';
 import { seedId } from '../../../src/db/seed';
-import { createPlatformEnv, demo, flush, grantPermissions, last, streamsOf, type PlatformEnv } from './support';
+import { demo, grantPermissions, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
@@ -14,14 +14,10 @@ const params = { channel: 'McpChannel' };
 const workflowId = seedId('acme:workflow');
 const agentId = seedId('acme:agent');
 
-let env: PlatformEnv;
+const env = platformSuite();
 beforeAll(async () => {
-  env = await createPlatformEnv();
   // The member calls tools: like McpToolsController#execute, that needs mcp.tools.execute.
   await grantPermissions(env.db, acme.member, ['mcp.tools.execute']);
-});
-afterAll(async () => {
-  await env.close();
 });
 
 async function connected(userId: string) {
@@ -33,7 +29,7 @@ async function connected(userId: string) {
 async function rpc(userId: string, action: string, data: Record<string, unknown>) {
   const c = await connected(userId);
   await c.perform(params, action, data);
-  return last(c, params);
+  return c.last(params);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -58,7 +54,7 @@ describe('McpChannel', () => {
 
     it('streams the bare names and the names Rails producers publish to', async () => {
       const c = await connected(acme.member);
-      expect(streamsOf(c, params).sort()).toEqual([
+      expect(c.streams(params).sort()).toEqual([
         `mcp_account_${acme.account}`, `mcp:mcp_account_${acme.account}`, `mcp_user_${acme.member}`, `mcp:mcp_user_${acme.member}`,
         `mcp_tools_${acme.account}`, `mcp:mcp_tools_${acme.account}`, `mcp:account_${acme.account}`,
       ].sort());
@@ -155,17 +151,17 @@ describe('McpChannel', () => {
     it('subscribe_to_resource adds the event streams of own resources only', async () => {
       const c = await connected(acme.member);
       await c.perform(params, 'subscribe_to_resource', { id: 1, params: { resource_type: 'tool_events', resource_id: 'all' } });
-      expect(last(c, params)).toMatchObject({ id: 1, result: { subscribed: true, resource_type: 'tool_events', resource_id: 'all' } });
+      expect(c.last(params)).toMatchObject({ id: 1, result: { subscribed: true, resource_type: 'tool_events', resource_id: 'all' } });
       await c.perform(params, 'subscribe_to_resource', { id: 2, params: { resource_type: 'workflow_events', resource_id: workflowId } });
-      expect(streamsOf(c, params)).toEqual(expect.arrayContaining([`mcp_tool_events_${acme.account}`, `mcp_workflow_${workflowId}_events`, `mcp:mcp_workflow_${workflowId}_events`]));
+      expect(c.streams(params)).toEqual(expect.arrayContaining([`mcp_tool_events_${acme.account}`, `mcp_workflow_${workflowId}_events`, `mcp:mcp_workflow_${workflowId}_events`]));
       await c.perform(params, 'subscribe_to_resource', { id: 3, params: { resource_type: 'agent_events', resource_id: seedId('globex:agent') } });
-      expect(last(c, params)).toMatchObject({ id: 3, error: { code: -32602, message: 'agent not found' } });
+      expect(c.last(params)).toMatchObject({ id: 3, error: { code: -32602, message: 'agent not found' } });
       await c.perform(params, 'subscribe_to_resource', { id: 4, params: { resource_type: 'secrets', resource_id: 'all' } });
-      expect(last(c, params)).toMatchObject({ id: 4, error: { code: -32602, message: 'Unknown resource type: secrets' } });
-      expect(streamsOf(c, params).some((s) => s.includes(seedId('globex:agent')))).toBe(false);
+      expect(c.last(params)).toMatchObject({ id: 4, error: { code: -32602, message: 'Unknown resource type: secrets' } });
+      expect(c.streams(params).some((s) => s.includes(seedId('globex:agent')))).toBe(false);
       await publishMcpResourceEvent(env.broadcaster, 'workflow', acme.account, workflowId, 'started', { run: 1 });
-      await flush();
-      expect(last(c, params)).toEqual({ jsonrpc: '2.0', method: 'notification', params: { type: 'workflow_event', event_type: 'started', workflow_id: workflowId, data: { run: 1 }, timestamp: expect.any(String) } });
+      await c.idle();
+      expect(c.last(params)).toEqual({ jsonrpc: '2.0', method: 'notification', params: { type: 'workflow_event', event_type: 'started', workflow_id: workflowId, data: { run: 1 }, timestamp: expect.any(String) } });
     });
   });
 
@@ -176,36 +172,36 @@ describe('McpChannel', () => {
     it('answers initialize, tools/list, tools/call and ping in the envelope the UI reads', async () => {
       const c = await connected(acme.member);
       await c.perform(params, 'json_rpc_request', request('initialize', { params: { protocolVersion: '2025-06-18' } }));
-      expect(last(c, params)).toEqual(response('mcp_initialize', { result: expect.objectContaining({ protocolVersion: '2025-06-18' }) }));
+      expect(c.last(params)).toEqual(response('mcp_initialize', { result: expect.objectContaining({ protocolVersion: '2025-06-18' }) }));
       await c.perform(params, 'json_rpc_request', request('tools/list'));
-      expect(last(c, params)).toEqual(response('mcp_tools/list', { result: { tools: [expect.objectContaining({ name: 'search_docs' })] } }));
+      expect(c.last(params)).toEqual(response('mcp_tools/list', { result: { tools: [expect.objectContaining({ name: 'search_docs' })] } }));
       await c.perform(params, 'json_rpc_request', request('tools/call', { params: { name: 'search_docs', arguments: {} } }));
-      expect(last(c, params)).toEqual(response('mcp_tools/call', { result: expect.objectContaining({ status: 'pending' }) }));
+      expect(c.last(params)).toEqual(response('mcp_tools/call', { result: expect.objectContaining({ status: 'pending' }) }));
       await c.perform(params, 'json_rpc_request', request('ping'));
-      expect(last(c, params)).toEqual(response('mcp_ping', { result: expect.objectContaining({ pong: true }) }));
+      expect(c.last(params)).toEqual(response('mcp_ping', { result: expect.objectContaining({ pong: true }) }));
     });
 
     it('lists and reads the account\'s resources', async () => {
       const c = await connected(acme.member);
       await c.perform(params, 'json_rpc_request', request('resources/list'));
-      const list = (last(c, params).result as { resources: Array<{ uri: string }> }).resources.map((r) => r.uri);
+      const list = (c.last(params).result as { resources: Array<{ uri: string }> }).resources.map((r) => r.uri);
       expect(list).toEqual(expect.arrayContaining([`powernode://agents/${agentId}`, `powernode://workflows/${workflowId}`, `powernode://tools/${seedId('acme:mcp-tool')}`]));
       expect(list.some((u) => u.includes(seedId('globex:agent')))).toBe(false);
       await c.perform(params, 'json_rpc_request', request('resources/read', { params: { uri: `powernode://agents/${agentId}` } }));
-      const content = (last(c, params).result as { contents: Array<{ text: string; mimeType: string }> }).contents[0];
+      const content = (c.last(params).result as { contents: Array<{ text: string; mimeType: string }> }).contents[0];
       expect(JSON.parse(content?.text ?? '{}')).toMatchObject({ id: agentId, name: 'Acme Assistant' });
       await c.perform(params, 'json_rpc_request', request('resources/read', { params: { uri: `powernode://agents/${seedId('globex:agent')}` } }));
-      expect(last(c, params)).toMatchObject({ type: 'json_rpc_response', error: { code: -32602, message: 'Resource not found' } });
+      expect(c.last(params)).toMatchObject({ type: 'json_rpc_response', error: { code: -32602, message: 'Resource not found' } });
       await c.perform(params, 'json_rpc_request', request('resources/subscribe', { params: { uri: `powernode://workflows/${workflowId}` } }));
-      expect(last(c, params)).toMatchObject({ result: { subscribed: true, resource_type: 'workflow_events', resource_id: workflowId } });
+      expect(c.last(params)).toMatchObject({ result: { subscribed: true, resource_type: 'workflow_events', resource_id: workflowId } });
     });
 
     it('answers unknown methods with -32601, malformed requests with -32600 and ignores notifications', async () => {
       const c = await connected(acme.member);
       await c.perform(params, 'json_rpc_request', request('tools/teleport'));
-      expect(last(c, params)).toEqual(response('mcp_tools/teleport', { error: { code: -32601, message: 'Method not found: tools/teleport', data: { type: 'McpChannel::MethodNotFound', timestamp: expect.any(String) } } }));
+      expect(c.last(params)).toEqual(response('mcp_tools/teleport', { error: { code: -32601, message: 'Method not found: tools/teleport', data: { type: 'McpChannel::MethodNotFound', timestamp: expect.any(String) } } }));
       await c.perform(params, 'json_rpc_request', { id: 5, method: 'ping' });
-      expect(last(c, params)).toMatchObject({ type: 'json_rpc_response', id: 5, error: { code: -32600, message: 'Invalid Request' } });
+      expect(c.last(params)).toMatchObject({ type: 'json_rpc_response', id: 5, error: { code: -32600, message: 'Invalid Request' } });
       const before = c.received(params).length;
       await c.perform(params, 'json_rpc_request', { jsonrpc: '2.0', method: 'notifications/initialized' });
       expect(c.received(params)).toHaveLength(before);
@@ -221,7 +217,7 @@ describe('McpChannel', () => {
       await publishWorkflowStatusChanged(env.broadcaster, acme.account, { workflow_id: workflowId, run_id: 'r', status: 'running' });
       await publishAgentStatusChanged(env.broadcaster, acme.account, { agent_id: agentId, execution_id: 'e', status: 'completed' });
       await publishToolExecutionStatusChanged(env.broadcaster, acme.member, { execution_id: 'x', tool_id: 't', tool_name: 'search_docs', status: 'completed', result: 1 });
-      await flush();
+      await Promise.all([member.idle(), owner.idle(), other.idle()]);
       const methods = (c: typeof member) => c.received(params).slice(1).map((m) => (m as { data: { method: string } }).data.method);
       expect(methods(member)).toEqual(['tools/list_changed', 'workflow/status_changed', 'agent/status_changed', 'tool_execution/status_changed']);
       expect(methods(owner)).toEqual(['tools/list_changed', 'workflow/status_changed', 'agent/status_changed']);
@@ -240,7 +236,7 @@ describe('McpChannel', () => {
       await publishMcpUserNotification(env.broadcaster, acme.member, { type: 'hello' });
       await env.server.broadcast(`mcp:mcp_account_${acme.account}`, { jsonrpc: '2.0', method: 'notification', params: { type: 'a2a' } });
       await env.server.broadcast(`mcp:account_${acme.account}`, { type: 'agent_card_created' });
-      await flush();
+      await c.idle();
       expect(c.received(params).slice(1)).toEqual([
         { jsonrpc: '2.0', method: 'notification', params: { type: 'memory_pool_update', timestamp: expect.any(String) } },
         { jsonrpc: '2.0', method: 'notification', params: { type: 'hello', timestamp: expect.any(String) } },

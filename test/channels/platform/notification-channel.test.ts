@@ -5,19 +5,13 @@ import {
   publishAllNotificationsDismissed, publishAllNotificationsRead, publishNewNotification, publishNotificationDismissed,
   publishNotificationRead, publishNotificationsUpdated, publishPreferencesUpdated, publishProfileUpdated, publishSettingsUpdated,
 } from '../../../channels/platform/notification-events';
-import { createPlatformEnv, demo, flush, last, ofType, streamsOf, type PlatformEnv } from './support';
+import { demo, ofType, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const params = { channel: 'NotificationChannel', account_id: acme.account };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 const unreadId = () => env.db.notification.findFirstOrThrow({ where: { accountId: acme.account, readAt: null } }).then((n) => n.id);
 
@@ -34,7 +28,7 @@ describe('NotificationChannel', () => {
     it('streams account_<id> and the Rails notification:<gid> names of the account and the user', async () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
-      expect(streamsOf(c, params).sort()).toEqual(
+      expect(c.streams(params).sort()).toEqual(
         [`account_${acme.account}`, broadcastingFor('server', 'notification', gidOf('Account', acme.account)), broadcastingFor('server', 'notification', gidOf('User', acme.member))].sort(),
       );
       expect(broadcastingFor('server', 'notification', gidOf('Account', acme.account))).toBe(`notification:${Buffer.from(`gid://server/Account/${acme.account}`).toString('base64url')}`);
@@ -63,7 +57,7 @@ describe('NotificationChannel', () => {
       const c = await env.connectUser(acme.viewer);
       await c.subscribe(params);
       await c.perform(params, 'ping');
-      expect(last(c, params)).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
+      expect(c.last(params)).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
     });
 
     it('marks a notification read, persists it and announces notification_read', async () => {
@@ -72,7 +66,7 @@ describe('NotificationChannel', () => {
       await c.subscribe(params);
       await c.perform(params, 'mark_as_read', { notification_id: id });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id } })).readAt).not.toBeNull();
-      expect(last(c, params)).toEqual({ type: 'notification_read', notification_id: id });
+      expect(c.last(params)).toEqual({ type: 'notification_read', notification_id: id });
     });
 
     it('refuses a notification of another user or account with an error frame', async () => {
@@ -80,22 +74,22 @@ describe('NotificationChannel', () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'mark_as_read', { notification_id: foreign.id });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Notification not found', action: 'mark_as_read' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Notification not found', action: 'mark_as_read' });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id: foreign.id } })).readAt).toEqual(foreign.readAt);
       const member = await env.connectUser(acme.member);
       await member.subscribe(params);
       const owners = await env.db.notification.findFirstOrThrow({ where: { accountId: acme.account, userId: acme.owner } });
       await member.perform(params, 'dismiss', { notification_id: owners.id });
-      expect(last(member, params)).toMatchObject({ type: 'error', message: 'Notification not found' });
+      expect(member.last(params)).toMatchObject({ type: 'error', message: 'Notification not found' });
     });
 
     it('answers a malformed or missing notification_id with an error frame', async () => {
       const c = await env.connectUser(acme.owner);
       await c.subscribe(params);
       await c.perform(params, 'dismiss', { notification_id: 'nope' });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Notification not found', action: 'dismiss' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Notification not found', action: 'dismiss' });
       await c.perform(params, 'dismiss', {});
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Invalid parameters: notification_id', action: 'dismiss' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Invalid parameters: notification_id', action: 'dismiss' });
     });
 
     it('dismisses a notification and announces notification_dismissed', async () => {
@@ -104,7 +98,7 @@ describe('NotificationChannel', () => {
       await c.subscribe(params);
       await c.perform(params, 'dismiss', { notification_id: n.id });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id: n.id } })).dismissedAt).not.toBeNull();
-      expect(last(c, params)).toEqual({ type: 'notification_dismissed', notification_id: n.id });
+      expect(c.last(params)).toEqual({ type: 'notification_dismissed', notification_id: n.id });
     });
 
     it('marks all of the caller\'s notifications read and reports the count', async () => {
@@ -112,7 +106,7 @@ describe('NotificationChannel', () => {
       const c = await env.connectUser(acme.viewer);
       await c.subscribe(params);
       await c.perform(params, 'mark_all_as_read');
-      expect(last(c, params)).toEqual({ type: 'all_notifications_read', count: 2 });
+      expect(c.last(params)).toEqual({ type: 'all_notifications_read', count: 2 });
       expect(await env.db.notification.count({ where: { userId: acme.viewer, readAt: null } })).toBe(0);
       expect(await env.db.notification.count({ where: { userId: acme.owner, readAt: null, accountId: globex.account } })).toBe(0);
     });
@@ -121,7 +115,7 @@ describe('NotificationChannel', () => {
       const c = await env.connectUser(acme.viewer);
       await c.subscribe(params);
       await c.perform(params, 'dismiss_all');
-      expect(last(c, params)).toEqual({ type: 'all_notifications_dismissed', count: 2 });
+      expect(c.last(params)).toEqual({ type: 'all_notifications_dismissed', count: 2 });
       expect(await env.db.notification.count({ where: { accountId: globex.account, dismissedAt: { not: null } } })).toBe(0);
     });
 
@@ -129,7 +123,7 @@ describe('NotificationChannel', () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
       await c.perform(params, 'sync_settings');
-      expect(last(c, params)).toEqual({
+      expect(c.last(params)).toEqual({
         type: 'settings_updated',
         data: {
           profile: { id: acme.member, name: 'Acme Member', email: 'member@acme.example', email_verified: true, status: 'active' },
@@ -149,8 +143,8 @@ describe('NotificationChannel', () => {
       await member.subscribe(params);
       const n = await env.db.notification.create({ data: { accountId: acme.account, userId: acme.owner, notificationType: 'alert', title: 'Hi', message: 'There', metadata: { a: 1 } } });
       await publishNewNotification(env.broadcaster, n);
-      await flush();
-      expect(last(owner, params)).toEqual({
+      await Promise.all([owner.idle(), member.idle()]);
+      expect(owner.last(params)).toEqual({
         type: 'new_notification',
         notification: {
           id: n.id, notification_type: 'alert', title: 'Hi', message: 'There', severity: 'info', action_url: null, action_label: null,
@@ -173,7 +167,7 @@ describe('NotificationChannel', () => {
       await publishNotificationDismissed(env.broadcaster, { ...target, id: 'n2' });
       await publishAllNotificationsRead(env.broadcaster, target, 3);
       await publishAllNotificationsDismissed(env.broadcaster, target, 4);
-      await flush();
+      await Promise.all([owner.idle(), member.idle(), other.idle()]);
       const expected = [
         { type: 'notification_read', notification_id: 'n1' },
         { type: 'notification_dismissed', notification_id: 'n2' },
@@ -195,9 +189,9 @@ describe('NotificationChannel', () => {
       await publishProfileUpdated(env.broadcaster, t, { name: 'M' });
       await publishPreferencesUpdated(env.broadcaster, t, { lang: 'en' });
       await publishNotificationsUpdated(env.broadcaster, t, { email: false });
-      await flush();
+      await Promise.all([member.idle(), owner.idle()]);
       expect(member.received(params).slice(-4).map((m) => (m as { type: string }).type)).toEqual(['settings_updated', 'profile_updated', 'preferences_updated', 'notifications_updated']);
-      expect(last(member, params)).toEqual({ type: 'notifications_updated', data: { email: false }, user_id: acme.member, timestamp: expect.any(String) });
+      expect(member.last(params)).toEqual({ type: 'notifications_updated', data: { email: false }, user_id: acme.member, timestamp: expect.any(String) });
       expect(ofType(owner, params, 'settings_updated')).toEqual([]);
     });
 
@@ -206,7 +200,7 @@ describe('NotificationChannel', () => {
       await c.subscribe(params);
       await env.server.broadcast(broadcastingFor('server', 'notification', gidOf('Account', acme.account)), { type: 'new_notification', notification: { id: 'r' } });
       await env.server.broadcast(`account_${acme.account}`, { type: 'subscription_updated', subscription: null });
-      await flush();
+      await c.idle();
       expect(c.received(params).slice(-2)).toEqual([{ type: 'new_notification', notification: { id: 'r' } }, { type: 'subscription_updated', subscription: null }]);
     });
   });

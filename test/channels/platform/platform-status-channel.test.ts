@@ -1,33 +1,27 @@
 // PlatformStatusChannel (newer fork): shared and account scopes, and the transition publisher.
 
 import { publishComponentStatusChanged, publishPlatformStatusShared, publishPlatformStatusToAccount } from '../../../channels/platform/platform-status-channel';
-import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import { demo, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const shared = { channel: 'PlatformStatusChannel' };
 const account = { channel: 'PlatformStatusChannel', account_id: acme.account };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 describe('PlatformStatusChannel', () => {
   it('gives any user the shared stream without account_id', async () => {
     const c = await env.connectUser(acme.viewer);
     expect(await c.subscribe(shared)).toBe('confirm_subscription');
-    expect(streamsOf(c, shared)).toEqual(['platform_status:shared']);
+    expect(c.streams(shared)).toEqual(['platform_status:shared']);
     expect(c.received(shared)).toEqual([{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
   });
 
   it('gives the own account both streams', async () => {
     const c = await env.connectUser(acme.viewer);
     expect(await c.subscribe(account)).toBe('confirm_subscription');
-    expect(streamsOf(c, account)).toEqual([`platform_status:${acme.account}`, 'platform_status:shared']);
+    expect(c.streams(account)).toEqual([`platform_status:${acme.account}`, 'platform_status:shared']);
     expect(c.received(account)).toEqual([{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
   });
 
@@ -48,15 +42,15 @@ describe('PlatformStatusChannel', () => {
     await other.subscribe(otherParams);
     const at = new Date('2026-03-02T10:00:00.123Z');
     await publishComponentStatusChanged(env.broadcaster, { accountId: acme.account, componentKind: 'ai_provider', componentRef: 'openai', from: 'up', to: 'down', eventIds: ['e1'], occurredAt: at });
-    await flush();
+    await Promise.all([mine.idle(), other.idle()]);
     const expected = { type: 'component_status_changed', component_kind: 'ai_provider', component_ref: 'openai', from_verdict: 'up', to_verdict: 'down', shared: false, event_ids: ['e1'], occurred_at: '2026-03-02T10:00:00Z' };
-    expect(last(mine, account)).toEqual(expected);
+    expect(mine.last(account)).toEqual(expected);
     expect(other.received(otherParams)).toHaveLength(1);
     await publishComponentStatusChanged(env.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'redis', from: null, to: 'degraded', eventIds: [], occurredAt: at });
     await publishPlatformStatusToAccount(env.broadcaster, globex.account, { type: 'x' });
     await publishPlatformStatusShared(env.broadcaster, { type: 'y' });
-    await flush();
-    expect(last(mine, account)).toEqual({ type: 'y' });
+    await Promise.all([mine.idle(), other.idle()]);
+    expect(mine.last(account)).toEqual({ type: 'y' });
     expect(mine.received(account).slice(-2)[0]).toMatchObject({ shared: true, component_ref: 'redis' });
     expect(other.received(otherParams).slice(1)).toEqual([expect.objectContaining({ shared: true }), { type: 'x' }, { type: 'y' }]);
   });

@@ -1,9 +1,6 @@
 // The platform channels end to end against a server from startServer (migrated, seeded SQLite): a raw
 // WebSocket client as Powernode's UI speaks it (no subprotocol, `{account_id}` identifiers) and @rails/actioncable.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { publishComponentStatusChanged } from '../../../channels/platform/platform-status-channel';
 import { publishNewNotification } from '../../../channels/platform/notification-events';
 import { publishToolsListChanged } from '../../../channels/platform/mcp-events';
@@ -11,34 +8,30 @@ import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channe
 import { broadcastingFor, gidOf } from '../../../src/channel/index';
 import { signToken } from '../../../src/auth/jwt';
 import { seedId } from '../../../src/db/seed';
-import { startServer } from '../../../src/main';
 import { railsCable, railsSubscribe } from '../../support/clients';
+import { startE2EServer, type E2EServer, type RunningServer } from '../../support/e2e-server';
 import { openRaw, type RawClient } from '../../support/ws-client';
 import { demo, grantPermissions } from './support';
 
-type Running = Awaited<ReturnType<typeof startServer>>;
 type Frame = Record<string, unknown>;
 const AC = railsCable();
 const BROADCAST_KEY = 'platform-e2e-key';
 const acme = demo('acme');
 const globex = demo('globex');
 
-let running: Running;
-let dir: string;
+let server: E2EServer;
+let running: RunningServer;
 const open: RawClient[] = [];
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-e2e-'));
-  running = await startServer({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: `file:${path.join(dir, 'x.db')}`, BROADCAST_KEY,
-  });
+  server = await startE2EServer('platform', { DATABASE_SEED: '1', BROADCAST_KEY });
+  running = server.running;
   // Team-execution commands need ai.teams.execute (docs/channels.md, Who may write); granted before any connection.
   await grantPermissions(running.db, acme.member, ['ai.teams.execute']);
 });
 afterAll(async () => {
   for (const c of open) c.close();
-  await running.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 });
 
 const tokenFor = (userId: string) => signToken(running.config.jwt, { type: 'access', sub: userId, expiresInSeconds: 900 });

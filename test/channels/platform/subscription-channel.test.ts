@@ -3,26 +3,20 @@
 
 import { publishSubscriptionUpdated, currentSubscription } from '../../../channels/platform/subscription-channel';
 import { seedId } from '../../../src/db/seed';
-import type { HarnessClient } from '../../../src/testing/channel-harness';
-import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import type { HarnessClient } from '../../../src/testing/index';
+import { demo, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const params = { channel: 'SubscriptionChannel', account_id: acme.account };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 describe('SubscriptionChannel', () => {
   it('accepts the own account, streams account_<id> and transmits subscription_status first', async () => {
     const c = await env.connectUser(acme.viewer);
     expect(await c.subscribe(params)).toBe('confirm_subscription');
-    expect(streamsOf(c, params)).toEqual([`account_${acme.account}`]);
+    expect(c.streams(params)).toEqual([`account_${acme.account}`]);
     const s = await env.db.subscription.findFirstOrThrow({ where: { accountId: acme.account }, include: { plan: true } });
     expect(c.received(params)[0]).toEqual({
       type: 'subscription_status',
@@ -51,7 +45,7 @@ describe('SubscriptionChannel', () => {
     await c.subscribe(params);
     await c.perform(params, 'get_status');
     expect(c.received(params)).toHaveLength(2);
-    expect(last(c, params)).toMatchObject({ type: 'subscription_status', account_id: acme.account });
+    expect(c.last(params)).toMatchObject({ type: 'subscription_status', account_id: acme.account });
   });
 
   it('broadcasts subscription_updated to the account on refresh_subscriptions (NotificationChannel sees it too)', async () => {
@@ -61,8 +55,8 @@ describe('SubscriptionChannel', () => {
     await a.subscribe(params);
     await b.subscribe(notif);
     await a.perform(params, 'refresh_subscriptions');
-    expect(last(a, params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active', plan: { name: 'Pro' } } });
-    expect(last(b, notif)).toMatchObject({ type: 'subscription_updated' });
+    expect(a.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active', plan: { name: 'Pro' } } });
+    expect(b.last(notif)).toMatchObject({ type: 'subscription_updated' });
   });
 
   it('reports a null subscription for an account without billing rows, never a crash', async () => {
@@ -73,15 +67,15 @@ describe('SubscriptionChannel', () => {
     expect(await c.subscribe(p)).toBe('confirm_subscription');
     expect(c.received(p)[0]).toMatchObject({ type: 'subscription_status', subscription: null, account_id: account.id });
     await c.perform(p, 'refresh_subscriptions');
-    expect(last(c, p)).toEqual({ type: 'subscription_updated', subscription: null });
+    expect(c.last(p)).toEqual({ type: 'subscription_updated', subscription: null });
   });
 
   it('publishSubscriptionUpdated reaches the account\'s subscribers', async () => {
     const c = await env.connectUser(acme.viewer);
     await c.subscribe(params);
     await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
-    await flush();
-    expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active' } });
+    await c.idle();
+    expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active' } });
   });
 
   // The hook (rett/powernode-platform d9cbd4f6, extensions/enterprise/frontend/src/shared/hooks/useSubscriptionWebSocket.ts):
@@ -111,7 +105,7 @@ describe('SubscriptionChannel', () => {
       await other.subscribe(params);
       const before = other.received(params).length;
       await hookSends(c, 'request_update', { subscription_id: undefined });
-      const reply = last(c, params);
+      const reply = c.last(params);
       expect(reply).toEqual({
         type: 'subscription_updated',
         subscription: expect.objectContaining({ id: ACME_SUB, status: 'active', plan: expect.objectContaining({ name: 'Pro' }) }),
@@ -119,7 +113,7 @@ describe('SubscriptionChannel', () => {
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       });
       expect(HOOK_TYPES).toContain(reply.type);
-      await flush();
+      await Promise.all([c.idle(), other.idle()]);
       expect(other.received(params)).toHaveLength(before);
     });
 
@@ -128,9 +122,9 @@ describe('SubscriptionChannel', () => {
       try {
         const c = await subscribed();
         await hookSends(c, 'request_update', { subscription_id: older.id });
-        expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: older.id, status: 'canceled', canceled_at: '2026-01-02T03:04:05Z', plan: null }, account_id: acme.account });
+        expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { id: older.id, status: 'canceled', canceled_at: '2026-01-02T03:04:05Z', plan: null }, account_id: acme.account });
         await hookSends(c, 'monitor', { subscription_id: ACME_SUB.toUpperCase() });
-        expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB, status: 'active' }, account_id: acme.account });
+        expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB, status: 'active' }, account_id: acme.account });
       } finally {
         await env.db.subscription.delete({ where: { id: older.id } });
       }
@@ -139,10 +133,10 @@ describe('SubscriptionChannel', () => {
     it('monitor transmits the current state, and later changes reach the subscriber on account_<id>', async () => {
       const c = await subscribed();
       await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
-      expect(last(c, params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB } });
+      expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB } });
       await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
-      await flush();
-      expect(last(c, params)).toEqual({ type: 'subscription_updated', subscription: expect.objectContaining({ id: ACME_SUB }) });
+      await c.idle();
+      expect(c.last(params)).toEqual({ type: 'subscription_updated', subscription: expect.objectContaining({ id: ACME_SUB }) });
     });
 
     it.each([
@@ -155,14 +149,14 @@ describe('SubscriptionChannel', () => {
       const c = await subscribed();
       for (const action of ['request_update', 'monitor']) {
         await hookSends(c, action, data());
-        expect(last(c, params)).toEqual({ type: 'error', message: 'Subscription not found', action });
+        expect(c.last(params)).toEqual({ type: 'error', message: 'Subscription not found', action });
       }
     });
 
     it('answers monitor without an id with the same error', async () => {
       const c = await subscribed();
       await hookSends(c, 'monitor', {});
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Subscription not found', action: 'monitor' });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Subscription not found', action: 'monitor' });
     });
 
     it('checks the UUID before the database (a malformed id runs no query)', async () => {
@@ -184,7 +178,7 @@ describe('SubscriptionChannel', () => {
       const frames = c.transport.frames.length;
       await hookSends(c, 'request_update', {});
       await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
-      await flush();
+      await c.idle();
       expect(await env.db.subscription.count()).toBe(n);
       expect(c.transport.frames.length).toBe(frames + 2);
     });

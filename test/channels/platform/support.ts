@@ -1,20 +1,14 @@
-// Test support for the platform channels: a migrated and seeded SQLite database, a harness server over an
-// in-memory pub/sub with the real job outbox, identities loaded as the authenticator builds them.
+// Test support for the platform channels: the suite over a migrated and seeded SQLite database (channelSuite with
+// the platform channels), identities of seeded users loaded as the authenticator builds them, seeded ids, grants.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { platformChannels } from '../../../channels/platform/index';
-import { OutboxJobQueue } from '../../../channels/support/job-queue';
-import type { AppServices, Broadcaster } from '../../../channels/support/services';
-import { connectionIdentifierFor, type Identity, type UserIdentity } from '../../../src/auth/identity';
+import type { UserIdentity } from '../../../src/auth/identity';
 import { PrismaIdentityStore } from '../../../src/db/identity-store';
-import { migrateDatabase } from '../../../src/db/migrate';
-import { createPrisma, type Db } from '../../../src/db/prisma';
-import { seedDemo, seedId } from '../../../src/db/seed';
-import { encodeMessage } from '../../../src/protocol/codec';
-import { MemoryAdapter } from '../../../src/pubsub/memory';
-import { connectClient, createHarnessServer, type HarnessClient, type HarnessServer } from '../../../src/testing/channel-harness';
+import type { Db } from '../../../src/db/prisma';
+import { seedId } from '../../../src/db/seed';
+import { testUser, type HarnessClient, type HarnessParams } from '../../../src/testing/index';
+import { adminWorker, channelSuite, openSeededDb, type SuiteHandle } from '../../support/channel-suite';
+import type { TestDatabase } from '../../support/db';
 
 /** Seeded ids of one demo account. */
 export interface DemoIds {
@@ -32,62 +26,27 @@ export function demo(key: string): DemoIds {
   return { account: id('account'), owner: id('user:owner'), member: id('user:member'), viewer: id('user:viewer'), inactive: id('user:inactive'), worker: id('worker:worker') };
 }
 
-/** A database, a harness server and helpers for one test file. */
-export interface PlatformEnv {
-  db: Db;
-  server: HarnessServer<AppServices>;
-  broadcaster: Broadcaster;
-  /** Connect a harness client as user `userId` (identity loaded from the database). */
+/** The seeded database and what a platform test file connects with. */
+export interface PlatformEnv extends TestDatabase, SuiteHandle {
+  /** Connect a harness client as the existing user `userId`, its identity loaded as the authenticator builds it. */
   connectUser(userId: string): Promise<HarnessClient>;
-  /** Connect a harness client as worker `workerId`. */
+  /** Connect a harness client as the worker `workerId` of `accountId` (holding system.admin: only its kind refuses it). */
   connectWorker(workerId: string, accountId: string): Promise<HarnessClient>;
-  /** The identity the authenticator would build for `userId`. */
-  userIdentity(userId: string): Promise<UserIdentity>;
-  close(): Promise<void>;
 }
 
-/** Create a migrated, seeded SQLite database and a harness server for the platform channels. */
-export async function createPlatformEnv(): Promise<PlatformEnv> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-channels-'));
-  const url = `file:${path.join(dir, 'test.db')}`;
-  await migrateDatabase(url);
-  const db = await createPrisma(url);
-  await seedDemo(db);
-  const pubsub = new MemoryAdapter();
-  const broadcaster: Broadcaster = { gidApp: 'server', broadcast: (s, m) => pubsub.broadcast(s, encodeMessage(m)) };
-  const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side: null };
-  const server = createHarnessServer(platformChannels, services, { pubsub, gidApp: 'server' });
-  const store = new PrismaIdentityStore(db);
-  const clients: HarnessClient[] = [];
-  const userIdentity = async (userId: string): Promise<UserIdentity> => {
-    const u = await store.findUser(userId);
-    if (!u) throw new Error(`no user ${userId}`);
-    return {
-      kind: 'user', userId: u.id, accountId: u.accountId, email: u.email, name: u.name, roles: u.roles,
-      permissions: new Set(u.permissions), connectionIdentifier: connectionIdentifierFor('server', 'user', u.id),
-    };
-  };
-  const track = async (identity: Identity) => {
-    const client = await connectClient(server, identity);
-    clients.push(client);
-    return client;
-  };
-  return {
-    db, server, broadcaster, userIdentity,
-    connectUser: async (userId) => track(await userIdentity(userId)),
-    connectWorker: (workerId, accountId) =>
-      track({ kind: 'worker', workerId, accountId, name: 'w', isSystem: false, permissions: new Set(['system.admin']), connectionIdentifier: 'w' }),
-    async close() {
-      for (const c of clients) await c.close();
-      await db.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** Register a test file's hooks (channelSuite) over a migrated, seeded SQLite database and the platform channels. */
+export function platformSuite(): PlatformEnv {
+  const env = channelSuite(openSeededDb, platformChannels) as PlatformEnv;
+  env.connectUser = async (userId) => env.connect(await userIdentity(env.db, userId));
+  env.connectWorker = (workerId, accountId) => env.connect(adminWorker(accountId, workerId));
+  return env;
 }
 
-/** Give the memory pub/sub and the connection a turn to deliver. */
-export function flush(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
+/** The identity the authenticator would build for the existing user `userId`. */
+async function userIdentity(db: Db, userId: string): Promise<UserIdentity> {
+  const u = await new PrismaIdentityStore(db).findUser(userId);
+  if (!u) throw new Error(`no user ${userId}`);
+  return testUser(u.accountId, { userId: u.id, email: u.email, name: u.name, roles: u.roles, permissions: u.permissions });
 }
 
 /** Grant `names` to the existing user `userId` through a new role (connect afterwards: identities load at connect). */
@@ -114,18 +73,6 @@ export async function createPlatformAdmin(db: Db, accountId: string): Promise<st
 }
 
 /** The decoded messages `client` received for `params` whose `type` is `type`. */
-export function ofType(client: HarnessClient, params: Record<string, unknown>, type: string): Array<Record<string, unknown>> {
+export function ofType(client: HarnessClient, params: HarnessParams, type: string): Array<Record<string, unknown>> {
   return client.received(params).filter((m) => (m as { type?: string }).type === type) as Array<Record<string, unknown>>;
-}
-
-/** The last message `client` received for `params`. */
-export function last(client: HarnessClient, params: Record<string, unknown>): Record<string, unknown> {
-  const all = client.received(params);
-  return all[all.length - 1] as Record<string, unknown>;
-}
-
-/** The streams held by the subscription of `params` on `client`. */
-export function streamsOf(client: HarnessClient, params: Record<string, unknown>): string[] {
-  const subs = (client.connection as unknown as { subscriptions: { get(id: string): { streamNames: string[] } | undefined } }).subscriptions;
-  return subs.get(JSON.stringify(params))?.streamNames ?? [];
 }

@@ -3,25 +3,19 @@
 import {
   operationJson, publishInstanceUpdated, publishNodeUpdated, publishOperationProgress, publishOperationUpdated, publishStatsUpdated,
 } from '../../../channels/platform/system-events';
-import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import { demo, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const params = { channel: 'SystemChannel', account_id: acme.account };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 describe('SystemChannel', () => {
   it('accepts the own account with system_channel_<id> and account_<id>', async () => {
     const c = await env.connectUser(acme.viewer);
     expect(await c.subscribe(params)).toBe('confirm_subscription');
-    expect(streamsOf(c, params)).toEqual([`system_channel_${acme.account}`, `account_${acme.account}`]);
+    expect(c.streams(params)).toEqual([`system_channel_${acme.account}`, `account_${acme.account}`]);
     expect(c.received(params)).toEqual([{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
   });
 
@@ -39,9 +33,9 @@ describe('SystemChannel', () => {
     await c.subscribe(params);
     await c.perform(params, 'refresh_operations');
     const ops = await env.db.systemOperation.findMany({ where: { accountId: acme.account }, orderBy: { createdAt: 'desc' } });
-    expect(last(c, params)).toEqual({ type: 'operations_list', operations: ops.map(operationJson), timestamp: expect.any(String) });
+    expect(c.last(params)).toEqual({ type: 'operations_list', operations: ops.map(operationJson), timestamp: expect.any(String) });
     expect(ops.length).toBeGreaterThan(0);
-    expect((last(c, params).operations as Array<{ command: string }>)[0]).toMatchObject({ command: 'cache_clear', status: 'completed', progress: 100, description: 'Cache cleared' });
+    expect((c.last(params).operations as Array<{ command: string }>)[0]).toMatchObject({ command: 'cache_clear', status: 'completed', progress: 100, description: 'Cache cleared' });
   });
 
   it('returns one operation of the account, and an error for foreign, malformed or missing ids', async () => {
@@ -50,10 +44,10 @@ describe('SystemChannel', () => {
     const c = await env.connectUser(acme.viewer);
     await c.subscribe(params);
     await c.perform(params, 'get_operation', { operation_id: mine.id });
-    expect(last(c, params)).toEqual({ type: 'operation_status', operation: operationJson(mine), timestamp: expect.any(String) });
+    expect(c.last(params)).toEqual({ type: 'operation_status', operation: operationJson(mine), timestamp: expect.any(String) });
     for (const id of [theirs.id, 'bad', undefined]) {
       await c.perform(params, 'get_operation', id === undefined ? {} : { operation_id: id });
-      expect(last(c, params)).toEqual({ type: 'error', message: 'Operation not found', operation_id: id ?? null });
+      expect(c.last(params)).toEqual({ type: 'error', message: 'Operation not found', operation_id: id ?? null });
     }
   });
 
@@ -63,7 +57,7 @@ describe('SystemChannel', () => {
     await c.subscribe(params);
     await c.perform(params, 'refresh_stats');
     const total = await env.db.systemOperation.count({ where: { accountId: acme.account } });
-    expect(last(c, params)).toEqual({
+    expect(c.last(params)).toEqual({
       type: 'system_stats',
       stats: { operations: { total, pending: 1, running: 2, completed: total - 3, failed: 0, cancelled: 0 } },
       timestamp: expect.any(String),
@@ -74,7 +68,7 @@ describe('SystemChannel', () => {
     const c = await env.connectUser(acme.viewer);
     await c.subscribe(params);
     await c.perform(params, 'ping');
-    expect(last(c, params)).toEqual({ type: 'pong', timestamp: expect.any(String) });
+    expect(c.last(params)).toEqual({ type: 'pong', timestamp: expect.any(String) });
   });
 
   it('delivers every publisher\'s event to the account only', async () => {
@@ -91,7 +85,7 @@ describe('SystemChannel', () => {
     await publishNodeUpdated(env.broadcaster, acme.account, node);
     await publishInstanceUpdated(env.broadcaster, acme.account, instance);
     await publishStatsUpdated(env.broadcaster, acme.account);
-    await flush();
+    await Promise.all([c.idle(), o.idle()]);
     const got = c.received(params).slice(-5) as Array<Record<string, unknown>>;
     expect(got.map((m) => m.type)).toEqual(['operation_updated', 'operation_progress', 'node_updated', 'instance_updated', 'stats_updated']);
     expect(got[0]).toEqual({ type: 'operation_updated', operation: operationJson(row), timestamp: expect.any(String) });

@@ -2,26 +2,20 @@
 
 import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channels/platform/team-channel-channel';
 import { seedId } from '../../../src/db/seed';
-import { createPlatformEnv, demo, flush, last, streamsOf, type PlatformEnv } from './support';
+import { demo, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
 const channelId = seedId('acme:team-channel');
 const params = { channel: 'TeamChannelChannel', channel_id: channelId };
 
-let env: PlatformEnv;
-beforeAll(async () => {
-  env = await createPlatformEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
+const env = platformSuite();
 
 describe('TeamChannelChannel', () => {
   it('accepts a channel of the own account\'s team and streams team_channel:<id>', async () => {
     const c = await env.connectUser(acme.viewer);
     expect(await c.subscribe(params)).toBe('confirm_subscription');
-    expect(streamsOf(c, params)).toEqual([`team_channel:${channelId}`]);
+    expect(c.streams(params)).toEqual([`team_channel:${channelId}`]);
     expect(c.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channelId, timestamp: expect.any(String) }]);
   });
 
@@ -42,8 +36,8 @@ describe('TeamChannelChannel', () => {
     await c.subscribe(params);
     const m = await env.db.aiTeamMessage.findFirstOrThrow({ where: { channelId }, include: TEAM_MESSAGE_INCLUDE });
     await publishTeamMessageCreated(env.broadcaster, m);
-    await flush();
-    expect(last(c, params)).toEqual({
+    await c.idle();
+    expect(c.last(params)).toEqual({
       type: 'message_created',
       message: {
         id: m.id, content: 'Please pick up the changelog.', message_type: m.messageType, priority: 'normal',
@@ -57,7 +51,7 @@ describe('TeamChannelChannel', () => {
       data: { channelId, userId: acme.owner, content: 'ok', sequenceNumber: 2 }, include: TEAM_MESSAGE_INCLUDE,
     });
     await publishTeamMessageCreated(env.broadcaster, withUser);
-    await flush();
-    expect(last(c, params)).toMatchObject({ message: { user: { id: acme.owner, name: 'Acme Owner', email: 'owner@acme.example' }, from_role: null } });
+    await c.idle();
+    expect(c.last(params)).toMatchObject({ message: { user: { id: acme.owner, name: 'Acme Owner', email: 'owner@acme.example' }, from_role: null } });
   });
 });

@@ -6,7 +6,7 @@ import {
   publishMemberCompleted, publishPlanAwaitingApproval,
 } from '../../../channels/platform/team-execution-events';
 import { seedId } from '../../../src/db/seed';
-import { createPlatformEnv, demo, flush, grantPermissions, last, ofType, streamsOf, type PlatformEnv } from './support';
+import { demo, grantPermissions, ofType, platformSuite } from './support';
 
 const acme = demo('acme');
 const globex = demo('globex');
@@ -14,14 +14,10 @@ const teamId = seedId('acme:team');
 const executionId = seedId('acme:team-execution');
 const params = { channel: 'TeamExecutionChannel', team_id: teamId };
 
-let env: PlatformEnv;
+const env = platformSuite();
 beforeAll(async () => {
-  env = await createPlatformEnv();
   // The member runs the commands: like Powernode's team-execution controllers, they need ai.teams.execute.
   await grantPermissions(env.db, acme.member, ['ai.teams.execute']);
-});
-afterAll(async () => {
-  await env.close();
 });
 
 const execution = () => env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: executionId } });
@@ -31,7 +27,7 @@ describe('TeamExecutionChannel', () => {
     it('accepts a team of the own account and streams team_execution:<team_id>', async () => {
       const c = await env.connectUser(acme.viewer);
       expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(streamsOf(c, params)).toEqual([`team_execution:${teamId}`]);
+      expect(c.streams(params)).toEqual([`team_execution:${teamId}`]);
       expect(c.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
     });
 
@@ -82,7 +78,7 @@ describe('TeamExecutionChannel', () => {
       const row = await execution();
       expect(row.controlSignal).toBe('redirect');
       expect(JSON.parse(row.redirectInstructions ?? 'null')).toBe('Focus on the failing tests');
-      expect(last(c, params)).toMatchObject({ type: 'execution_redirected', instructions: 'Focus on the failing tests' });
+      expect(c.last(params)).toMatchObject({ type: 'execution_redirected', instructions: 'Focus on the failing tests' });
       expect(ofType(c, params, 'command_acknowledged')).toHaveLength(1);
       expect(ofType(c, params, 'command_error')).toHaveLength(0);
     });
@@ -102,10 +98,10 @@ describe('TeamExecutionChannel', () => {
       const elsewhere = await env.db.aiTeamExecution.create({ data: { accountId: acme.account, agentTeamId: otherTeam.id, status: 'running' } });
       for (const id of [seedId('globex:team-execution'), elsewhere.id, 'junk']) {
         await c.perform(params, 'pause', { execution_id: id });
-        expect(last(c, params)).toEqual({ type: 'command_error', error: 'Execution not found', timestamp: expect.any(String) });
+        expect(c.last(params)).toEqual({ type: 'command_error', error: 'Execution not found', timestamp: expect.any(String) });
       }
       await c.perform(params, 'pause', {});
-      expect(last(c, params)).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
+      expect(c.last(params)).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
       expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: seedId('globex:team-execution') } })).controlSignal).toBeNull();
     });
 
@@ -126,7 +122,7 @@ describe('TeamExecutionChannel', () => {
       const c = await env.connectUser(acme.member);
       await c.subscribe(params);
       await c.perform(params, 'pause', { execution_id: done.id });
-      expect(last(c, params)).toEqual({ type: 'command_error', error: 'Execution is not active', timestamp: expect.any(String) });
+      expect(c.last(params)).toEqual({ type: 'command_error', error: 'Execution is not active', timestamp: expect.any(String) });
       expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: done.id } })).controlSignal).toBeNull();
     });
   });
@@ -145,7 +141,7 @@ describe('TeamExecutionChannel', () => {
     await publishExecutionFailed(env.broadcaster, teamId, { ...ref, error: 'boom' });
     await publishExecutionTimeout(env.broadcaster, teamId, ref);
     await publishPlanAwaitingApproval(env.broadcaster, teamId, { execution_id: executionId, conversation_id: 'conv', message_id: 'msg' });
-    await flush();
+    await Promise.all([c.idle(), g.idle()]);
     const got = c.received(params).slice(-7) as Array<Record<string, unknown>>;
     expect(got.map((m) => m.type)).toEqual([
       'execution_started', 'execution_progress', 'member_completed', 'execution_completed', 'execution_failed', 'execution_timeout', 'plan_awaiting_approval',
