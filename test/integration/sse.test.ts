@@ -3,8 +3,11 @@
 // abort running the unsubscribed hooks, Last-Event-ID resume through stream history (EventSource's own reconnect),
 // history_since, raw streams, CORS, the shared per-address and per-user caps, token expiry and the graceful stop.
 
+import { PubSubChannel } from '../../channels/streams/index';
+import { signStreamName } from '../../src/channel/signed-streams';
 import { openEventStream, type EventStream } from '../support/event-source';
 import { startTestCable, type TestCable } from '../support/test-cable';
+import { TEST_CHANNELS } from '../support/test-channels';
 import { openRaw } from '../support/ws-client';
 import { sleep, waitFor } from '../support/wait';
 
@@ -241,6 +244,30 @@ describe('SSE: settings, limits and the graceful stop', () => {
       second.close();
     } finally {
       await capped.stop();
+    }
+  });
+
+  it('follows $pubsub streams by name (stream=, with public streams on) or by signed name (signed_stream=)', async () => {
+    const secret = 'sse-streams-secret-0123456789';
+    const streamsCable = await startTestCable(
+      { CABLE_SSE: '1' },
+      { channels: [...TEST_CHANNELS, PubSubChannel], services: { streams: { secret, public: true, whisper: false, presence: false } } },
+    );
+    try {
+      const token = streamsCable.userToken();
+      const plain = open(eventsUrl(streamsCable, { token, stream: 'chat/42' }));
+      expect(JSON.parse((await plain.next('confirm_subscription')).data).identifier).toBe('{"channel":"$pubsub","stream_name":"chat/42"}');
+      const signed = open(eventsUrl(streamsCable, { token, signed_stream: signStreamName(secret, 'chat/42') }));
+      await signed.next('confirm_subscription');
+      await broadcast(streamsCable, 'chat/42', { text: 'to both' });
+      for (const s of [plain, signed]) {
+        const message = await s.next('message');
+        expect(JSON.parse(message.data)).toEqual({ text: 'to both' });
+        expect(message.lastEventId).toMatch(/^1\/[\w-]+\/chat\/42$/);
+      }
+      expect(await open(eventsUrl(streamsCable, { token, signed_stream: 'forged--name' })).failure()).toBe(400);
+    } finally {
+      await streamsCable.stop();
     }
   });
 
