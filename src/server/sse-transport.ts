@@ -2,7 +2,8 @@
 // encoder does for GET requests (anycable-go sse/encoder.go): a frame with a `type` becomes `event: <type>` with the
 // whole frame as data; a data frame becomes plain `data:` carrying only its message (a string message as it is), with
 // `id: <offset>/<epoch>/<stream>` when it has a stream position; a final disconnect adds `retry: <one year>` so
-// EventSource does not come back on its own. With `raw` only data frames are written.
+// EventSource does not come back on its own. With `raw` only data frames are written (and the ping as a `: ping`
+// comment, so proxies keep an idle stream open).
 //
 // Until the subscription is answered nothing is sent: frames wait in a backlog, and the answer decides the status
 // (AnyCable's handler): the confirmation starts the `200` stream with the backlog, a rejection is `400`, a disconnect
@@ -179,11 +180,6 @@ export class SseTransport implements Transport {
   private finished = false;
 
   constructor(private readonly res: ServerResponse, private readonly opts: SseTransportOptions) {}
-
-  /** Whether the `200` stream has started. */
-  get isStreaming(): boolean {
-    return this.phase === 'streaming';
-  }
 
   /** Whether the response is over (its `close` event came, or it was destroyed). */
   get isClosed(): boolean {
