@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApplicationChannel, isUuid } from '../../channels/application-channel';
+import { connectClient, testUser, type HarnessServer } from '../../src/testing/index';
+import { adminWorker, appHarness } from '../support/channel-suite';
 import type { AppServices } from '../../channels/support/services';
 import type { Identity } from '../../src/auth/identity';
 import type { Db } from '../../src/db/prisma';
-import { connectClient, testUser, type HarnessServer } from '../../src/testing/index';
-import { adminWorker, appHarness } from '../support/channel-suite';
 import { capturingLogger } from '../support/logger';
 import { createTestDatabase, describeProvider, type TestDatabase } from '../support/db';
 

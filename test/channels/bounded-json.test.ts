@@ -5,11 +5,11 @@
 
 import { z } from 'zod';
 import { channels } from '../../channels';
-import { boundedJson, boundedJsonObject, jsonFault, JSON_LIMITS } from '../../channels/support/bounded-json';
+import { testUser, testWorker } from '../../src/testing/index';
+import { boundedJson, boundedJsonObject, JSON_LIMITS, jsonFault } from '../../channels/support/bounded-json';
 import type { Identity } from '../../src/auth/identity';
 import type { Channel } from '../../src/channel/index';
 import { seedId } from '../../src/db/seed';
-import { testUser, testWorker } from '../../src/testing/index';
 import { channelSuite, openSeededDb } from '../support/channel-suite';
 
 /** `{a:{a:…{}}}` with `depth` levels, built without recursion. */

@@ -1,15 +1,17 @@
 // The shared set-up of the channel families' harness tests (test/channels/<family>/): Powernode's services over a
 // test database (the real job outbox, a broadcaster into the harness pub/sub, side publishes recorded), and
 // `channelSuite`, which opens a family's fixture before a file, closes each test's clients after it and cleans up.
-// `adminWorker` is the worker every family's "rejects a worker identity" test connects as.
+// `adminWorker` is the worker every family's "rejects a worker identity" test connects as; `expectSubscribed`,
+// `expectConfirmed`, `expectRejected` and the suite's `subscribed`/`refuses` are the one way to assert a subscription's
+// outcome, `replyTo` the one way to read an action's reply.
 
 import { OutboxJobQueue } from '../../channels/support/job-queue';
 import type { AppServices, Broadcaster, JobQueue } from '../../channels/support/services';
 import type { Identity, WorkerIdentity } from '../../src/auth/identity';
 import type { ChannelClass } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
+import { ClientPool, createHarnessServer, testWorker, type HarnessClient, type HarnessOptions, type HarnessParams, type HarnessServer } from '../../src/testing/index';
 import { createTestDatabase, type TestDatabase } from './db';
-import { ClientPool, createHarnessServer, testWorker, type HarnessClient, type HarnessOptions, type HarnessServer } from '../../src/testing/index';
 
 /** ISO-8601 with whole seconds and Z, as the channels stamp their messages. */
 export const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -67,6 +69,34 @@ export interface SuiteFixture {
 export interface SuiteHandle extends AppHarness {
   /** Connect a harness client as `identity` (to `server`, e.g. one over failing services, instead of the suite's); it is closed after the test. */
   connect(identity: Identity, server?: HarnessServer<AppServices>): Promise<HarnessClient>;
+  /** Connect as `identity`, subscribe with each of `params` and expect every one confirmed; returns the client. */
+  subscribed(identity: Identity, ...params: HarnessParams[]): Promise<HarnessClient>;
+  /** Connect as `identity` and expect every one of `params` refused (reject_subscription; a failure names the params). */
+  refuses(identity: Identity, ...params: HarnessParams[]): Promise<void>;
+}
+
+/** Subscribe `client` with `params` and expect the confirmation, the streams it holds (in order) and the messages it got. */
+export async function expectSubscribed(client: HarnessClient, params: HarnessParams, streams: string[], received: unknown[]): Promise<void> {
+  expect(await client.subscribe(params)).toBe('confirm_subscription');
+  expect(client.streams(params)).toEqual(streams);
+  expect(client.received(params)).toEqual(received);
+}
+
+/** Subscribe `client` with each of `params` and expect every one confirmed (a failure names the params). */
+export async function expectConfirmed(client: HarnessClient, ...params: HarnessParams[]): Promise<HarnessClient> {
+  for (const p of params) expect([p, await client.subscribe(p)]).toEqual([p, 'confirm_subscription']);
+  return client;
+}
+
+/** Perform `action` with `data` on the subscription of `params` and return the last message it then holds (the reply). */
+export async function replyTo(client: HarnessClient, params: HarnessParams, action: string, data: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  await client.perform(params, action, data);
+  return client.last(params);
+}
+
+/** Expect `client` refused on every one of `params` (reject_subscription; a failure names the params). */
+export async function expectRejected(client: HarnessClient, ...params: HarnessParams[]): Promise<void> {
+  for (const p of params) expect([p, await client.subscribe(p)]).toEqual([p, 'reject_subscription']);
 }
 
 /**
@@ -81,7 +111,9 @@ export function channelSuite<F extends SuiteFixture>(open: () => Promise<F>, cha
     if (!pools.has(server)) pools.set(server, new ClientPool(server));
     return (pools.get(server) as ClientPool<AppServices>).connect(identity);
   };
-  const suite = { connect } as F & SuiteHandle;
+  const subscribed = async (identity: Identity, ...params: HarnessParams[]) => expectConfirmed(await connect(identity), ...params);
+  const refuses = async (identity: Identity, ...params: HarnessParams[]) => expectRejected(await connect(identity), ...params);
+  const suite = { connect, subscribed, refuses } as F & SuiteHandle;
   beforeAll(async () => {
     const fixture = await open();
     Object.assign(suite, fixture, appHarness(channels, fixture.db, opts));

@@ -4,7 +4,7 @@
 import { AiAgentExecutionChannel } from '../../../channels/ai/ai-agent-execution-channel';
 import { publishExecutionStatusChange, publishExecutionUpdate } from '../../../channels/ai/ai-agent-execution-events';
 import { testUser } from '../../../src/testing/index';
-import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, channelSuite, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
 const d = channelSuite(openAiDb, [AiAgentExecutionChannel]);
@@ -59,8 +59,7 @@ describe('AiAgentExecutionChannel', () => {
   describe('#request_status', () => {
     it('replies execution_status built from duration_ms, cost_usd and input_parameters', async () => {
       const client = await subscribed();
-      await client.perform(params(d.own.executionId), 'request_status');
-      expect(client.last(params(d.own.executionId))).toEqual({
+      expect(await replyTo(client, params(d.own.executionId), 'request_status')).toEqual({
         type: 'execution_status',
         execution: {
           id: d.own.executionPk,
@@ -84,8 +83,7 @@ describe('AiAgentExecutionChannel', () => {
       const row = await d.db.aiAgentExecution.create({ data: { accountId: d.own.accountId, aiAgentId: d.own.agentId, executionId: `gone-${Date.now()}` } });
       const client = await subscribed(row.executionId);
       await d.db.aiAgentExecution.delete({ where: { id: row.id } });
-      await client.perform(params(row.executionId), 'request_status');
-      expect(client.last(params(row.executionId))).toEqual({ type: 'error', error: 'Execution not found', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, params(row.executionId), 'request_status')).toEqual({ type: 'error', error: 'Execution not found', timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 
@@ -107,15 +105,13 @@ describe('AiAgentExecutionChannel', () => {
 
     it('replies "Missing agent_id" without an agent_id', async () => {
       const client = await subscribed();
-      await client.perform(params(d.own.executionId), 'request_agent_status');
-      expect(client.last(params(d.own.executionId))).toEqual({ type: 'error', error: 'Missing agent_id', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, params(d.own.executionId), 'request_agent_status')).toEqual({ type: 'error', error: 'Missing agent_id', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Agent not found" for a foreign, unknown or malformed agent', async () => {
       const client = await subscribed();
       for (const agentId of [d.foreign.agentId, UNKNOWN_UUID, 'not-a-uuid', 7]) {
-        await client.perform(params(d.own.executionId), 'request_agent_status', { agent_id: agentId });
-        expect(client.last(params(d.own.executionId))).toEqual({ type: 'error', error: 'Agent not found', timestamp: expect.stringMatching(TIMESTAMP) });
+        expect(await replyTo(client, params(d.own.executionId), 'request_agent_status', { agent_id: agentId })).toEqual({ type: 'error', error: 'Agent not found', timestamp: expect.stringMatching(TIMESTAMP) });
       }
     });
   });

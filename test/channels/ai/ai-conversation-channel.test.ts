@@ -18,7 +18,7 @@ import {
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { MAX_MESSAGE_CHARS } from '../../../channels/ai/conversation-messages';
 import { testUser, type HarnessClient } from '../../../src/testing/index';
-import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, appHarness, channelSuite, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { createUser, FAILING_JOBS, identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
 const d = channelSuite(openAiDb, [AiConversationChannel]);
@@ -167,8 +167,7 @@ describe('AiConversationChannel', () => {
       const client = await d.connect(owner(), appHarness([AiConversationChannel], d.db, { jobs: FAILING_JOBS }).server);
       const p = params(d.own.conversationPk);
       await client.subscribe(p);
-      await client.perform(p, 'send_message', { content: 'queue me' });
-      expect(client.last(p)).toEqual({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, p, 'send_message', { content: 'queue me' })).toEqual({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it.each([
@@ -179,23 +178,20 @@ describe('AiConversationChannel', () => {
     ])('replies the error frame for %s', async (_name, data, message) => {
       const p = params(d.own.conversationPk);
       const client = await subscribed();
-      await client.perform(p, 'send_message', data);
-      expect(client.last(p)).toEqual({ type: 'error', message, timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, p, 'send_message', data)).toEqual({ type: 'error', message, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Cannot send message to this conversation" when it is archived', async () => {
       const p = params(d.own.archivedConversationPk);
       const client = await subscribed(d.own.archivedConversationPk);
-      await client.perform(p, 'send_message', { content: 'hello?' });
-      expect(client.last(p)).toEqual({ type: 'error', message: 'Cannot send message to this conversation', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, p, 'send_message', { content: 'hello?' })).toEqual({ type: 'error', message: 'Cannot send message to this conversation', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Conversation not found" once the conversation is gone', async () => {
       const row = await d.db.aiConversation.create({ data: { accountId: d.own.accountId, userId: d.own.ownerId, conversationId: `tmp-${Date.now()}` } });
       const client = await subscribed(row.id);
       await d.db.aiConversation.delete({ where: { id: row.id } });
-      await client.perform(params(row.id), 'send_message', { content: 'anyone?' });
-      expect(client.last(params(row.id))).toEqual({ type: 'error', message: 'Conversation not found', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, params(row.id), 'send_message', { content: 'anyone?' })).toEqual({ type: 'error', message: 'Conversation not found', timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('replies "Failed to send message" when the write fails', async () => {
@@ -203,8 +199,7 @@ describe('AiConversationChannel', () => {
       const stranger = await createUser(d.db, d.own.accountId);
       const client = await subscribed(d.own.conversationPk, identityOf(d.own.accountId, stranger.id, ['ai.conversations.manage', 'ai.conversations.create']));
       await d.db.user.delete({ where: { id: stranger.id } });
-      await client.perform(params(d.own.conversationPk), 'send_message', { content: 'orphan' });
-      expect(client.last(params(d.own.conversationPk))).toEqual({ type: 'error', message: 'Failed to send message', timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await replyTo(client, params(d.own.conversationPk), 'send_message', { content: 'orphan' })).toEqual({ type: 'error', message: 'Failed to send message', timestamp: expect.stringMatching(TIMESTAMP) });
       expect(await d.db.aiMessage.count({ where: { content: 'orphan' } })).toBe(0);
     });
   });

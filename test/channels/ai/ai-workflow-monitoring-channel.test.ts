@@ -4,7 +4,7 @@
 import { AiWorkflowMonitoringChannel } from '../../../channels/ai/ai-workflow-monitoring-channel';
 import { publishActiveExecutions, publishCostAlert, publishDashboardStats, publishSystemAlert } from '../../../channels/ai/ai-workflow-monitoring-events';
 import { testUser } from '../../../src/testing/index';
-import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, appHarness, channelSuite, expectConfirmed, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { openAiDb, seedAiRows, UNKNOWN_UUID, type AiRows } from './fixtures';
 
 const d = channelSuite(openAiDb, [AiWorkflowMonitoringChannel]);
@@ -91,8 +91,7 @@ describe('AiWorkflowMonitoringChannel', () => {
   describe('actions', () => {
     it('get_dashboard_stats counts from the database (today = the UTC day)', async () => {
       const client = await subscribed(params(), fresh.accountId);
-      await client.perform(params(), 'get_dashboard_stats');
-      expect(client.last(params())).toEqual({
+      expect(await replyTo(client, params(), 'get_dashboard_stats')).toEqual({
         type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 3, completed_today: 2, failed_today: 1 }, timestamp: expect.stringMatching(TIMESTAMP),
       });
     });
@@ -112,10 +111,8 @@ describe('AiWorkflowMonitoringChannel', () => {
 
     it('replies the error frame when the query fails', async () => {
       const broken = appHarness([AiWorkflowMonitoringChannel], { ...d.db, aiWorkflow: { count: () => Promise.reject(new Error('db down')) } } as never);
-      const client = await d.connect(testUser(d.own.accountId, { permissions: MONITOR }), broken.server);
-      await client.subscribe(params());
-      await client.perform(params(), 'get_dashboard_stats');
-      expect(client.last(params())).toEqual({ type: 'error', error: 'Request failed', timestamp: expect.stringMatching(TIMESTAMP) });
+      const client = await expectConfirmed(await d.connect(testUser(d.own.accountId, { permissions: MONITOR }), broken.server), params());
+      expect(await replyTo(client, params(), 'get_dashboard_stats')).toEqual({ type: 'error', error: 'Request failed', timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 

@@ -5,7 +5,7 @@
 import { AiWorkflowOrchestrationChannel } from '../../../channels/ai/ai-workflow-orchestration-channel';
 import { publishWorkflowCollaborativeUpdate, publishWorkflowLocked, publishWorkflowUnlocked } from '../../../channels/ai/ai-workflow-orchestration-events';
 import { slugFrom } from '../../../channels/ai/workflow-writes';
-import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, appHarness, channelSuite, expectConfirmed, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { FAILING_JOBS, identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
 const d = channelSuite(openAiDb, [AiWorkflowOrchestrationChannel]);
@@ -63,10 +63,8 @@ describe('AiWorkflowOrchestrationChannel', () => {
 
     it('keeps a given slug and refuses a taken one', async () => {
       const client = await subscribed();
-      await client.perform(params, 'create_workflow', { workflow: { name: 'Any', slug: 'fixed-slug' } });
-      expect(client.last(params)).toMatchObject({ type: 'workflow_created' });
-      await client.perform(params, 'create_workflow', { workflow: { name: 'Other', slug: 'fixed-slug' } });
-      expect(client.last(params)).toEqual(error('Validation failed: Slug has already been taken'));
+      expect(await replyTo(client, params, 'create_workflow', { workflow: { name: 'Any', slug: 'fixed-slug' } })).toMatchObject({ type: 'workflow_created' });
+      expect(await replyTo(client, params, 'create_workflow', { workflow: { name: 'Other', slug: 'fixed-slug' } })).toEqual(error('Validation failed: Slug has already been taken'));
     });
 
     it.each([
@@ -77,8 +75,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
       ['a bad status', { workflow: { name: 'S', status: 'exploded' } }, 'Validation failed: Status is not included in the list'],
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
-      await client.perform(params, 'create_workflow', data);
-      expect(client.last(params)).toEqual(error(message as string));
+      expect(await replyTo(client, params, 'create_workflow', data)).toEqual(error(message as string));
     });
 
     it('derives Rails slugs', () => {
@@ -109,8 +106,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
       ['an invalid value', () => ({ workflow_id: d.own.workflowId, updates: { visibility: 'everyone' } }), 'Validation failed: Visibility is not included in the list'],
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
-      await client.perform(params, 'update_workflow', data());
-      expect(client.last(params)).toEqual(error(message as string));
+      expect(await replyTo(client, params, 'update_workflow', data())).toEqual(error(message as string));
     });
 
     it('leaves a foreign workflow untouched', async () => {
@@ -144,8 +140,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
     });
 
     it('still replies with the run when the job cannot be queued', async () => {
-      const client = await d.connect(owner(), appHarness([AiWorkflowOrchestrationChannel], d.db, { jobs: FAILING_JOBS }).server);
-      await client.subscribe(params);
+      const client = await expectConfirmed(await d.connect(owner(), appHarness([AiWorkflowOrchestrationChannel], d.db, { jobs: FAILING_JOBS }).server), params);
       await d.db.aiWorkflowRun.deleteMany({ where: { aiWorkflowId: d.own.workflowId } });
       await client.perform(params, 'execute_workflow', { workflow_id: d.own.workflowId });
       expect(client.received(params).some((m) => (m as { type?: string }).type === 'workflow_execution_started')).toBe(true);
@@ -158,8 +153,7 @@ describe('AiWorkflowOrchestrationChannel', () => {
       ['non-object input variables', () => ({ workflow_id: d.own.workflowId, input_variables: [1, 2] }), expect.stringMatching(/^Validation failed: /)],
     ])('replies the error frame for %s', async (_name, data, message) => {
       const client = await subscribed();
-      await client.perform(params, 'execute_workflow', data());
-      expect(client.last(params)).toEqual(error(message as string));
+      expect(await replyTo(client, params, 'execute_workflow', data())).toEqual(error(message as string));
     });
   });
 

@@ -4,7 +4,7 @@
 
 import { aiChannels } from '../../../channels/ai/index';
 import { testUser } from '../../../src/testing/index';
-import { channelSuite } from '../../support/channel-suite';
+import { channelSuite, replyTo } from '../../support/channel-suite';
 import { describePostgres } from '../../support/db';
 import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
@@ -52,8 +52,7 @@ describePostgres('AI channels', () => {
     await client.subscribe(params);
     await client.perform(params, 'create_workflow', { workflow: { name: 'PG Flow', status: 'active', configuration: { a: 1 } }, nodes: [{ node_id: 'start', node_type: 'start', name: 'Start' }] });
     const created = client.last(params) as { workflow: { id: string } };
-    await client.perform(params, 'update_workflow', { workflow_id: created.workflow.id, updates: { description: 'on pg' } });
-    expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update' });
+    expect(await replyTo(client, params, 'update_workflow', { workflow_id: created.workflow.id, updates: { description: 'on pg' } })).toMatchObject({ type: 'workflow_collaborative_update' });
     await client.perform(params, 'execute_workflow', { workflow_id: created.workflow.id, input_variables: { x: 1 } });
     expect(client.received(params).some((m) => (m as { type?: string }).type === 'workflow_execution_started')).toBe(true);
   });
@@ -63,9 +62,7 @@ describePostgres('AI channels', () => {
     const client = await d.connect(testUser(d.foreign.accountId, { permissions: ['ai.monitor'] }));
     const params = { channel: 'AiWorkflowMonitoringChannel' };
     await client.subscribe(params);
-    await client.perform(params, 'get_dashboard_stats');
-    expect(client.last(params)).toMatchObject({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 1 } });
-    await client.perform(params, 'get_active_executions');
-    expect(client.last(params)).toMatchObject({ type: 'active_executions', executions: [{ run_id: d.foreign.runId, total_cost: '0.5' }] });
+    expect(await replyTo(client, params, 'get_dashboard_stats')).toMatchObject({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 1 } });
+    expect(await replyTo(client, params, 'get_active_executions')).toMatchObject({ type: 'active_executions', executions: [{ run_id: d.foreign.runId, total_cost: '0.5' }] });
   });
 });

@@ -13,7 +13,7 @@ import {
   publishCodeFactoryRunEvent,
 } from '../../../channels/devops/code-factory-events';
 import { testUser } from '../../../src/testing/index';
-import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import { openRaw } from '../../support/ws-client';
 import { openDevopsDb, startDevopsServer } from './fixtures';
 
@@ -30,9 +30,7 @@ describe('CodeFactoryChannel', () => {
       ['account', () => d.own.accountId],
     ])('accepts a %s of the own account and streams code_factory:<type>:<id>', async (type, id) => {
       const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(p(type, id()))).toBe('confirm_subscription');
-      expect(client.streams(p(type, id()))).toEqual([`code_factory:${type}:${id()}`]);
-      expect(client.received(p(type, id()))).toEqual([]);
+      await expectSubscribed(client, p(type, id()), [`code_factory:${type}:${id()}`], []);
     });
 
     it.each([

@@ -17,7 +17,7 @@ import {
   type PipelineRunGraph,
 } from '../../../channels/devops/devops-pipeline-events';
 import { testUser } from '../../../src/testing/index';
-import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import { railsCable, railsSubscribe } from '../../support/clients';
 import { openRaw } from '../../support/ws-client';
 import { openDevopsDb, startDevopsServer } from './fixtures';
@@ -32,17 +32,13 @@ describe('DevopsPipelineChannel', () => {
     it('accepts the own account ({account_id} only, as usePageWebSocket sends) and streams devops_account_<id>', async () => {
       const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId });
-      expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(client.streams(params)).toEqual([`devops_account_${d.own.accountId}`]);
-      expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
+      await expectSubscribed(client, params, [`devops_account_${d.own.accountId}`], [{ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('accepts a pipeline of the own account and streams devops_pipeline_<id>', async () => {
       const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId, pipeline_id: d.own.devopsPipelineId });
-      expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(client.streams(params)).toEqual([`devops_pipeline_${d.own.devopsPipelineId}`]);
-      expect(client.received(params)).toEqual([expect.objectContaining({ type: 'subscribed', pipeline_id: d.own.devopsPipelineId })]);
+      await expectSubscribed(client, params, [`devops_pipeline_${d.own.devopsPipelineId}`], [expect.objectContaining({ type: 'subscribed', pipeline_id: d.own.devopsPipelineId })]);
     });
 
     it('accepts a git pipeline of the own account (approval gates publish to it)', async () => {
@@ -100,17 +96,13 @@ describe('DevopsPipelineChannel', () => {
     it('streams ci_cd_account_<id> and devops_account_<id> with its own subscribe message', async () => {
       const client = await d.connect(testUser(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId });
-      expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(client.streams(params)).toEqual([`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`]);
-      expect(client.received(params)).toEqual([{ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
+      await expectSubscribed(client, params, [`ci_cd_account_${d.own.accountId}`, `devops_account_${d.own.accountId}`], [{ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('takes pipeline_id from ci_cd_pipeline_id and streams ci_cd_pipeline_<id> and devops_pipeline_<id>', async () => {
       const client = await d.connect(testUser(d.own.accountId));
       const params = cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId });
-      expect(await client.subscribe(params)).toBe('confirm_subscription');
-      expect(client.streams(params)).toEqual([`ci_cd_pipeline_${d.own.devopsPipelineId}`, `devops_pipeline_${d.own.devopsPipelineId}`]);
-      expect(client.received(params)).toEqual([expect.objectContaining({ pipeline_id: d.own.devopsPipelineId })]);
+      await expectSubscribed(client, params, [`ci_cd_pipeline_${d.own.devopsPipelineId}`, `devops_pipeline_${d.own.devopsPipelineId}`], [expect.objectContaining({ pipeline_id: d.own.devopsPipelineId })]);
     });
 
     it('rejects a foreign account and a foreign pipeline', async () => {

@@ -43,8 +43,7 @@ describe('MissionChannel', () => {
     });
 
     it('transmits nothing on subscribe', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      await client.subscribe(missionParams(d.own.missionId));
+      const client = await d.subscribed(testUser(d.own.accountId), missionParams(d.own.missionId));
       expect(client.received(missionParams(d.own.missionId))).toEqual([]);
     });
 
@@ -90,8 +89,7 @@ describe('MissionChannel', () => {
     });
 
     async function subscribeBoth() {
-      const client = await d.connect(testUser(d.own.accountId));
-      await client.subscribe(missionParams(mission.id));
+      const client = await d.subscribed(testUser(d.own.accountId), missionParams(mission.id));
       await client.subscribe(accountParams(mission.accountId));
       const last = () => ({ mission: client.received(missionParams(mission.id)).at(-1), account: client.received(accountParams(mission.accountId)).at(-1) });
       return { client, last };

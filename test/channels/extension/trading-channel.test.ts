@@ -2,7 +2,7 @@
 
 import * as trading from '../../../channels/extension/trading-events';
 import { extensionChannels } from '../../../channels/extension/index';
-import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
 const world = channelSuite(openExtensionDb, extensionChannels);
@@ -13,9 +13,7 @@ describe('TradingChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account, streams trading_account_<account> and transmits the subscribed frame', async () => {
       const c = await world.connect(userIdentity(world.own));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
-      expect(c.streams(params(world.own.accountId))).toEqual([`trading_account_${world.own.accountId}`]);
-      expect(c.received(params(world.own.accountId))).toEqual([{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(TIMESTAMP) }]);
+      await expectSubscribed(c, params(world.own.accountId), [`trading_account_${world.own.accountId}`], [{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it.each([

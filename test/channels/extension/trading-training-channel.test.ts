@@ -2,7 +2,7 @@
 // subscribe frame, every publisher (both streams) and the worker events on `training_session_events`.
 
 import * as training from '../../../channels/extension/trading-training-events';
-import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import type { SidePublisher } from '../../../channels/support/services';
 import { extensionChannels } from '../../../channels/extension/index';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
@@ -16,17 +16,13 @@ describe('TradingTrainingChannel', () => {
     it('streams trading_training_account_<account> without a session', async () => {
       const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId });
-      expect(await c.subscribe(p)).toBe('confirm_subscription');
-      expect(c.streams(p)).toEqual([`trading_training_account_${world.own.accountId}`]);
-      expect(c.received(p)).toEqual([{ type: 'subscribed', message: 'Connected to training session updates', session_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
+      await expectSubscribed(c, p, [`trading_training_account_${world.own.accountId}`], [{ type: 'subscribed', message: 'Connected to training session updates', session_id: null, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it('streams trading_training_<session> for an own session', async () => {
       const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId, session_id: world.own.sessionId });
-      expect(await c.subscribe(p)).toBe('confirm_subscription');
-      expect(c.streams(p)).toEqual([`trading_training_${world.own.sessionId}`]);
-      expect(c.received(p)).toEqual([expect.objectContaining({ type: 'subscribed', session_id: world.own.sessionId })]);
+      await expectSubscribed(c, p, [`trading_training_${world.own.sessionId}`], [expect.objectContaining({ type: 'subscribed', session_id: world.own.sessionId })]);
     });
 
     it.each([

@@ -216,8 +216,7 @@ describe('WorkerDataChannel', () => {
       expect(await rpc(c, P, 'claim_job', { job_id: foreignJob.id })).toMatchObject({ success: false, error: 'Job not found' });
       expect(await rpc(c, P, 'claim_job', { job_id: job.id })).toMatchObject({ success: true, data: { job: { id: job.id, status: 'dispatched' } } });
       expect(await rpc(c, P, 'claim_job', { job_id: job.id })).toMatchObject({ success: false, error: 'Job already dispatched' });
-      const other = await world.connect(systemIdentity(world));
-      await other.subscribe(P);
+      const other = await world.subscribed(systemIdentity(world), P);
       expect(await rpc(other, P, 'complete_job', { job_id: job.id })).toMatchObject({ success: false, error: 'Job not found or not dispatched to this worker' });
       expect(await rpc(c, P, 'complete_job', { job_id: job.id, success: false, error: 'LLM quota' })).toMatchObject({ success: true, data: { job: { status: 'failed' } } });
       expect(await world.db.jobOutbox.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'failed', error: 'LLM quota' });

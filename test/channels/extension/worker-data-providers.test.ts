@@ -13,8 +13,7 @@ describeProvider('WorkerDataChannel trading batches with malformed ids', (provid
   const world = channelSuite(() => openExtensionDb(provider), extensionChannels);
 
   it('batch_strategy_contexts skips each malformed id and still returns the valid ones', async () => {
-    const c = await world.connect(workerIdentity(world.own));
-    await c.subscribe(P);
+    const c = await world.subscribed(workerIdentity(world.own), P);
     const reply = await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [world.own.strategyId, ...BAD_IDS] });
     expect(reply.success).toBe(true);
     expect(reply.data.contexts[world.own.strategyId].strategy.id).toBe(world.own.strategyId);
@@ -22,8 +21,7 @@ describeProvider('WorkerDataChannel trading batches with malformed ids', (provid
   });
 
   it('batch_record_results fails each malformed id alone and records the valid ones', async () => {
-    const c = await world.connect(workerIdentity(world.own));
-    await c.subscribe(P);
+    const c = await world.subscribed(workerIdentity(world.own), P);
     const results = [{ strategy_id: world.own.idleStrategyId, tick_cost_usd: 0.01 }, ...BAD_IDS.map((id) => ({ strategy_id: id, signals: [{ signal_type: 'buy' }] }))];
     const reply = await rpc(c, P, 'batch_record_results', { results, session_id: 'not-a-session', tick_num: 1 });
     expect(reply).toMatchObject({ success: true });

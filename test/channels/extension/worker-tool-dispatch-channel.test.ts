@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkerToolDispatchChannel } from '../../../channels/extension/worker-tool-dispatch-channel';
 import type { HarnessClient } from '../../../src/testing/index';
-import { channelSuite } from '../../support/channel-suite';
+import { channelSuite, expectSubscribed } from '../../support/channel-suite';
 import { waitFor } from '../../support/wait';
 import { extensionChannels } from '../../../channels/extension/index';
 import { openExtensionDb, rpc, systemIdentity, userIdentity, workerIdentity, type RpcReply } from './fixtures';
@@ -21,9 +21,7 @@ describe('WorkerToolDispatchChannel', () => {
   describe('subscribe', () => {
     it('accepts a worker, streams worker_tool_dispatch:<worker> and transmits nothing', async () => {
       const c = await world.connect(workerIdentity(world.own));
-      expect(await c.subscribe(P)).toBe('confirm_subscription');
-      expect(c.streams(P)).toEqual([`worker_tool_dispatch:${world.own.workerId}`]);
-      expect(c.received(P)).toEqual([]);
+      await expectSubscribed(c, P, [`worker_tool_dispatch:${world.own.workerId}`], []);
     });
 
     it('rejects a user identity, even one with system.admin', async () => {
@@ -34,29 +32,25 @@ describe('WorkerToolDispatchChannel', () => {
 
   describe('envelope', () => {
     it('answers ping with {pong:true} and the request_id', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       const reply = await rpc(c, P, 'ping');
       expect(reply).toEqual({ request_id: expect.any(String), success: true, data: { pong: true } });
     });
 
     it('answers an unknown action with an error carrying the request_id', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       expect(await rpc(c, P, 'batch_strategy_contexts', { strategy_ids: [] })).toMatchObject({ success: false, error: 'Unknown action: batch_strategy_contexts' });
       expect(await rpc(c, P, 'unsubscribed')).toMatchObject({ success: false, error: 'Unknown action: unsubscribed' });
     });
 
     it('answers a request without request_id with request_id null', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       await c.perform(P, 'ping', {});
       expect(c.received(P)).toEqual([{ request_id: null, success: false, error: 'request_id required' }]);
     });
 
     it('answers invalid data with the validation message', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       expect(await rpc(c, P, 'tool_definitions', {})).toMatchObject({ success: false, error: 'agent_id required' });
       expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.own.agentId })).toMatchObject({ success: false, error: 'tool_call required' });
     });
@@ -64,8 +58,7 @@ describe('WorkerToolDispatchChannel', () => {
 
   describe('#tool_definitions', () => {
     it('lists the whitelisted, enabled McpTools of the agent account as LLM tools', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       const reply = await rpc(c, P, 'tool_definitions', { agent_id: world.own.agentId });
       expect(reply.success).toBe(true);
       expect(reply.data).toEqual({
@@ -82,21 +75,18 @@ describe('WorkerToolDispatchChannel', () => {
       ['an unknown agent', () => '00000000-0000-4000-8000-000000000000'],
       ['a malformed id', () => 'agent-1'],
     ])('refuses %s with "Agent not found"', async (_label, id) => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       expect(await rpc(c, P, 'tool_definitions', { agent_id: id() })).toMatchObject({ success: false, error: 'Agent not found' });
     });
 
     it('lets a system worker read an agent of any account', async () => {
-      const c = await world.connect(systemIdentity(world));
-      await c.subscribe(P);
+      const c = await world.subscribed(systemIdentity(world), P);
       expect(await rpc(c, P, 'tool_definitions', { agent_id: world.foreign.agentId })).toMatchObject({ success: true, data: { tools_enabled: true } });
     });
 
     it('reports tools_enabled false for an mcp_client agent', async () => {
       const agent = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'client', agentType: 'mcp_client' } });
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       const reply = await rpc(c, P, 'tool_definitions', { agent_id: agent.id });
       expect(reply.data.tools_enabled).toBe(false);
       expect(reply.data.tools.map((t: { name: string }) => t.name)).toEqual(['delete_everything', 'get_weather', 'search_knowledge']);
@@ -114,8 +104,7 @@ describe('WorkerToolDispatchChannel', () => {
     const lastJob = () => world.db.jobOutbox.findFirstOrThrow({ where: { jobClass: 'Ai::AgentToolDispatchJob' }, orderBy: { createdAt: 'desc' } });
 
     it('queues the call in the job outbox and answers the request with the tool output once a worker completes it', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       await c.subscribe(DATA);
       const requestId = await dispatch(c, { name: 'search_knowledge', id: 'call_1', arguments: '{"query":"pricing"}' });
       expect(repliesTo(c, requestId)).toEqual([]);
@@ -136,8 +125,7 @@ describe('WorkerToolDispatchChannel', () => {
     });
 
     it('answers a failed tool job with the original failure-as-result and text output raw or parsed', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       await c.subscribe(DATA);
       const failed = await dispatch(c, { name: 'get_weather', id: 'call_2' });
       const failedJob = (await lastJob()).id;
@@ -156,8 +144,7 @@ describe('WorkerToolDispatchChannel', () => {
     });
 
     it('answers with a timeout error when no worker completes the tool in time, and only once', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       await c.subscribe(DATA);
       const requestId = await dispatch(c, { name: 'get_weather' });
       const jobId = (await lastJob()).id;
@@ -173,8 +160,7 @@ describe('WorkerToolDispatchChannel', () => {
 
     it('returns the original error-as-result shapes for unknown tools, disabled tools and bad arguments', async () => {
       const off = await world.db.aiAgent.create({ data: { accountId: world.own.accountId, name: 'off', configuration: { tool_access: { enabled: false } } } });
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       const dispatch = (agentId: string, call: Record<string, unknown>) => rpc(c, P, 'dispatch_tool', { agent_id: agentId, tool_call: call });
       expect((await dispatch(world.own.agentId, { name: 'delete_everything' })).data.result).toEqual({ error: 'Unknown tool: delete_everything', tool: 'delete_everything', message: 'Tool delete_everything is not available to this agent' });
       expect((await dispatch(off.id, { name: 'get_weather' })).data.result).toMatchObject({ error: 'Permission denied', tool: 'get_weather' });
@@ -184,8 +170,7 @@ describe('WorkerToolDispatchChannel', () => {
 
     it('refuses a foreign agent and a foreign job', async () => {
       const foreignJob = await world.services.jobs.enqueue({ accountId: world.foreign.accountId, jobClass: 'Ai::AgentToolDispatchJob', args: [{}], queue: 'ai_tools' });
-      const c = await world.connect(workerIdentity(world.own));
-      await c.subscribe(P);
+      const c = await world.subscribed(workerIdentity(world.own), P);
       expect(await rpc(c, P, 'dispatch_tool', { agent_id: world.foreign.agentId, tool_call: { name: 'get_weather' } })).toMatchObject({ success: false, error: 'Agent not found' });
       expect(await rpc(c, P, 'tool_result', { job_id: foreignJob.id })).toMatchObject({ success: false, error: 'Job not found' });
       expect(await rpc(c, P, 'tool_result', { job_id: 'nope' })).toMatchObject({ success: false, error: 'Job not found' });

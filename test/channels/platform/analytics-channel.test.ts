@@ -3,10 +3,9 @@
 import {
   computeRevenueMetrics, publishAlertResolved, publishAlertTriggered, publishAnalyticsUpdate, publishMetricsUpdate,
 } from '../../../channels/platform/analytics-events';
-import { createPlatformAdmin, demo, platformSuite } from './support';
+import { expectSubscribed, replyTo } from '../../support/channel-suite';
+import { acme, createPlatformAdmin, globex, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'AnalyticsChannel', account_id: acme.account };
 const global = { channel: 'AnalyticsChannel' };
 const DAY = 24 * 3600 * 1000;
@@ -21,9 +20,7 @@ describe('AnalyticsChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account with analytics.view and streams analytics_account_<id>', async () => {
       const c = await env.connectUser(acme.member);
-      expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(c.streams(params)).toEqual([`analytics_account_${acme.account}`]);
-      expect(c.received(params)).toEqual([{ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: expect.any(String) }]);
+      await expectSubscribed(c, params, [`analytics_account_${acme.account}`], [{ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: expect.any(String) }]);
     });
 
     it('rejects a user without analytics.view', async () => {
@@ -32,20 +29,12 @@ describe('AnalyticsChannel', () => {
     });
 
     it('rejects a foreign account for admin.access holders and account owners who are not platform admins', async () => {
-      for (const user of [acme.member, acme.owner]) {
-        const c = await env.connectUser(user);
-        expect(await c.subscribe({ channel: 'AnalyticsChannel', account_id: globex.account })).toBe('reject_subscription');
-        expect(await c.subscribe(global)).toBe('reject_subscription');
-      }
+      for (const user of [acme.member, acme.owner]) await env.refusesUser(user, { ...params, account_id: globex.account }, global);
     });
 
     it('rejects a malformed id, an unknown account and a worker', async () => {
-      const c = await env.connectUser(admin);
-      expect(await c.subscribe({ channel: 'AnalyticsChannel', account_id: 'nope' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'AnalyticsChannel', account_id: '00000000-0000-4000-8000-000000000000' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'AnalyticsChannel', account_id: 5 })).toBe('reject_subscription');
-      const w = await env.connectWorker(acme.worker, acme.account);
-      expect(await w.subscribe(params)).toBe('reject_subscription');
+      await env.refusesUser(admin, { ...params, account_id: 'nope' }, { ...params, account_id: '00000000-0000-4000-8000-000000000000' }, { ...params, account_id: 5 });
+      await env.refusesWorker(params);
     });
 
     it('gives a platform admin other accounts and the global stream', async () => {
@@ -60,39 +49,30 @@ describe('AnalyticsChannel', () => {
 
   describe('#request_analytics', () => {
     it('computes the subscription\'s account metrics when sent without params', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
-      await c.perform(params, 'request_analytics');
-      expect(c.last(params)).toEqual({
+      const c = await env.subscribedUser(acme.member, params);
+      expect(await replyTo(c, params, 'request_analytics')).toEqual({
         type: 'analytics_update',
         data: { current_metrics: { mrr: 49, arr: 588, active_customers: 1, churn_rate: 0 }, timestamp: expect.any(String), account_id: acme.account },
       });
     });
 
     it('refuses another account to a non-platform-admin', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
-      await c.perform(params, 'request_analytics', { account_id: globex.account });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
-      await c.perform(params, 'request_analytics', { account_id: 'junk' });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
+      const c = await env.subscribedUser(acme.member, params);
+      expect(await replyTo(c, params, 'request_analytics', { account_id: globex.account })).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
+      expect(await replyTo(c, params, 'request_analytics', { account_id: 'junk' })).toEqual({ type: 'error', message: 'Unauthorized analytics request' });
     });
 
     it('computes platform-wide metrics for a platform admin on the global subscription', async () => {
-      const c = await env.connectUser(admin);
-      await c.subscribe(global);
-      await c.perform(global, 'request_analytics');
-      expect(c.last(global)).toEqual({
+      const c = await env.subscribedUser(admin, global);
+      expect(await replyTo(c, global, 'request_analytics')).toEqual({
         type: 'analytics_update',
         data: { current_metrics: { mrr: 98, arr: 1176, active_customers: 2, churn_rate: 0 }, timestamp: expect.any(String), account_id: null },
       });
     });
 
     it('answers invalid data with the failure frame', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
-      await c.perform(params, 'request_analytics', { account_id: 12 });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Failed to fetch analytics data' });
+      const c = await env.subscribedUser(acme.member, params);
+      expect(await replyTo(c, params, 'request_analytics', { account_id: 12 })).toEqual({ type: 'error', message: 'Failed to fetch analytics data' });
     });
   });
 
@@ -109,8 +89,7 @@ describe('AnalyticsChannel', () => {
 
   describe('publishers', () => {
     it('deliver alert_triggered, alert_resolved, metrics_update and analytics_update to the account stream', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       const alert = await env.db.analyticsAlert.findFirstOrThrow({ where: { accountId: acme.account } });
       await publishAlertTriggered(env.broadcaster, alert);
       await publishAlertResolved(env.broadcaster, { ...alert, status: 'resolved' });
@@ -134,8 +113,7 @@ describe('AnalyticsChannel', () => {
     });
 
     it('deliver global analytics_update and account-less alerts to analytics_global', async () => {
-      const c = await env.connectUser(admin);
-      await c.subscribe(global);
+      const c = await env.subscribedUser(admin, global);
       await publishAnalyticsUpdate(env.broadcaster, null, { a: 1 });
       const alert = await env.db.analyticsAlert.create({ data: { name: 'Global', alertType: 'threshold', metricName: 'mrr', condition: 'less_than', thresholdValue: '10.5' } });
       await publishAlertTriggered(env.broadcaster, alert);

@@ -3,10 +3,9 @@
 import {
   customerContext, customerJson, loadCustomer, publishCustomerCreated, publishCustomerStatusChanged, publishCustomerUpdated,
 } from '../../../channels/platform/customer-events';
-import { demo, ofType, platformSuite } from './support';
+import { expectSubscribed, replyTo } from '../../support/channel-suite';
+import { acme, globex, ofType, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'CustomerChannel', account_id: acme.account };
 
 const env = platformSuite();
@@ -18,32 +17,22 @@ describe('CustomerChannel', () => {
   describe('subscribe', () => {
     it('accepts an owner of the own account and streams customer_updates_<id>', async () => {
       const c = await env.connectUser(acme.owner);
-      expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(c.streams(params)).toEqual([`customer_updates_${acme.account}`]);
-      expect(c.received(params)).toEqual([{ type: 'connection_established', message: 'Connected to customer updates', timestamp: expect.any(String) }]);
+      await expectSubscribed(c, params, [`customer_updates_${acme.account}`], [{ type: 'connection_established', message: 'Connected to customer updates', timestamp: expect.any(String) }]);
     });
 
     it('rejects users without an admin or owner role, even with admin.access', async () => {
-      for (const user of [acme.member, acme.viewer]) {
-        const c = await env.connectUser(user);
-        expect(await c.subscribe(params)).toBe('reject_subscription');
-      }
+      for (const user of [acme.member, acme.viewer]) await env.refusesUser(user, params);
     });
 
     it('rejects a foreign account, a malformed id, missing params and a worker', async () => {
-      const c = await env.connectUser(acme.owner);
-      expect(await c.subscribe({ channel: 'CustomerChannel', account_id: globex.account })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'CustomerChannel', account_id: 'x' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'CustomerChannel' })).toBe('reject_subscription');
-      const w = await env.connectWorker(acme.worker, acme.account);
-      expect(await w.subscribe(params)).toBe('reject_subscription');
+      await env.refusesUser(acme.owner, { ...params, account_id: globex.account }, { ...params, account_id: 'x' }, { channel: 'CustomerChannel' });
+      await env.refusesWorker(params);
     });
   });
 
   describe('#search', () => {
     it('finds users of the own account by name or email, case-insensitively, as customer objects', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.owner, params);
       await c.perform(params, 'search', { query: 'MEMBER', filters: {} });
       const reply = c.last(params);
       expect(reply).toMatchObject({ type: 'search_results', query: 'MEMBER' });
@@ -58,8 +47,7 @@ describe('CustomerChannel', () => {
     });
 
     it('never returns another account\'s users', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.owner, params);
       await c.perform(params, 'search', { query: 'globex' });
       expect(c.last(params).results).toEqual([]);
       await c.perform(params, 'search', {});
@@ -67,8 +55,7 @@ describe('CustomerChannel', () => {
     });
 
     it('filters by status and by plan', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.owner, params);
       await c.perform(params, 'search', { query: '', filters: { status: 'inactive' } });
       expect(ids(c.last(params))).toEqual([acme.inactive]);
       await c.perform(params, 'search', { query: '', filters: { plan: '00000000-0000-4000-8000-000000000000' } });
@@ -79,22 +66,17 @@ describe('CustomerChannel', () => {
     });
 
     it('answers invalid data with an error frame', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
-      await c.perform(params, 'search', { query: 5 });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Invalid parameters: query', action: 'search' });
+      const c = await env.subscribedUser(acme.owner, params);
+      expect(await replyTo(c, params, 'search', { query: 5 })).toEqual({ type: 'error', message: 'Invalid parameters: query', action: 'search' });
     });
   });
 
   describe('#load_customers', () => {
     it('pages the own account\'s customers as search_results with a total', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
-      await c.perform(params, 'load_customers', { page: 2, per_page: 3 });
-      expect(c.last(params)).toMatchObject({ type: 'search_results', query: '', total: 4, page: 2, per_page: 3 });
+      const c = await env.subscribedUser(acme.owner, params);
+      expect(await replyTo(c, params, 'load_customers', { page: 2, per_page: 3 })).toMatchObject({ type: 'search_results', query: '', total: 4, page: 2, per_page: 3 });
       expect((c.last(params).results as unknown[]).length).toBe(1);
-      await c.perform(params, 'load_customers', { status: 'active', search: 'acme' });
-      expect(c.last(params)).toMatchObject({ total: 3 });
+      expect(await replyTo(c, params, 'load_customers', { status: 'active', search: 'acme' })).toMatchObject({ total: 3 });
     });
   });
 
@@ -120,8 +102,7 @@ describe('CustomerChannel', () => {
     });
 
     it('refuses another account\'s user, the caller, a malformed id and an unknown status', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.owner, params);
       const cases: Array<[Record<string, unknown>, string]> = [
         [{ customer_id: globex.member, status: 'suspended' }, 'Customer not found'],
         [{ customer_id: 'bad', status: 'suspended' }, 'Customer not found'],
@@ -129,8 +110,7 @@ describe('CustomerChannel', () => {
         [{ customer_id: acme.member, status: 'owner' }, 'Status is not included in the list'],
       ];
       for (const [data, error] of cases) {
-        await c.perform(params, 'update_customer_status', data);
-        expect(c.last(params)).toEqual({ type: 'update_error', message: 'Failed to update customer status', errors: [error], timestamp: expect.any(String) });
+        expect(await replyTo(c, params, 'update_customer_status', data)).toEqual({ type: 'update_error', message: 'Failed to update customer status', errors: [error], timestamp: expect.any(String) });
       }
       expect((await env.db.user.findUniqueOrThrow({ where: { id: globex.member } })).status).toBe('active');
       expect((await env.db.user.findUniqueOrThrow({ where: { id: acme.owner } })).status).toBe('active');
@@ -138,15 +118,12 @@ describe('CustomerChannel', () => {
   });
 
   it('answers ping with the own account\'s customer count', async () => {
-    const c = await env.connectUser(acme.owner);
-    await c.subscribe(params);
-    await c.perform(params, 'ping');
-    expect(c.last(params)).toEqual({ type: 'pong', server_timestamp: expect.any(String), customer_count: 4 });
+    const c = await env.subscribedUser(acme.owner, params);
+    expect(await replyTo(c, params, 'ping')).toEqual({ type: 'pong', server_timestamp: expect.any(String), customer_count: 4 });
   });
 
   it('publishers deliver customer_created, customer_updated and customer_status_changed', async () => {
-    const c = await env.connectUser(acme.owner);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.owner, params);
     const customer = (await loadCustomer(env.db, acme.account, acme.member)) as Record<string, unknown>;
     expect(await loadCustomer(env.db, acme.account, globex.member)).toBeNull();
     await publishCustomerCreated(env.broadcaster, acme.account, customer);

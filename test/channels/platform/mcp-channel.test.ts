@@ -6,10 +6,9 @@ import {
   publishToolExecutionStatusChanged, publishToolsListChanged, publishWorkflowStatusChanged,
 } from '../../../channels/platform/mcp-events';
 import { seedId } from '../../../src/db/seed';
-import { demo, grantPermissions, platformSuite } from './support';
+import { replyTo } from '../../support/channel-suite';
+import { acme, globex, grantPermissions, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'McpChannel' };
 const workflowId = seedId('acme:workflow');
 const agentId = seedId('acme:agent');
@@ -61,10 +60,8 @@ describe('McpChannel', () => {
     });
 
     it('rejects a user without any MCP permission and a worker', async () => {
-      const v = await env.connectUser(acme.viewer);
-      expect(await v.subscribe(params)).toBe('reject_subscription');
-      const w = await env.connectWorker(acme.worker, acme.account);
-      expect(await w.subscribe(params)).toBe('reject_subscription');
+      await env.refusesUser(acme.viewer, params);
+      await env.refusesWorker(params);
     });
 
     it('starts no timers per subscription', async () => {
@@ -150,14 +147,11 @@ describe('McpChannel', () => {
 
     it('subscribe_to_resource adds the event streams of own resources only', async () => {
       const c = await connected(acme.member);
-      await c.perform(params, 'subscribe_to_resource', { id: 1, params: { resource_type: 'tool_events', resource_id: 'all' } });
-      expect(c.last(params)).toMatchObject({ id: 1, result: { subscribed: true, resource_type: 'tool_events', resource_id: 'all' } });
+      expect(await replyTo(c, params, 'subscribe_to_resource', { id: 1, params: { resource_type: 'tool_events', resource_id: 'all' } })).toMatchObject({ id: 1, result: { subscribed: true, resource_type: 'tool_events', resource_id: 'all' } });
       await c.perform(params, 'subscribe_to_resource', { id: 2, params: { resource_type: 'workflow_events', resource_id: workflowId } });
       expect(c.streams(params)).toEqual(expect.arrayContaining([`mcp_tool_events_${acme.account}`, `mcp_workflow_${workflowId}_events`, `mcp:mcp_workflow_${workflowId}_events`]));
-      await c.perform(params, 'subscribe_to_resource', { id: 3, params: { resource_type: 'agent_events', resource_id: seedId('globex:agent') } });
-      expect(c.last(params)).toMatchObject({ id: 3, error: { code: -32602, message: 'agent not found' } });
-      await c.perform(params, 'subscribe_to_resource', { id: 4, params: { resource_type: 'secrets', resource_id: 'all' } });
-      expect(c.last(params)).toMatchObject({ id: 4, error: { code: -32602, message: 'Unknown resource type: secrets' } });
+      expect(await replyTo(c, params, 'subscribe_to_resource', { id: 3, params: { resource_type: 'agent_events', resource_id: seedId('globex:agent') } })).toMatchObject({ id: 3, error: { code: -32602, message: 'agent not found' } });
+      expect(await replyTo(c, params, 'subscribe_to_resource', { id: 4, params: { resource_type: 'secrets', resource_id: 'all' } })).toMatchObject({ id: 4, error: { code: -32602, message: 'Unknown resource type: secrets' } });
       expect(c.streams(params).some((s) => s.includes(seedId('globex:agent')))).toBe(false);
       await publishMcpResourceEvent(env.broadcaster, 'workflow', acme.account, workflowId, 'started', { run: 1 });
       await c.idle();
@@ -171,14 +165,10 @@ describe('McpChannel', () => {
 
     it('answers initialize, tools/list, tools/call and ping in the envelope the UI reads', async () => {
       const c = await connected(acme.member);
-      await c.perform(params, 'json_rpc_request', request('initialize', { params: { protocolVersion: '2025-06-18' } }));
-      expect(c.last(params)).toEqual(response('mcp_initialize', { result: expect.objectContaining({ protocolVersion: '2025-06-18' }) }));
-      await c.perform(params, 'json_rpc_request', request('tools/list'));
-      expect(c.last(params)).toEqual(response('mcp_tools/list', { result: { tools: [expect.objectContaining({ name: 'search_docs' })] } }));
-      await c.perform(params, 'json_rpc_request', request('tools/call', { params: { name: 'search_docs', arguments: {} } }));
-      expect(c.last(params)).toEqual(response('mcp_tools/call', { result: expect.objectContaining({ status: 'pending' }) }));
-      await c.perform(params, 'json_rpc_request', request('ping'));
-      expect(c.last(params)).toEqual(response('mcp_ping', { result: expect.objectContaining({ pong: true }) }));
+      expect(await replyTo(c, params, 'json_rpc_request', request('initialize', { params: { protocolVersion: '2025-06-18' } }))).toEqual(response('mcp_initialize', { result: expect.objectContaining({ protocolVersion: '2025-06-18' }) }));
+      expect(await replyTo(c, params, 'json_rpc_request', request('tools/list'))).toEqual(response('mcp_tools/list', { result: { tools: [expect.objectContaining({ name: 'search_docs' })] } }));
+      expect(await replyTo(c, params, 'json_rpc_request', request('tools/call', { params: { name: 'search_docs', arguments: {} } }))).toEqual(response('mcp_tools/call', { result: expect.objectContaining({ status: 'pending' }) }));
+      expect(await replyTo(c, params, 'json_rpc_request', request('ping'))).toEqual(response('mcp_ping', { result: expect.objectContaining({ pong: true }) }));
     });
 
     it('lists and reads the account\'s resources', async () => {
@@ -190,18 +180,14 @@ describe('McpChannel', () => {
       await c.perform(params, 'json_rpc_request', request('resources/read', { params: { uri: `powernode://agents/${agentId}` } }));
       const content = (c.last(params).result as { contents: Array<{ text: string; mimeType: string }> }).contents[0];
       expect(JSON.parse(content?.text ?? '{}')).toMatchObject({ id: agentId, name: 'Acme Assistant' });
-      await c.perform(params, 'json_rpc_request', request('resources/read', { params: { uri: `powernode://agents/${seedId('globex:agent')}` } }));
-      expect(c.last(params)).toMatchObject({ type: 'json_rpc_response', error: { code: -32602, message: 'Resource not found' } });
-      await c.perform(params, 'json_rpc_request', request('resources/subscribe', { params: { uri: `powernode://workflows/${workflowId}` } }));
-      expect(c.last(params)).toMatchObject({ result: { subscribed: true, resource_type: 'workflow_events', resource_id: workflowId } });
+      expect(await replyTo(c, params, 'json_rpc_request', request('resources/read', { params: { uri: `powernode://agents/${seedId('globex:agent')}` } }))).toMatchObject({ type: 'json_rpc_response', error: { code: -32602, message: 'Resource not found' } });
+      expect(await replyTo(c, params, 'json_rpc_request', request('resources/subscribe', { params: { uri: `powernode://workflows/${workflowId}` } }))).toMatchObject({ result: { subscribed: true, resource_type: 'workflow_events', resource_id: workflowId } });
     });
 
     it('answers unknown methods with -32601, malformed requests with -32600 and ignores notifications', async () => {
       const c = await connected(acme.member);
-      await c.perform(params, 'json_rpc_request', request('tools/teleport'));
-      expect(c.last(params)).toEqual(response('mcp_tools/teleport', { error: { code: -32601, message: 'Method not found: tools/teleport', data: { type: 'McpChannel::MethodNotFound', timestamp: expect.any(String) } } }));
-      await c.perform(params, 'json_rpc_request', { id: 5, method: 'ping' });
-      expect(c.last(params)).toMatchObject({ type: 'json_rpc_response', id: 5, error: { code: -32600, message: 'Invalid Request' } });
+      expect(await replyTo(c, params, 'json_rpc_request', request('tools/teleport'))).toEqual(response('mcp_tools/teleport', { error: { code: -32601, message: 'Method not found: tools/teleport', data: { type: 'McpChannel::MethodNotFound', timestamp: expect.any(String) } } }));
+      expect(await replyTo(c, params, 'json_rpc_request', { id: 5, method: 'ping' })).toMatchObject({ type: 'json_rpc_response', id: 5, error: { code: -32600, message: 'Invalid Request' } });
       const before = c.received(params).length;
       await c.perform(params, 'json_rpc_request', { jsonrpc: '2.0', method: 'notifications/initialized' });
       expect(c.received(params)).toHaveLength(before);

@@ -5,10 +5,9 @@ import {
   publishAllNotificationsDismissed, publishAllNotificationsRead, publishNewNotification, publishNotificationDismissed,
   publishNotificationRead, publishNotificationsUpdated, publishPreferencesUpdated, publishProfileUpdated, publishSettingsUpdated,
 } from '../../../channels/platform/notification-events';
-import { demo, ofType, platformSuite } from './support';
+import { replyTo } from '../../support/channel-suite';
+import { acme, globex, ofType, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'NotificationChannel', account_id: acme.account };
 
 const env = platformSuite();
@@ -26,44 +25,30 @@ describe('NotificationChannel', () => {
     });
 
     it('streams account_<id> and the Rails notification:<gid> names of the account and the user', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       expect(c.streams(params).sort()).toEqual(
         [`account_${acme.account}`, broadcastingFor('server', 'notification', gidOf('Account', acme.account)), broadcastingFor('server', 'notification', gidOf('User', acme.member))].sort(),
       );
       expect(broadcastingFor('server', 'notification', gidOf('Account', acme.account))).toBe(`notification:${Buffer.from(`gid://server/Account/${acme.account}`).toString('base64url')}`);
     });
 
-    it('rejects a foreign account', async () => {
-      const c = await env.connectUser(acme.owner);
-      expect(await c.subscribe({ channel: 'NotificationChannel', account_id: globex.account })).toBe('reject_subscription');
-    });
+    it('rejects a foreign account', () => env.refusesUser(acme.owner, { ...params, account_id: globex.account }));
 
-    it('rejects a malformed id, missing params and a non-string id', async () => {
-      const c = await env.connectUser(acme.owner);
-      expect(await c.subscribe({ channel: 'NotificationChannel', account_id: 'not-a-uuid' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'NotificationChannel' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'NotificationChannel', account_id: 42 })).toBe('reject_subscription');
-    });
+    it('rejects a malformed id, missing params and a non-string id', () =>
+      env.refusesUser(acme.owner, { ...params, account_id: 'not-a-uuid' }, { channel: 'NotificationChannel' }, { ...params, account_id: 42 }));
 
-    it('rejects a worker identity', async () => {
-      const c = await env.connectWorker(acme.worker, acme.account);
-      expect(await c.subscribe(params)).toBe('reject_subscription');
-    });
+    it('rejects a worker identity', () => env.refusesWorker(params));
   });
 
   describe('actions', () => {
     it('answers ping with pong', async () => {
-      const c = await env.connectUser(acme.viewer);
-      await c.subscribe(params);
-      await c.perform(params, 'ping');
-      expect(c.last(params)).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
+      const c = await env.subscribedUser(acme.viewer, params);
+      expect(await replyTo(c, params, 'ping')).toEqual({ type: 'pong', server_timestamp: expect.any(String) });
     });
 
     it('marks a notification read, persists it and announces notification_read', async () => {
       const id = await unreadId();
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.owner, params);
       await c.perform(params, 'mark_as_read', { notification_id: id });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id } })).readAt).not.toBeNull();
       expect(c.last(params)).toEqual({ type: 'notification_read', notification_id: id });
@@ -71,31 +56,23 @@ describe('NotificationChannel', () => {
 
     it('refuses a notification of another user or account with an error frame', async () => {
       const foreign = await env.db.notification.findFirstOrThrow({ where: { accountId: globex.account } });
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
-      await c.perform(params, 'mark_as_read', { notification_id: foreign.id });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Notification not found', action: 'mark_as_read' });
+      const c = await env.subscribedUser(acme.owner, params);
+      expect(await replyTo(c, params, 'mark_as_read', { notification_id: foreign.id })).toEqual({ type: 'error', message: 'Notification not found', action: 'mark_as_read' });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id: foreign.id } })).readAt).toEqual(foreign.readAt);
-      const member = await env.connectUser(acme.member);
-      await member.subscribe(params);
+      const member = await env.subscribedUser(acme.member, params);
       const owners = await env.db.notification.findFirstOrThrow({ where: { accountId: acme.account, userId: acme.owner } });
-      await member.perform(params, 'dismiss', { notification_id: owners.id });
-      expect(member.last(params)).toMatchObject({ type: 'error', message: 'Notification not found' });
+      expect(await replyTo(member, params, 'dismiss', { notification_id: owners.id })).toMatchObject({ type: 'error', message: 'Notification not found' });
     });
 
     it('answers a malformed or missing notification_id with an error frame', async () => {
-      const c = await env.connectUser(acme.owner);
-      await c.subscribe(params);
-      await c.perform(params, 'dismiss', { notification_id: 'nope' });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Notification not found', action: 'dismiss' });
-      await c.perform(params, 'dismiss', {});
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Invalid parameters: notification_id', action: 'dismiss' });
+      const c = await env.subscribedUser(acme.owner, params);
+      expect(await replyTo(c, params, 'dismiss', { notification_id: 'nope' })).toEqual({ type: 'error', message: 'Notification not found', action: 'dismiss' });
+      expect(await replyTo(c, params, 'dismiss', {})).toEqual({ type: 'error', message: 'Invalid parameters: notification_id', action: 'dismiss' });
     });
 
     it('dismisses a notification and announces notification_dismissed', async () => {
       const n = await env.db.notification.create({ data: { accountId: acme.account, userId: acme.member, notificationType: 'x', title: 't', message: 'm' } });
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'dismiss', { notification_id: n.id });
       expect((await env.db.notification.findUniqueOrThrow({ where: { id: n.id } })).dismissedAt).not.toBeNull();
       expect(c.last(params)).toEqual({ type: 'notification_dismissed', notification_id: n.id });
@@ -103,27 +80,21 @@ describe('NotificationChannel', () => {
 
     it('marks all of the caller\'s notifications read and reports the count', async () => {
       await env.db.notification.createMany({ data: [1, 2].map((i) => ({ accountId: acme.account, userId: acme.viewer, notificationType: 'x', title: `t${i}`, message: 'm' })) });
-      const c = await env.connectUser(acme.viewer);
-      await c.subscribe(params);
-      await c.perform(params, 'mark_all_as_read');
-      expect(c.last(params)).toEqual({ type: 'all_notifications_read', count: 2 });
+      const c = await env.subscribedUser(acme.viewer, params);
+      expect(await replyTo(c, params, 'mark_all_as_read')).toEqual({ type: 'all_notifications_read', count: 2 });
       expect(await env.db.notification.count({ where: { userId: acme.viewer, readAt: null } })).toBe(0);
       expect(await env.db.notification.count({ where: { userId: acme.owner, readAt: null, accountId: globex.account } })).toBe(0);
     });
 
     it('dismisses all of the caller\'s notifications and reports the count', async () => {
-      const c = await env.connectUser(acme.viewer);
-      await c.subscribe(params);
-      await c.perform(params, 'dismiss_all');
-      expect(c.last(params)).toEqual({ type: 'all_notifications_dismissed', count: 2 });
+      const c = await env.subscribedUser(acme.viewer, params);
+      expect(await replyTo(c, params, 'dismiss_all')).toEqual({ type: 'all_notifications_dismissed', count: 2 });
       expect(await env.db.notification.count({ where: { accountId: globex.account, dismissedAt: { not: null } } })).toBe(0);
     });
 
     it('answers sync_settings with the caller\'s settings_updated snapshot', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
-      await c.perform(params, 'sync_settings');
-      expect(c.last(params)).toEqual({
+      const c = await env.subscribedUser(acme.member, params);
+      expect(await replyTo(c, params, 'sync_settings')).toEqual({
         type: 'settings_updated',
         data: {
           profile: { id: acme.member, name: 'Acme Member', email: 'member@acme.example', email_verified: true, status: 'active' },
@@ -196,8 +167,7 @@ describe('NotificationChannel', () => {
     });
 
     it('delivers what a Rails producer broadcasts to notification:<Account gid> and to account_<id>', async () => {
-      const c = await env.connectUser(acme.viewer);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.viewer, params);
       await env.server.broadcast(broadcastingFor('server', 'notification', gidOf('Account', acme.account)), { type: 'new_notification', notification: { id: 'r' } });
       await env.server.broadcast(`account_${acme.account}`, { type: 'subscription_updated', subscription: null });
       await c.idle();

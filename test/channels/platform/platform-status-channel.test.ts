@@ -1,10 +1,9 @@
 // PlatformStatusChannel (newer fork): shared and account scopes, and the transition publisher.
 
 import { publishComponentStatusChanged, publishPlatformStatusShared, publishPlatformStatusToAccount } from '../../../channels/platform/platform-status-channel';
-import { demo, platformSuite } from './support';
+import { expectSubscribed } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const shared = { channel: 'PlatformStatusChannel' };
 const account = { channel: 'PlatformStatusChannel', account_id: acme.account };
 
@@ -13,25 +12,17 @@ const env = platformSuite();
 describe('PlatformStatusChannel', () => {
   it('gives any user the shared stream without account_id', async () => {
     const c = await env.connectUser(acme.viewer);
-    expect(await c.subscribe(shared)).toBe('confirm_subscription');
-    expect(c.streams(shared)).toEqual(['platform_status:shared']);
-    expect(c.received(shared)).toEqual([{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
+    await expectSubscribed(c, shared, ['platform_status:shared'], [{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
   });
 
   it('gives the own account both streams', async () => {
     const c = await env.connectUser(acme.viewer);
-    expect(await c.subscribe(account)).toBe('confirm_subscription');
-    expect(c.streams(account)).toEqual([`platform_status:${acme.account}`, 'platform_status:shared']);
-    expect(c.received(account)).toEqual([{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
+    await expectSubscribed(c, account, [`platform_status:${acme.account}`, 'platform_status:shared'], [{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
   });
 
   it('rejects a foreign account, a malformed id, a non-string id and a worker', async () => {
-    const c = await env.connectUser(acme.owner);
-    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: globex.account })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: 'bad' })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'PlatformStatusChannel', account_id: 7 })).toBe('reject_subscription');
-    const w = await env.connectWorker(acme.worker, acme.account);
-    expect(await w.subscribe(shared)).toBe('reject_subscription');
+    await env.refusesUser(acme.owner, { ...shared, account_id: globex.account }, { ...shared, account_id: 'bad' }, { ...shared, account_id: 7 });
+    await env.refusesWorker(shared);
   });
 
   it('routes a transition by tenancy: account transitions to the account, shared ones to everyone', async () => {

@@ -11,13 +11,11 @@ import { seedId } from '../../../src/db/seed';
 import { railsCable, railsSubscribe } from '../../support/clients';
 import { startE2EServer, type E2EServer, type RunningServer } from '../../support/e2e-server';
 import { openRaw, type RawClient } from '../../support/ws-client';
-import { demo, grantPermissions } from './support';
+import { acme, globex, grantPermissions } from './support';
 
 type Frame = Record<string, unknown>;
 const AC = railsCable();
 const BROADCAST_KEY = 'platform-e2e-key';
-const acme = demo('acme');
-const globex = demo('globex');
 
 let server: E2EServer;
 let running: RunningServer;

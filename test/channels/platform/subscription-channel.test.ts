@@ -1,13 +1,12 @@
 // SubscriptionChannel through the harness: status on subscribe, with and without billing rows; the actions of the
 // public useSubscriptionWebSocket hook (request_update, monitor) sent exactly as its WebSocketManager frames them.
 
-import { publishSubscriptionUpdated, currentSubscription } from '../../../channels/platform/subscription-channel';
+import { currentSubscription, publishSubscriptionUpdated } from '../../../channels/platform/subscription-channel';
 import { seedId } from '../../../src/db/seed';
 import type { HarnessClient } from '../../../src/testing/index';
-import { demo, platformSuite } from './support';
+import { replyTo } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'SubscriptionChannel', account_id: acme.account };
 
 const env = platformSuite();
@@ -32,17 +31,12 @@ describe('SubscriptionChannel', () => {
   });
 
   it('rejects a foreign account, a malformed id, missing params and a worker', async () => {
-    const c = await env.connectUser(acme.owner);
-    expect(await c.subscribe({ channel: 'SubscriptionChannel', account_id: globex.account })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'SubscriptionChannel', account_id: 'x' })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'SubscriptionChannel' })).toBe('reject_subscription');
-    const w = await env.connectWorker(acme.worker, acme.account);
-    expect(await w.subscribe(params)).toBe('reject_subscription');
+    await env.refusesUser(acme.owner, { ...params, account_id: globex.account }, { ...params, account_id: 'x' }, { channel: 'SubscriptionChannel' });
+    await env.refusesWorker(params);
   });
 
   it('re-transmits the status on get_status', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.viewer, params);
     await c.perform(params, 'get_status');
     expect(c.received(params)).toHaveLength(2);
     expect(c.last(params)).toMatchObject({ type: 'subscription_status', account_id: acme.account });
@@ -54,8 +48,7 @@ describe('SubscriptionChannel', () => {
     const notif = { channel: 'NotificationChannel', account_id: acme.account };
     await a.subscribe(params);
     await b.subscribe(notif);
-    await a.perform(params, 'refresh_subscriptions');
-    expect(a.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active', plan: { name: 'Pro' } } });
+    expect(await replyTo(a, params, 'refresh_subscriptions')).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active', plan: { name: 'Pro' } } });
     expect(b.last(notif)).toMatchObject({ type: 'subscription_updated' });
   });
 
@@ -66,13 +59,11 @@ describe('SubscriptionChannel', () => {
     const p = { channel: 'SubscriptionChannel', account_id: account.id };
     expect(await c.subscribe(p)).toBe('confirm_subscription');
     expect(c.received(p)[0]).toMatchObject({ type: 'subscription_status', subscription: null, account_id: account.id });
-    await c.perform(p, 'refresh_subscriptions');
-    expect(c.last(p)).toEqual({ type: 'subscription_updated', subscription: null });
+    expect(await replyTo(c, p, 'refresh_subscriptions')).toEqual({ type: 'subscription_updated', subscription: null });
   });
 
   it('publishSubscriptionUpdated reaches the account\'s subscribers', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.viewer, params);
     await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
     await c.idle();
     expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active' } });
@@ -101,8 +92,7 @@ describe('SubscriptionChannel', () => {
 
     it('answers request_update without an id with the current subscription as subscription_updated, to the caller only', async () => {
       const c = await subscribed();
-      const other = await env.connectUser(acme.member);
-      await other.subscribe(params);
+      const other = await env.subscribedUser(acme.member, params);
       const before = other.received(params).length;
       await hookSends(c, 'request_update', { subscription_id: undefined });
       const reply = c.last(params);

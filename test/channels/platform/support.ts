@@ -26,19 +26,29 @@ export function demo(key: string): DemoIds {
   return { account: id('account'), owner: id('user:owner'), member: id('user:member'), viewer: id('user:viewer'), inactive: id('user:inactive'), worker: id('worker:worker') };
 }
 
+/** The seeded accounts the tests use. */
+export const acme = demo('acme');
+export const globex = demo('globex');
+
 /** The seeded database and what a platform test file connects with. */
 export interface PlatformEnv extends TestDatabase, SuiteHandle {
   /** Connect a harness client as the existing user `userId`, its identity loaded as the authenticator builds it. */
   connectUser(userId: string): Promise<HarnessClient>;
-  /** Connect a harness client as the worker `workerId` of `accountId` (holding system.admin: only its kind refuses it). */
-  connectWorker(workerId: string, accountId: string): Promise<HarnessClient>;
+  /** Connect as the existing user `userId`, subscribe with each of `params` and expect every one confirmed. */
+  subscribedUser(userId: string, ...params: HarnessParams[]): Promise<HarnessClient>;
+  /** Connect as the existing user `userId` and expect every one of `params` refused. */
+  refusesUser(userId: string, ...params: HarnessParams[]): Promise<void>;
+  /** Connect as acme's seeded worker (holding system.admin: only its kind refuses it) and expect every one of `params` refused. */
+  refusesWorker(...params: HarnessParams[]): Promise<void>;
 }
 
 /** Register a test file's hooks (channelSuite) over a migrated, seeded SQLite database and the platform channels. */
 export function platformSuite(): PlatformEnv {
   const env = channelSuite(openSeededDb, platformChannels) as PlatformEnv;
   env.connectUser = async (userId) => env.connect(await userIdentity(env.db, userId));
-  env.connectWorker = (workerId, accountId) => env.connect(adminWorker(accountId, workerId));
+  env.subscribedUser = async (userId, ...params) => env.subscribed(await userIdentity(env.db, userId), ...params);
+  env.refusesUser = async (userId, ...params) => env.refuses(await userIdentity(env.db, userId), ...params);
+  env.refusesWorker = (...params) => env.refuses(adminWorker(acme.account, acme.worker), ...params);
   return env;
 }
 

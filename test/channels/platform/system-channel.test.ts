@@ -3,10 +3,9 @@
 import {
   operationJson, publishInstanceUpdated, publishNodeUpdated, publishOperationProgress, publishOperationUpdated, publishStatsUpdated,
 } from '../../../channels/platform/system-events';
-import { demo, platformSuite } from './support';
+import { expectSubscribed, replyTo } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const params = { channel: 'SystemChannel', account_id: acme.account };
 
 const env = platformSuite();
@@ -14,23 +13,16 @@ const env = platformSuite();
 describe('SystemChannel', () => {
   it('accepts the own account with system_channel_<id> and account_<id>', async () => {
     const c = await env.connectUser(acme.viewer);
-    expect(await c.subscribe(params)).toBe('confirm_subscription');
-    expect(c.streams(params)).toEqual([`system_channel_${acme.account}`, `account_${acme.account}`]);
-    expect(c.received(params)).toEqual([{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
+    await expectSubscribed(c, params, [`system_channel_${acme.account}`, `account_${acme.account}`], [{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
   });
 
   it('rejects a foreign account, a malformed id, missing params and a worker', async () => {
-    const c = await env.connectUser(acme.owner);
-    expect(await c.subscribe({ channel: 'SystemChannel', account_id: globex.account })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'SystemChannel', account_id: 'zz' })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'SystemChannel' })).toBe('reject_subscription');
-    const w = await env.connectWorker(acme.worker, acme.account);
-    expect(await w.subscribe(params)).toBe('reject_subscription');
+    await env.refusesUser(acme.owner, { ...params, account_id: globex.account }, { ...params, account_id: 'zz' }, { channel: 'SystemChannel' });
+    await env.refusesWorker(params);
   });
 
   it('lists the account\'s operations only', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.viewer, params);
     await c.perform(params, 'refresh_operations');
     const ops = await env.db.systemOperation.findMany({ where: { accountId: acme.account }, orderBy: { createdAt: 'desc' } });
     expect(c.last(params)).toEqual({ type: 'operations_list', operations: ops.map(operationJson), timestamp: expect.any(String) });
@@ -41,20 +33,16 @@ describe('SystemChannel', () => {
   it('returns one operation of the account, and an error for foreign, malformed or missing ids', async () => {
     const mine = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: acme.account } });
     const theirs = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: globex.account } });
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
-    await c.perform(params, 'get_operation', { operation_id: mine.id });
-    expect(c.last(params)).toEqual({ type: 'operation_status', operation: operationJson(mine), timestamp: expect.any(String) });
+    const c = await env.subscribedUser(acme.viewer, params);
+    expect(await replyTo(c, params, 'get_operation', { operation_id: mine.id })).toEqual({ type: 'operation_status', operation: operationJson(mine), timestamp: expect.any(String) });
     for (const id of [theirs.id, 'bad', undefined]) {
-      await c.perform(params, 'get_operation', id === undefined ? {} : { operation_id: id });
-      expect(c.last(params)).toEqual({ type: 'error', message: 'Operation not found', operation_id: id ?? null });
+      expect(await replyTo(c, params, 'get_operation', id === undefined ? {} : { operation_id: id })).toEqual({ type: 'error', message: 'Operation not found', operation_id: id ?? null });
     }
   });
 
   it('counts the account\'s operations by status in system_stats', async () => {
     await env.db.systemOperation.createMany({ data: ['pending', 'running', 'running'].map((status) => ({ accountId: acme.account, operationType: 'deploy', status })) });
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.viewer, params);
     await c.perform(params, 'refresh_stats');
     const total = await env.db.systemOperation.count({ where: { accountId: acme.account } });
     expect(c.last(params)).toEqual({
@@ -65,10 +53,8 @@ describe('SystemChannel', () => {
   });
 
   it('answers ping with pong', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
-    await c.perform(params, 'ping');
-    expect(c.last(params)).toEqual({ type: 'pong', timestamp: expect.any(String) });
+    const c = await env.subscribedUser(acme.viewer, params);
+    expect(await replyTo(c, params, 'ping')).toEqual({ type: 'pong', timestamp: expect.any(String) });
   });
 
   it('delivers every publisher\'s event to the account only', async () => {

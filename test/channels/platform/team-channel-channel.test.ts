@@ -2,10 +2,9 @@
 
 import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channels/platform/team-channel-channel';
 import { seedId } from '../../../src/db/seed';
-import { demo, platformSuite } from './support';
+import { expectSubscribed } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const channelId = seedId('acme:team-channel');
 const params = { channel: 'TeamChannelChannel', channel_id: channelId };
 
@@ -14,26 +13,18 @@ const env = platformSuite();
 describe('TeamChannelChannel', () => {
   it('accepts a channel of the own account\'s team and streams team_channel:<id>', async () => {
     const c = await env.connectUser(acme.viewer);
-    expect(await c.subscribe(params)).toBe('confirm_subscription');
-    expect(c.streams(params)).toEqual([`team_channel:${channelId}`]);
-    expect(c.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channelId, timestamp: expect.any(String) }]);
+    await expectSubscribed(c, params, [`team_channel:${channelId}`], [{ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channelId, timestamp: expect.any(String) }]);
   });
 
   it('rejects another account\'s channel, a malformed or unknown id, missing params and a worker', async () => {
-    const c = await env.connectUser(acme.owner);
-    expect(await c.subscribe({ channel: 'TeamChannelChannel', channel_id: seedId('globex:team-channel') })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'TeamChannelChannel', channel_id: 'abc' })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'TeamChannelChannel', channel_id: '00000000-0000-4000-8000-000000000000' })).toBe('reject_subscription');
-    expect(await c.subscribe({ channel: 'TeamChannelChannel' })).toBe('reject_subscription');
-    const w = await env.connectWorker(acme.worker, acme.account);
-    expect(await w.subscribe(params)).toBe('reject_subscription');
-    const g = await env.connectUser(globex.owner);
-    expect(await g.subscribe(params)).toBe('reject_subscription');
+    const byId = (channelId: unknown) => ({ ...params, channel_id: channelId });
+    await env.refusesUser(acme.owner, byId(seedId('globex:team-channel')), byId('abc'), byId('00000000-0000-4000-8000-000000000000'), { channel: 'TeamChannelChannel' });
+    await env.refusesWorker(params);
+    await env.refusesUser(globex.owner, params);
   });
 
   it('publishes message_created with roles, user and no timestamp', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await c.subscribe(params);
+    const c = await env.subscribedUser(acme.viewer, params);
     const m = await env.db.aiTeamMessage.findFirstOrThrow({ where: { channelId }, include: TEAM_MESSAGE_INCLUDE });
     await publishTeamMessageCreated(env.broadcaster, m);
     await c.idle();

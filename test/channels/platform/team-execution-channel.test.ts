@@ -6,10 +6,9 @@ import {
   publishMemberCompleted, publishPlanAwaitingApproval,
 } from '../../../channels/platform/team-execution-events';
 import { seedId } from '../../../src/db/seed';
-import { demo, grantPermissions, ofType, platformSuite } from './support';
+import { expectSubscribed, replyTo } from '../../support/channel-suite';
+import { acme, globex, grantPermissions, ofType, platformSuite } from './support';
 
-const acme = demo('acme');
-const globex = demo('globex');
 const teamId = seedId('acme:team');
 const executionId = seedId('acme:team-execution');
 const params = { channel: 'TeamExecutionChannel', team_id: teamId };
@@ -26,25 +25,18 @@ describe('TeamExecutionChannel', () => {
   describe('subscribe', () => {
     it('accepts a team of the own account and streams team_execution:<team_id>', async () => {
       const c = await env.connectUser(acme.viewer);
-      expect(await c.subscribe(params)).toBe('confirm_subscription');
-      expect(c.streams(params)).toEqual([`team_execution:${teamId}`]);
-      expect(c.received(params)).toEqual([{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
+      await expectSubscribed(c, params, [`team_execution:${teamId}`], [{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
     });
 
     it('rejects another account\'s team, a malformed id, missing params and a worker', async () => {
-      const c = await env.connectUser(acme.owner);
-      expect(await c.subscribe({ channel: 'TeamExecutionChannel', team_id: seedId('globex:team') })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'TeamExecutionChannel', team_id: '1' })).toBe('reject_subscription');
-      expect(await c.subscribe({ channel: 'TeamExecutionChannel' })).toBe('reject_subscription');
-      const w = await env.connectWorker(acme.worker, acme.account);
-      expect(await w.subscribe(params)).toBe('reject_subscription');
+      await env.refusesUser(acme.owner, { ...params, team_id: seedId('globex:team') }, { ...params, team_id: '1' }, { channel: 'TeamExecutionChannel' });
+      await env.refusesWorker(params);
     });
   });
 
   describe('control commands', () => {
     it('pause sets the control signal, acknowledges and broadcasts execution_paused', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'pause', { execution_id: executionId });
       expect((await execution()).controlSignal).toBe('pause');
       const msgs = c.received(params).slice(-2);
@@ -53,8 +45,7 @@ describe('TeamExecutionChannel', () => {
     });
 
     it('resume clears a pause', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'resume', { execution_id: executionId });
       expect((await execution()).controlSignal).toBeNull();
       expect(ofType(c, params, 'execution_resumed')).toHaveLength(1);
@@ -62,8 +53,7 @@ describe('TeamExecutionChannel', () => {
     });
 
     it('redirect stores the instructions', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'redirect', { execution_id: executionId, instructions: { focus: 'tests' } });
       const row = await execution();
       expect(row.controlSignal).toBe('redirect');
@@ -72,8 +62,7 @@ describe('TeamExecutionChannel', () => {
     });
 
     it('redirect also takes instructions as text (stored as a JSON string)', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'redirect', { execution_id: executionId, instructions: 'Focus on the failing tests' });
       const row = await execution();
       expect(row.controlSignal).toBe('redirect');
@@ -84,30 +73,25 @@ describe('TeamExecutionChannel', () => {
     });
 
     it('cancel sets the cancel signal', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       await c.perform(params, 'cancel', { execution_id: executionId });
       expect((await execution()).controlSignal).toBe('cancel');
       expect(ofType(c, params, 'execution_cancelled')).toHaveLength(1);
     });
 
     it('answers command_error for another team\'s or account\'s execution, malformed ids and missing ids', async () => {
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.member, params);
       const otherTeam = await env.db.aiAgentTeam.create({ data: { accountId: acme.account, name: 'Other' } });
       const elsewhere = await env.db.aiTeamExecution.create({ data: { accountId: acme.account, agentTeamId: otherTeam.id, status: 'running' } });
       for (const id of [seedId('globex:team-execution'), elsewhere.id, 'junk']) {
-        await c.perform(params, 'pause', { execution_id: id });
-        expect(c.last(params)).toEqual({ type: 'command_error', error: 'Execution not found', timestamp: expect.any(String) });
+        expect(await replyTo(c, params, 'pause', { execution_id: id })).toEqual({ type: 'command_error', error: 'Execution not found', timestamp: expect.any(String) });
       }
-      await c.perform(params, 'pause', {});
-      expect(c.last(params)).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
+      expect(await replyTo(c, params, 'pause', {})).toEqual({ type: 'command_error', error: 'Invalid parameters: execution_id', timestamp: expect.any(String) });
       expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: seedId('globex:team-execution') } })).controlSignal).toBeNull();
     });
 
     it('refuses every command of a user without ai.teams.execute, changing and broadcasting nothing', async () => {
-      const c = await env.connectUser(acme.viewer);
-      await c.subscribe(params);
+      const c = await env.subscribedUser(acme.viewer, params);
       const before = await execution();
       for (const command of ['pause', 'resume', 'cancel', 'redirect']) {
         const frames = c.received(params).length;
@@ -119,10 +103,8 @@ describe('TeamExecutionChannel', () => {
 
     it('refuses an execution that is no longer active', async () => {
       const done = await env.db.aiTeamExecution.create({ data: { accountId: acme.account, agentTeamId: teamId, status: 'completed' } });
-      const c = await env.connectUser(acme.member);
-      await c.subscribe(params);
-      await c.perform(params, 'pause', { execution_id: done.id });
-      expect(c.last(params)).toEqual({ type: 'command_error', error: 'Execution is not active', timestamp: expect.any(String) });
+      const c = await env.subscribedUser(acme.member, params);
+      expect(await replyTo(c, params, 'pause', { execution_id: done.id })).toEqual({ type: 'command_error', error: 'Execution is not active', timestamp: expect.any(String) });
       expect((await env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: done.id } })).controlSignal).toBeNull();
     });
   });
