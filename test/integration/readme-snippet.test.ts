@@ -33,7 +33,8 @@ it('the README Node snippet subscribes and receives a broadcast to account_<id>'
     await waitFor(() => out.includes('subscribed'), 10_000, `"subscribed" from the snippet; output: ${out}`);
     const body = { stream: `account_${owner.accountId}`, data: JSON.stringify({ type: 'new_notification', notification: { title: 'Hello' } }) };
     expect((await fetch(`http://127.0.0.1:${running.port}/_broadcast`, { method: 'POST', body: JSON.stringify(body) })).status).toBe(201);
-    await waitFor(() => out.includes('received'), 5000, `"received" from the snippet; output: ${out}`);
+    // NotificationChannel's connection_established is received first; wait for the broadcast itself.
+    await waitFor(() => out.includes('new_notification'), 5000, `the broadcast from the snippet; output: ${out}`);
     expect(out).toContain('received {"type":"new_notification","notification":{"title":"Hello"}}');
   } finally {
     child.kill();
