@@ -167,8 +167,7 @@ const SCENARIOS: Record<string, Scenario> = {
 
 /** Subscribe `identity` to the scenario's channel (dropping `revoke` afterwards) and return the client. */
 async function subscribed(s: Scenario, identity: UserIdentity, revoke: readonly string[] = []): Promise<HarnessClient> {
-  const client = await t.connect(identity);
-  expect(await client.subscribe(s.params)).toBe('confirm_subscription');
+  const client = await t.subscribed(identity, s.params);
   for (const name of revoke) (identity.permissions as Set<string>).delete(name);
   return client;
 }

@@ -75,8 +75,7 @@ const worker = testWorker(ACCOUNT, { workerId: WORKER, name: 'Worker' });
 
 /** A subscribed client and a way to hand action data to the channel instance directly (bypassing the transport). */
 async function subscribe(identity: Identity, params: Record<string, unknown>) {
-  const client = await t.connect(identity);
-  expect(await client.subscribe(params)).toBe('confirm_subscription');
+  const client = await t.subscribed(identity, params);
   const channel = client.connection.subscriptions.get(JSON.stringify(params)) as Channel;
   /** Run `action` with `data` on the channel and return what it transmitted. */
   const direct = async (action: string, data: Record<string, unknown>) => {

@@ -11,11 +11,7 @@ const d = channelSuite(openAiDb, [AiAgentExecutionChannel]);
 
 const params = (executionId: unknown) => ({ channel: 'AiAgentExecutionChannel', execution_id: executionId });
 
-async function subscribed(executionId = d.own.executionId) {
-  const client = await d.connect(identityOf(d.own.accountId, d.own.ownerId));
-  expect(await client.subscribe(params(executionId))).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (executionId = d.own.executionId) => d.subscribed(identityOf(d.own.accountId, d.own.ownerId), params(executionId));
 
 describe('AiAgentExecutionChannel', () => {
   describe('subscribe', () => {
@@ -28,31 +24,23 @@ describe('AiAgentExecutionChannel', () => {
     });
 
     it('rejects an execution of a foreign account', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(params(d.foreign.executionId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), params(d.foreign.executionId));
     });
 
     it('rejects the primary key (the lookup key is the execution_id column) and unknown ids', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(params(d.own.executionPk))).toBe('reject_subscription');
-      expect(await client.subscribe(params(UNKNOWN_UUID))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), params(d.own.executionPk), params(UNKNOWN_UUID));
     });
 
     it('rejects a malformed id and missing params', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(params(42))).toBe('reject_subscription');
-      expect(await client.subscribe(params(''))).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'AiAgentExecutionChannel' })).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), params(42), params(''), { channel: 'AiAgentExecutionChannel' });
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(params(d.own.executionId))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), params(d.own.executionId));
     });
 
     it('needs no permission (the original requires none)', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(params(d.own.executionId))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId), params(d.own.executionId));
     });
   });
 

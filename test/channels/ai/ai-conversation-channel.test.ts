@@ -28,11 +28,7 @@ const params = (id: unknown) => ({ channel: 'AiConversationChannel', conversatio
 const owner = () => identityOf(d.own.accountId, d.own.ownerId, ['ai.conversations.create'], 'Own Owner');
 const messages = (client: HarnessClient, p: Record<string, unknown>) => client.received(p) as Array<Record<string, unknown>>;
 
-async function subscribed(id = d.own.conversationPk, identity = owner()) {
-  const client = await d.connect(identity);
-  expect(await client.subscribe(params(id))).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (id = d.own.conversationPk, identity = owner()) => d.subscribed(identity, params(id));
 
 describe('AiConversationChannel', () => {
   describe('subscribe', () => {
@@ -82,8 +78,7 @@ describe('AiConversationChannel', () => {
     });
 
     it('rejects a same-account user who is neither owner nor participant', async () => {
-      const client = await d.connect(identityOf(d.own.accountId, d.own.otherUserId));
-      expect(await client.subscribe(params(d.own.conversationPk))).toBe('reject_subscription');
+      await d.refuses(identityOf(d.own.accountId, d.own.otherUserId), params(d.own.conversationPk));
     });
 
     it('accepts a same-account user holding ai.conversations.manage', async () => {
@@ -91,22 +86,15 @@ describe('AiConversationChannel', () => {
     });
 
     it('rejects a foreign account even with ai.conversations.manage or system.admin', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: ['ai.conversations.manage', 'system.admin'] }));
-      expect(await client.subscribe(params(d.foreign.conversationPk))).toBe('reject_subscription');
-      expect(await client.subscribe(params(d.foreign.conversationKey))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: ['ai.conversations.manage', 'system.admin'] }), params(d.foreign.conversationPk), params(d.foreign.conversationKey));
     });
 
     it('rejects malformed, unknown and missing ids', async () => {
-      const client = await d.connect(owner());
-      expect(await client.subscribe(params(12))).toBe('reject_subscription');
-      expect(await client.subscribe(params(UNKNOWN_UUID))).toBe('reject_subscription');
-      expect(await client.subscribe(params(''))).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'AiConversationChannel' })).toBe('reject_subscription');
+      await d.refuses(owner(), params(12), params(UNKNOWN_UUID), params(''), { channel: 'AiConversationChannel' });
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(params(d.own.conversationPk))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), params(d.own.conversationPk));
     });
   });
 

@@ -13,11 +13,7 @@ const d = channelSuite(openAiDb, [AiConversationsListChannel, AiConversationChan
 
 const params = { channel: 'AiConversationsListChannel' };
 
-async function subscribed(accountId = d.own.accountId) {
-  const client = await d.connect(testUser(accountId));
-  expect(await client.subscribe(params)).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (accountId = d.own.accountId) => d.subscribed(testUser(accountId), params);
 
 describe('AiConversationsListChannel', () => {
   describe('subscribe', () => {
@@ -28,19 +24,15 @@ describe('AiConversationsListChannel', () => {
     });
 
     it('needs no permission and accepts the own account_id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe({ ...params, account_id: d.own.accountId })).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId), { ...params, account_id: d.own.accountId });
     });
 
     it('rejects a foreign or malformed account_id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe({ ...params, account_id: d.foreign.accountId })).toBe('reject_subscription');
-      expect(await client.subscribe({ ...params, account_id: 12 })).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), { ...params, account_id: d.foreign.accountId }, { ...params, account_id: 12 });
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(params)).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), params);
     });
   });
 

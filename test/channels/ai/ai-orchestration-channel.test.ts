@@ -96,8 +96,7 @@ describe('AiOrchestrationChannel', () => {
   });
 
   it('rejects a worker identity', async () => {
-    const client = await d.connect(adminWorker(d.own.accountId));
-    expect(await client.subscribe(sub({ type: 'account', id: d.own.accountId }))).toBe('reject_subscription');
+    await d.refuses(adminWorker(d.own.accountId), sub({ type: 'account', id: d.own.accountId }));
   });
 
   describe('the UI aliases', () => {

@@ -153,8 +153,7 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   });
 
   it('stops delivering after unsubscribe', async () => {
-    const other = await d.connect(testUser(d.own.accountId));
-    expect(await other.subscribe(page)).toBe('confirm_subscription');
+    const other = await d.subscribed(testUser(d.own.accountId), page);
     await other.send({ command: 'unsubscribe', identifier: JSON.stringify(page) });
     const before = other.received(page).length;
     await d.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, railsEnvelope('workflow.updated', 'y'));

@@ -4,7 +4,7 @@
 
 import { AiStreamingChannel } from '../../../channels/ai/ai-streaming-channel';
 import { publishStreamEnd, publishStreamError, publishStreamStart, publishToken } from '../../../channels/ai/ai-streaming-events';
-import { testUser } from '../../../src/testing/index';
+import { testUser, type HarnessParams } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
 
@@ -14,11 +14,7 @@ const exec = (id: unknown) => ({ channel: 'AiStreamingChannel', execution_id: id
 const conv = (id: unknown) => ({ channel: 'AiStreamingChannel', conversation_id: id });
 const owner = () => identityOf(d.own.accountId, d.own.ownerId);
 
-async function subscribed(params: Record<string, unknown>, identity = owner()) {
-  const client = await d.connect(identity);
-  expect(await client.subscribe(params)).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (params: HarnessParams, identity = owner()) => d.subscribed(identity, params);
 
 describe('AiStreamingChannel', () => {
   describe('execution path', () => {
@@ -70,19 +66,14 @@ describe('AiStreamingChannel', () => {
     });
 
     it('rejects a foreign conversation and a same-account user without access', async () => {
-      const admin = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
-      expect(await admin.subscribe(conv(d.foreign.conversationPk))).toBe('reject_subscription');
-      const other = await d.connect(identityOf(d.own.accountId, d.own.otherUserId));
-      expect(await other.subscribe(conv(d.own.conversationPk))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: ['system.admin'] }), conv(d.foreign.conversationPk));
+      await d.refuses(identityOf(d.own.accountId, d.own.otherUserId), conv(d.own.conversationPk));
     });
   });
 
   it('rejects missing params and a worker identity', async () => {
-    const client = await d.connect(owner());
-    expect(await client.subscribe({ channel: 'AiStreamingChannel' })).toBe('reject_subscription');
-    expect(await client.subscribe({ channel: 'AiStreamingChannel', execution_id: '', conversation_id: '' })).toBe('reject_subscription');
-    const worker = await d.connect(adminWorker(d.own.accountId));
-    expect(await worker.subscribe(exec(d.own.executionId))).toBe('reject_subscription');
+    await d.refuses(owner(), { channel: 'AiStreamingChannel' }, { channel: 'AiStreamingChannel', execution_id: '', conversation_id: '' });
+    await d.refuses(adminWorker(d.own.accountId), exec(d.own.executionId));
   });
 
   describe('publishers', () => {

@@ -28,11 +28,7 @@ beforeAll(async () => {
 const params = (extra: Record<string, unknown> = {}) => ({ channel: 'AiWorkflowMonitoringChannel', ...extra });
 const MONITOR = ['ai.monitor'];
 
-async function subscribed(p: Record<string, unknown>, accountId = d.own.accountId, permissions = MONITOR) {
-  const client = await d.connect(testUser(accountId, { permissions }));
-  expect(await client.subscribe(p)).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (p: Record<string, unknown>, accountId = d.own.accountId, permissions = MONITOR) => d.subscribed(testUser(accountId, { permissions }), p);
 
 describe('AiWorkflowMonitoringChannel', () => {
   describe('subscribe', () => {
@@ -68,23 +64,16 @@ describe('AiWorkflowMonitoringChannel', () => {
     });
 
     it('rejects a foreign account_id and a foreign workflow', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
-      expect(await client.subscribe(params({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
-      expect(await client.subscribe(params({ workflow_id: d.foreign.workflowId }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: ['system.admin'] }), params({ account_id: d.foreign.accountId }), params({ workflow_id: d.foreign.workflowId }));
     });
 
     it('rejects a malformed or unknown workflow id', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: MONITOR }));
-      expect(await client.subscribe(params({ workflow_id: 'abc' }))).toBe('reject_subscription');
-      expect(await client.subscribe(params({ workflow_id: UNKNOWN_UUID }))).toBe('reject_subscription');
-      expect(await client.subscribe(params({ workflow_id: 7 }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: MONITOR }), params({ workflow_id: 'abc' }), params({ workflow_id: UNKNOWN_UUID }), params({ workflow_id: 7 }));
     });
 
     it('rejects a user without a monitoring permission and a worker identity', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: ['ai.agents.read'] }));
-      expect(await client.subscribe(params())).toBe('reject_subscription');
-      const worker = await d.connect(adminWorker(d.own.accountId));
-      expect(await worker.subscribe(params())).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: ['ai.agents.read'] }), params());
+      await d.refuses(adminWorker(d.own.accountId), params());
     });
   });
 

@@ -16,11 +16,7 @@ const WRITE = ['ai.workflows.create', 'ai.workflows.update', 'ai.workflows.execu
 const owner = () => identityOf(d.own.accountId, d.own.ownerId, WRITE, 'Own Owner');
 const error = (message: string) => ({ type: 'error', error: message, timestamp: expect.stringMatching(TIMESTAMP) });
 
-async function subscribed(identity = owner()) {
-  const client = await d.connect(identity);
-  expect(await client.subscribe(params)).toBe('confirm_subscription');
-  return client;
-}
+const subscribed = (identity = owner()) => d.subscribed(identity, params);
 
 describe('AiWorkflowOrchestrationChannel', () => {
   describe('subscribe', () => {
@@ -31,14 +27,12 @@ describe('AiWorkflowOrchestrationChannel', () => {
     });
 
     it('accepts the own account_id and rejects a foreign one', async () => {
-      const client = await d.connect(owner());
-      expect(await client.subscribe({ ...params, account_id: d.own.accountId })).toBe('confirm_subscription');
+      const client = await d.subscribed(owner(), { ...params, account_id: d.own.accountId });
       expect(await client.subscribe({ ...params, account_id: d.foreign.accountId })).toBe('reject_subscription');
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(params)).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), params);
     });
   });
 

@@ -39,37 +39,27 @@ describe('CodeFactoryChannel', () => {
       ['contract', () => d.foreign.contractId],
       ['account', () => d.foreign.accountId],
     ])('rejects a %s of a foreign account', async (type, id) => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(p(type, id()))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), p(type, id()));
     });
 
     it('rejects a run id that names a contract and a contract id that names a review state', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(p('run', d.own.contractId))).toBe('reject_subscription');
-      expect(await client.subscribe(p('contract', d.own.reviewStateId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), p('run', d.own.contractId), p('contract', d.own.reviewStateId));
     });
 
     it('rejects a malformed id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(p('run', 'not-a-uuid'))).toBe('reject_subscription');
-      expect(await client.subscribe(p('contract', ''))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), p('run', 'not-a-uuid'), p('contract', ''));
     });
 
     it('rejects missing params and an unknown type', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe({ channel: 'CodeFactoryChannel' })).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'CodeFactoryChannel', type: 'run' })).toBe('reject_subscription');
-      expect(await client.subscribe(p('pipeline', d.own.reviewStateId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), { channel: 'CodeFactoryChannel' }, { channel: 'CodeFactoryChannel', type: 'run' }, p('pipeline', d.own.reviewStateId));
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(p('account', d.own.accountId))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), p('account', d.own.accountId));
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(p('run', d.own.reviewStateId))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId), p('run', d.own.reviewStateId));
     });
   });
 

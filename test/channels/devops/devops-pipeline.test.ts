@@ -58,37 +58,27 @@ describe('DevopsPipelineChannel', () => {
     });
 
     it('rejects a foreign account', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(devops({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), devops({ account_id: d.foreign.accountId }));
     });
 
     it('rejects a foreign pipeline under the own account', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
-      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: d.foreign.gitPipelineId }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), devops({ account_id: d.own.accountId, pipeline_id: d.foreign.devopsPipelineId }), devops({ account_id: d.own.accountId, pipeline_id: d.foreign.gitPipelineId }));
     });
 
     it('rejects a malformed pipeline id and an account id that differs only in case', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(devops({ account_id: d.own.accountId, pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
-      expect(await client.subscribe(devops({ account_id: d.own.accountId.toUpperCase() }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), devops({ account_id: d.own.accountId, pipeline_id: 'pipeline-1' }), devops({ account_id: d.own.accountId.toUpperCase() }));
     });
 
     it('rejects missing params and a non-string account id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(devops({}))).toBe('reject_subscription');
-      expect(await client.subscribe(devops({ pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
-      expect(await client.subscribe(devops({ account_id: 42 }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), devops({}), devops({ pipeline_id: d.own.devopsPipelineId }), devops({ account_id: 42 }));
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), devops({ account_id: d.own.accountId }));
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(devops({ account_id: d.own.accountId }))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId), devops({ account_id: d.own.accountId }));
     });
   });
 
@@ -106,29 +96,19 @@ describe('DevopsPipelineChannel', () => {
     });
 
     it('rejects a foreign account and a foreign pipeline', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(cicd({ account_id: d.foreign.accountId }))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.foreign.devopsPipelineId }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), cicd({ account_id: d.foreign.accountId }), cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.foreign.devopsPipelineId }));
     });
 
     it('rejects a malformed ci_cd_pipeline_id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 'pipeline-1' }))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: `${d.own.devopsPipelineId}x` }))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 42 }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 'pipeline-1' }), cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: `${d.own.devopsPipelineId}x` }), cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: 42 }));
     });
 
     it('rejects a missing or non-string account_id', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(cicd({}))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ account_id: 42 }))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), cicd({}), cicd({ ci_cd_pipeline_id: d.own.devopsPipelineId }), cicd({ account_id: 42 }));
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId }))).toBe('reject_subscription');
-      expect(await client.subscribe(cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId }))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), cicd({ account_id: d.own.accountId }), cicd({ account_id: d.own.accountId, ci_cd_pipeline_id: d.own.devopsPipelineId }));
     });
 
     it('treats a blank or null ci_cd_pipeline_id as the whole account', async () => {

@@ -43,36 +43,28 @@ describe('GitJobLogsChannel', () => {
     });
 
     it('queues nothing for a job that has not started', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId, { permissions: LOGS }), params(d.own.pendingJobId));
       expect(await syncCount(d.own.pendingJobId)).toBe(0);
     });
 
     it('accepts system.admin in place of git.pipelines.logs', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: ['system.admin'] }));
-      expect(await client.subscribe(params(d.own.pendingJobId))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId, { permissions: ['system.admin'] }), params(d.own.pendingJobId));
     });
 
     it('rejects a user without git.pipelines.logs', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: ['git.pipelines.read'] }));
-      expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: ['git.pipelines.read'] }), params(d.own.runningJobId));
     });
 
     it('rejects a foreign job, pipeline and repository', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params(d.foreign.runningJobId, d.foreign.gitPipelineId, d.foreign.repositoryId))).toBe('reject_subscription');
-      expect(await client.subscribe(params(d.foreign.runningJobId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: LOGS }), params(d.foreign.runningJobId, d.foreign.gitPipelineId, d.foreign.repositoryId), params(d.foreign.runningJobId));
     });
 
     it('rejects a job of another pipeline and a pipeline of another repository', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params(d.own.bareJobId))).toBe('reject_subscription');
-      expect(await client.subscribe(params(d.own.runningJobId, d.own.gitPipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: LOGS }), params(d.own.bareJobId), params(d.own.runningJobId, d.own.gitPipelineId, d.own.bareRepositoryId));
     });
 
     it('rejects a repository without a credential', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params(d.own.bareJobId, d.own.barePipelineId, d.own.bareRepositoryId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: LOGS }), params(d.own.bareJobId, d.own.barePipelineId, d.own.bareRepositoryId));
     });
 
     it("rejects a repository whose credential belongs to another account", async () => {
@@ -80,22 +72,15 @@ describe('GitJobLogsChannel', () => {
       const repo = await d.db.gitRepository.create({ data: { accountId, gitProviderCredentialId: d.foreign.credentialId, name: 'x', fullName: 'own/x' } });
       const pipeline = await d.db.gitPipeline.create({ data: { accountId, gitRepositoryId: repo.id, name: 'CI' } });
       const job = await d.db.gitPipelineJob.create({ data: { accountId, gitPipelineId: pipeline.id, name: 'j', status: 'running' } });
-      const client = await d.connect(testUser(accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params(job.id, pipeline.id, repo.id))).toBe('reject_subscription');
+      await d.refuses(testUser(accountId, { permissions: LOGS }), params(job.id, pipeline.id, repo.id));
     });
 
     it('rejects malformed ids and missing or blank params', async () => {
-      const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
-      expect(await client.subscribe(params('job-1'))).toBe('reject_subscription');
-      expect(await client.subscribe(params(d.own.runningJobId, 'p'))).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'GitJobLogsChannel', repository_id: d.own.repositoryId, pipeline_id: d.own.gitPipelineId })).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'GitJobLogsChannel', job_id: d.own.runningJobId })).toBe('reject_subscription');
-      expect(await client.subscribe(params(' '))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId, { permissions: LOGS }), params('job-1'), params(d.own.runningJobId, 'p'), { channel: 'GitJobLogsChannel', repository_id: d.own.repositoryId, pipeline_id: d.own.gitPipelineId }, { channel: 'GitJobLogsChannel', job_id: d.own.runningJobId }, params(' '));
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(params(d.own.runningJobId))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), params(d.own.runningJobId));
     });
   });
 

@@ -48,37 +48,27 @@ describe('MissionChannel', () => {
     });
 
     it('accepts a user without permissions (the original requires none)', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(accountParams(d.own.accountId))).toBe('confirm_subscription');
+      await d.subscribed(testUser(d.own.accountId), accountParams(d.own.accountId));
     });
 
     it('rejects a mission of a foreign account', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(missionParams(d.foreign.missionId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), missionParams(d.foreign.missionId));
     });
 
     it('rejects a foreign account', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(accountParams(d.foreign.accountId))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), accountParams(d.foreign.accountId));
     });
 
     it('rejects a malformed mission id and an unknown mission', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe(missionParams('42; DROP TABLE'))).toBe('reject_subscription');
-      expect(await client.subscribe(missionParams('00000000-0000-4000-8000-000000000000'))).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), missionParams('42; DROP TABLE'), missionParams('00000000-0000-4000-8000-000000000000'));
     });
 
     it('rejects missing params and an unknown type', async () => {
-      const client = await d.connect(testUser(d.own.accountId));
-      expect(await client.subscribe({ channel: 'MissionChannel' })).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'MissionChannel', type: 'mission' })).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'MissionChannel', id: d.own.missionId })).toBe('reject_subscription');
-      expect(await client.subscribe({ channel: 'MissionChannel', type: 'ralph_loop', id: d.own.missionId })).toBe('reject_subscription');
+      await d.refuses(testUser(d.own.accountId), { channel: 'MissionChannel' }, { channel: 'MissionChannel', type: 'mission' }, { channel: 'MissionChannel', id: d.own.missionId }, { channel: 'MissionChannel', type: 'ralph_loop', id: d.own.missionId });
     });
 
     it('rejects a worker identity', async () => {
-      const client = await d.connect(adminWorker(d.own.accountId));
-      expect(await client.subscribe(accountParams(d.own.accountId))).toBe('reject_subscription');
+      await d.refuses(adminWorker(d.own.accountId), accountParams(d.own.accountId));
     });
   });
 

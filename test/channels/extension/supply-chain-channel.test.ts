@@ -14,16 +14,14 @@ const params = (accountId: unknown) => ({ channel: 'SupplyChainChannel', account
 describe('SupplyChainChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account, streams supply_chain_<account> and transmits the subscribed frame', async () => {
-      const c = await world.connect(userIdentity(world.own));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
+      const c = await world.subscribed(userIdentity(world.own), params(world.own.accountId));
       expect(c.streams(params(world.own.accountId))).toEqual([`supply_chain_${world.own.accountId}`]);
       const [frame] = c.received(params(world.own.accountId)) as Array<Record<string, unknown>>;
       expect(frame).toEqual({ type: 'subscribed', message: 'Connected to Supply Chain updates', account_id: world.own.accountId, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('needs no permission (the original checks only the account)', async () => {
-      const c = await world.connect(userIdentity(world.own, []));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
+      await world.subscribed(userIdentity(world.own, []), params(world.own.accountId));
     });
 
     it.each([
@@ -33,13 +31,11 @@ describe('SupplyChainChannel', () => {
       ['a numeric id', () => params(42)],
       ['missing params', () => ({ channel: 'SupplyChainChannel' })],
     ])('rejects %s', async (_label, p) => {
-      const c = await world.connect(userIdentity(world.own));
-      expect(await c.subscribe(p())).toBe('reject_subscription');
+      await world.refuses(userIdentity(world.own), p());
     });
 
     it('rejects a worker identity', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('reject_subscription');
+      await world.refuses(workerIdentity(world.own), params(world.own.accountId));
     });
   });
 

@@ -22,18 +22,15 @@ describe('TradingChannel', () => {
       ['missing params', () => ({ channel: 'TradingChannel' })],
       ['an empty id', () => params('')],
     ])('rejects %s', async (_label, p) => {
-      const c = await world.connect(userIdentity(world.own, ['system.admin']));
-      expect(await c.subscribe(p())).toBe('reject_subscription');
+      await world.refuses(userIdentity(world.own, ['system.admin']), p());
     });
 
     it('rejects a worker identity, even of the same account', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('reject_subscription');
+      await world.refuses(workerIdentity(world.own), params(world.own.accountId));
     });
 
     it('needs no permission (the original checks only the account)', async () => {
-      const c = await world.connect(userIdentity(world.own, []));
-      expect(await c.subscribe(params(world.own.accountId))).toBe('confirm_subscription');
+      await world.subscribed(userIdentity(world.own, []), params(world.own.accountId));
     });
   });
 

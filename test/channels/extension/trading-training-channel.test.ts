@@ -34,13 +34,11 @@ describe('TradingTrainingChannel', () => {
       ['missing account_id, even with an own session', () => params({ session_id: world.own.sessionId })],
       ['missing params', () => params({})],
     ])('rejects %s', async (_label, p) => {
-      const c = await world.connect(userIdentity(world.own));
-      expect(await c.subscribe(p())).toBe('reject_subscription');
+      await world.refuses(userIdentity(world.own), p());
     });
 
     it('rejects a worker identity', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      expect(await c.subscribe(params({ account_id: world.own.accountId }))).toBe('reject_subscription');
+      await world.refuses(workerIdentity(world.own), params({ account_id: world.own.accountId }));
     });
   });
 

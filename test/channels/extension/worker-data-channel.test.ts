@@ -2,6 +2,7 @@
 // reply and error path, account scoping (system workers: any account), the events it publishes and the job feed.
 
 import { extensionChannels } from '../../../channels/extension/index';
+import type { Identity } from '../../../src/auth/identity';
 import { channelSuite } from '../../support/channel-suite';
 import { openExtensionDb, rpc, systemIdentity, userIdentity, workerIdentity } from './fixtures';
 
@@ -10,11 +11,7 @@ const world = channelSuite(openExtensionDb, extensionChannels);
 const P = { channel: 'WorkerDataChannel' };
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
-async function worker(identity = workerIdentity(world.own)) {
-  const c = await world.connect(identity);
-  expect(await c.subscribe(P)).toBe('confirm_subscription');
-  return c;
-}
+const worker = (identity: Identity = workerIdentity(world.own)) => world.subscribed(identity, P);
 
 describe('WorkerDataChannel', () => {
   describe('subscribe', () => {
@@ -31,8 +28,7 @@ describe('WorkerDataChannel', () => {
     });
 
     it('rejects a user identity', async () => {
-      const c = await world.connect(userIdentity(world.own, ['system.admin']));
-      expect(await c.subscribe(P)).toBe('reject_subscription');
+      await world.refuses(userIdentity(world.own, ['system.admin']), P);
     });
   });
 

@@ -27,6 +27,7 @@ import type { HarnessClient } from '../../../src/testing/index';
 import { channelSuite } from '../../support/channel-suite';
 import type { RailsApi } from '../../../channels/support/services';
 import { ToolExecutorRegistry } from '../../../channels/support/tool-executors';
+import type { Identity } from '../../../src/auth/identity';
 import { mintWorkerToken, verifyToken } from '../../../src/auth/jwt';
 import { capturingLogger } from '../../support/logger';
 import { freePort } from '../../support/services';
@@ -101,11 +102,7 @@ async function request(c: HarnessClient, params: Record<string, unknown>, action
   return reply() as RpcReply;
 }
 
-async function toolClient(identity = workerIdentity(world.own)): Promise<HarnessClient> {
-  const c = await connect(identity);
-  expect(await c.subscribe(TOOLS)).toBe('confirm_subscription');
-  return c;
-}
+const toolClient = (identity: Identity = workerIdentity(world.own)): Promise<HarnessClient> => world.subscribed(identity, TOOLS);
 
 const dispatch = (c: HarnessClient, agentId = world.own.agentId, call: Record<string, unknown> = CALL, ms?: number) =>
   request(c, TOOLS, 'dispatch_tool', { agent_id: agentId, tool_call: call }, ms);

@@ -19,11 +19,7 @@ beforeAll(async () => {
   await grantPermissions(env.db, acme.member, ['mcp.tools.execute']);
 });
 
-async function connected(userId: string) {
-  const c = await env.connectUser(userId);
-  expect(await c.subscribe(params)).toBe('confirm_subscription');
-  return c;
-}
+const connected = (userId: string) => env.subscribedUser(userId, params);
 
 async function rpc(userId: string, action: string, data: Record<string, unknown>) {
   const c = await connected(userId);

@@ -84,11 +84,7 @@ describe('SubscriptionChannel', () => {
     const HOOK_TYPES = ['subscription_updated', 'subscription_cancelled', 'payment_processed', 'trial_ending', 'error'];
     const ACME_SUB = seedId('acme:subscription');
 
-    async function subscribed(): Promise<HarnessClient> {
-      const c = await env.connectUser(acme.viewer);
-      expect(await c.subscribe(params)).toBe('confirm_subscription');
-      return c;
-    }
+    const subscribed = (): Promise<HarnessClient> => env.subscribedUser(acme.viewer, params);
 
     it('answers request_update without an id with the current subscription as subscription_updated, to the caller only', async () => {
       const c = await subscribed();
