@@ -4,7 +4,7 @@
 import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-channel';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
-import { openAiDb, UNKNOWN_UUID } from './fixtures';
+import { openAiDb, UNKNOWN_UUID, type AiRows } from './fixtures';
 
 const d = channelSuite(openAiDb, [AiOrchestrationChannel]);
 
@@ -12,21 +12,26 @@ const sub = (extra: Record<string, unknown>) => ({ channel: 'AiOrchestrationChan
 const READ = ['ai_orchestration.read'];
 
 async function outcome(params: Record<string, unknown>, permissions: string[] = []) {
-  const client = await d.connect(testUser(d.own.accountId, { permissions: permissions }));
+  const client = await d.connect(testUser(d.own.accountId, { permissions }));
   return { result: await client.subscribe(params), client };
 }
+
+/** The types whose resource is looked up in the caller's account, and the row of an account that names it. */
+const SCOPED: Array<[string, (rows: AiRows) => string]> = [
+  ['account', (r) => r.accountId],
+  ['monitoring', (r) => r.accountId],
+  ['workflow', (r) => r.workflowId],
+  ['workflow_run', (r) => r.runId],
+  ['agent', (r) => r.agentId],
+  ['batch_execution', (r) => r.batchId],
+  ['ralph_loop', (r) => r.ralphLoopId],
+  ['worktree_session', (r) => r.worktreeSessionId],
+];
 
 describe('AiOrchestrationChannel', () => {
   describe('accepts each type for a resource of the own account, streaming ai_orchestration:<type>:<id>', () => {
     const cases: Array<[string, () => string, string[]]> = [
-      ['account', () => d.own.accountId, []],
-      ['monitoring', () => d.own.accountId, []],
-      ['workflow', () => d.own.workflowId, []],
-      ['workflow_run', () => d.own.runId, []],
-      ['agent', () => d.own.agentId, []],
-      ['batch_execution', () => d.own.batchId, []],
-      ['ralph_loop', () => d.own.ralphLoopId, []],
-      ['worktree_session', () => d.own.worktreeSessionId, []],
+      ...SCOPED.map(([type, id]): [string, () => string, string[]] => [type, () => id(d.own), []]),
       ['system', () => 'health', ['system.admin']],
       ['circuit_breaker', () => d.own.breakerId, READ],
       ['circuit_breaker', () => 'all', READ],
@@ -45,14 +50,7 @@ describe('AiOrchestrationChannel', () => {
 
   describe('rejects a resource of a foreign account', () => {
     const cases: Array<[string, () => string, string[]]> = [
-      ['account', () => d.foreign.accountId, []],
-      ['monitoring', () => d.foreign.accountId, []],
-      ['workflow', () => d.foreign.workflowId, []],
-      ['workflow_run', () => d.foreign.runId, []],
-      ['agent', () => d.foreign.agentId, []],
-      ['batch_execution', () => d.foreign.batchId, []],
-      ['ralph_loop', () => d.foreign.ralphLoopId, []],
-      ['worktree_session', () => d.foreign.worktreeSessionId, []],
+      ...SCOPED.map(([type, id]): [string, () => string, string[]] => [type, () => id(d.foreign), []]),
       ['circuit_breaker', () => d.foreign.breakerId, ['system.admin']],
     ];
     it.each(cases)('%s', async (type, id, permissions) => {

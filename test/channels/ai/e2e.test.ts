@@ -6,39 +6,20 @@ import { publishRalphLoopEvent } from '../../../channels/ai/ai-orchestration-res
 import { publishToken } from '../../../channels/ai/ai-streaming-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { TIMESTAMP } from '../../support/channel-suite';
-import { railsCable, railsSubscribe } from '../../support/clients';
-import { openRaw, type RawClient } from '../../support/ws-client';
-import { createUser, startAiServer, type AiE2E } from './fixtures';
+import { railsSubscribe } from '../../support/clients';
+import { e2eSuite } from '../../support/e2e-server';
+import type { RawClient } from '../../support/ws-client';
+import { createUser, seedAiRows } from './fixtures';
 
-const AC = railsCable();
-let e: AiE2E;
-const consumers: Array<{ disconnect(): void }> = [];
-const raws: RawClient[] = [];
-
+const e = e2eSuite('ai', seedAiRows);
 beforeAll(async () => {
-  e = await startAiServer();
   // The owner writes (send_message, typing, create_workflow): granted before any connection caches the identity.
-  await e.tokenFor(e.own.ownerId, ['ai.conversations.create', 'ai.workflows.create']);
+  await e.grantToken(e.own.ownerId, ['ai.conversations.create', 'ai.workflows.create']);
 });
-afterEach(() => {
-  consumers.splice(0).forEach((c) => c.disconnect());
-  raws.splice(0).forEach((r) => r.close());
-});
-afterAll(() => e.stop());
 
-async function consumer(userId: string, permissions: string[] = []) {
-  const c = AC.createConsumer(e.urlFor(await e.tokenFor(userId, permissions)));
-  consumers.push(c);
-  return c;
-}
-
+const consumer = async (userId: string, permissions: string[] = []) => e.consumer(await e.grantToken(userId, permissions));
 /** A raw browser-style client, welcomed. */
-async function raw(userId: string, permissions: string[] = []): Promise<RawClient> {
-  const client = await openRaw(e.urlFor(await e.tokenFor(userId, permissions)));
-  raws.push(client);
-  await client.next((f) => f.type === 'welcome');
-  return client;
-}
+const raw = async (userId: string, permissions: string[] = []) => e.raw(await e.grantToken(userId, permissions));
 
 /** Subscribe `client` with `params` and return the confirmation or rejection frame type. */
 async function subscribe(client: RawClient, params: Record<string, unknown>): Promise<string> {

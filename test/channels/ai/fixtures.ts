@@ -1,6 +1,6 @@
 // Shared fixtures of the AI channel tests: a migrated SQLite database with two accounts' AI rows (agents,
 // executions, conversations, workflows and runs, batches, Ralph loops, worktrees, circuit breakers), real user
-// rows behind the harness identities, and a real server for end-to-end tests.
+// rows behind the harness identities (also written into the real server of the end-to-end tests).
 
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from '../../../channels/support/services';
@@ -8,7 +8,6 @@ import type { UserIdentity } from '../../../src/auth/identity';
 import type { Db, Provider } from '../../../src/db/prisma';
 import { testUser } from '../../../src/testing/index';
 import { createTestDatabase } from '../../support/db';
-import { startE2EServer, type RunningServer } from '../../support/e2e-server';
 
 /** A well-formed UUID no row has. */
 export const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
@@ -114,23 +113,3 @@ export const identityOf = (accountId: string, userId: string, permissions: strin
 
 /** A job queue that always fails (the outbox is unavailable). */
 export const FAILING_JOBS: JobQueue = { enqueue: () => Promise.reject(new Error('outbox unavailable')) };
-
-/** A real server (startServer) on a fresh, unseeded database holding two accounts' AI rows. */
-export interface AiE2E {
-  running: RunningServer;
-  own: AiRows;
-  foreign: AiRows;
-  /** An access token for the existing user `userId`, granting `permissions` through a new role. */
-  tokenFor(userId: string, permissions?: string[]): Promise<string>;
-  /** `ws://…/cable?token=…`. */
-  urlFor(token: string): string;
-  stop(): Promise<void>;
-}
-
-/** Boot the real server on port 0 with a migrated, unseeded SQLite file and the AI rows. */
-export async function startAiServer(): Promise<AiE2E> {
-  const server = await startE2EServer('ai');
-  const own = await seedAiRows(server.running.db, 'E2E own');
-  const foreign = await seedAiRows(server.running.db, 'E2E foreign');
-  return { running: server.running, own, foreign, tokenFor: server.grantToken, urlFor: server.urlFor, stop: server.stop };
-}

@@ -14,32 +14,29 @@ import {
 } from '../../../channels/devops/code-factory-events';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
-import { openRaw } from '../../support/ws-client';
-import { openDevopsDb, startDevopsServer } from './fixtures';
+import { e2eSuite } from '../../support/e2e-server';
+import { openDevopsDb, seedAccountRows, type AccountRows } from './fixtures';
 
 const d = channelSuite(openDevopsDb, [CodeFactoryChannel]);
 
 const p = (type: string, id: string) => ({ channel: 'CodeFactoryChannel', type, id });
+/** Each type and the row of an account it names. */
+const TYPES: Array<[string, (rows: AccountRows) => string]> = [
+  ['run', (r) => r.reviewStateId],
+  ['review_state', (r) => r.reviewStateId],
+  ['contract', (r) => r.contractId],
+  ['account', (r) => r.accountId],
+];
 
 describe('CodeFactoryChannel', () => {
   describe('subscribe', () => {
-    it.each([
-      ['run', () => d.own.reviewStateId],
-      ['review_state', () => d.own.reviewStateId],
-      ['contract', () => d.own.contractId],
-      ['account', () => d.own.accountId],
-    ])('accepts a %s of the own account and streams code_factory:<type>:<id>', async (type, id) => {
-      const client = await d.connect(testUser(d.own.accountId));
-      await expectSubscribed(client, p(type, id()), [`code_factory:${type}:${id()}`], []);
+    it.each(TYPES)('accepts a %s of the own account and streams code_factory:<type>:<id>', async (type, idOf) => {
+      const id = idOf(d.own);
+      await expectSubscribed(await d.connect(testUser(d.own.accountId)), p(type, id), [`code_factory:${type}:${id}`], []);
     });
 
-    it.each([
-      ['run', () => d.foreign.reviewStateId],
-      ['review_state', () => d.foreign.reviewStateId],
-      ['contract', () => d.foreign.contractId],
-      ['account', () => d.foreign.accountId],
-    ])('rejects a %s of a foreign account', async (type, id) => {
-      await d.refuses(testUser(d.own.accountId), p(type, id()));
+    it.each(TYPES)('rejects a %s of a foreign account', async (type, idOf) => {
+      await d.refuses(testUser(d.own.accountId), p(type, idOf(d.foreign)));
     });
 
     it('rejects a run id that names a contract and a contract id that names a review state', async () => {
@@ -145,29 +142,19 @@ describe('CodeFactoryChannel', () => {
   });
 
   describe('end to end (raw ws against startServer)', () => {
-    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
-    beforeAll(async () => {
-      e2e = await startDevopsServer();
-    });
-    afterAll(() => e2e.stop());
+    const e2e = e2eSuite('devops', seedAccountRows);
 
     it('confirms the own review state, rejects a foreign contract and delivers an orchestrator event', async () => {
-      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        await ws.next((f) => f.type === 'welcome');
-        const own = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'review_state', id: e2e.own.reviewStateId });
-        const foreign = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'contract', id: e2e.foreign.contractId });
-        ws.send({ command: 'subscribe', identifier: own });
-        ws.send({ command: 'subscribe', identifier: foreign });
-        expect(await ws.next((f) => f.identifier === own)).toEqual({ identifier: own, type: 'confirm_subscription' });
-        expect(await ws.next((f) => f.identifier === foreign)).toEqual({ identifier: foreign, type: 'reject_subscription' });
-        await publishCodeFactoryReviewClean(e2e.running.services.broadcaster, e2e.own.accountId, { prNumber: 7, reviewStateId: e2e.own.reviewStateId });
-        const frame = await ws.next((f) => f.identifier === own && 'message' in f);
-        expect(frame.message).toEqual({ event: 'code_factory.review_clean', payload: { pr_number: 7, review_state_id: e2e.own.reviewStateId }, timestamp: expect.stringMatching(TIMESTAMP) });
-      } finally {
-        ws.close();
-        await ws.closed;
-      }
+      const ws = await e2e.raw(await e2e.newUserToken(e2e.own.accountId));
+      const own = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'review_state', id: e2e.own.reviewStateId });
+      const foreign = JSON.stringify({ channel: 'CodeFactoryChannel', type: 'contract', id: e2e.foreign.contractId });
+      ws.send({ command: 'subscribe', identifier: own });
+      ws.send({ command: 'subscribe', identifier: foreign });
+      expect(await ws.next((f) => f.identifier === own)).toEqual({ identifier: own, type: 'confirm_subscription' });
+      expect(await ws.next((f) => f.identifier === foreign)).toEqual({ identifier: foreign, type: 'reject_subscription' });
+      await publishCodeFactoryReviewClean(e2e.running.services.broadcaster, e2e.own.accountId, { prNumber: 7, reviewStateId: e2e.own.reviewStateId });
+      const frame = await ws.next((f) => f.identifier === own && 'message' in f);
+      expect(frame.message).toEqual({ event: 'code_factory.review_clean', payload: { pr_number: 7, review_state_id: e2e.own.reviewStateId }, timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 });

@@ -18,9 +18,9 @@ import {
 } from '../../../channels/devops/devops-pipeline-events';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
-import { railsCable, railsSubscribe } from '../../support/clients';
-import { openRaw } from '../../support/ws-client';
-import { openDevopsDb, startDevopsServer } from './fixtures';
+import { railsSubscribe } from '../../support/clients';
+import { e2eSuite } from '../../support/e2e-server';
+import { openDevopsDb, seedAccountRows } from './fixtures';
 
 const d = channelSuite(openDevopsDb, [DevopsPipelineChannel, CiCdPipelineChannel]);
 
@@ -225,66 +225,45 @@ describe('DevopsPipelineChannel', () => {
   });
 
   describe('end to end (raw ws, as useDevopsWebSocket connects, and @rails/actioncable for the alias, against startServer)', () => {
-    const AC = railsCable();
-    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
-    beforeAll(async () => {
-      e2e = await startDevopsServer();
-    });
-    afterAll(() => e2e.stop());
+    const e2e = e2eSuite('devops', seedAccountRows);
 
     it('confirms after the subscribed frame, ignores the UI keepalive and delivers run_created', async () => {
-      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        await ws.next((f) => f.type === 'welcome');
-        const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.own.accountId, pipeline_id: e2e.own.devopsPipelineId });
-        ws.send({ command: 'subscribe', identifier });
-        const first = await ws.next((f) => f.identifier === identifier);
-        expect(first.message).toEqual({ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
-        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
-        ws.send({ type: 'ping' });
-        const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
-        await publishRunCreated(e2e.running.services.broadcaster, run);
-        const frame = await ws.next((f) => f.identifier === identifier);
-        expect(frame.message).toMatchObject({ type: 'run_created', pipeline_run: { id: e2e.own.runId, progress_percentage: 25 } });
-      } finally {
-        ws.close();
-        await ws.closed;
-      }
+      const ws = await e2e.raw(await e2e.newUserToken(e2e.own.accountId));
+      const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.own.accountId, pipeline_id: e2e.own.devopsPipelineId });
+      ws.send({ command: 'subscribe', identifier });
+      const first = await ws.next((f) => f.identifier === identifier);
+      expect(first.message).toEqual({ type: 'subscribed', message: 'Connected to DevOps pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
+      ws.send({ type: 'ping' });
+      const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
+      await publishRunCreated(e2e.running.services.broadcaster, run);
+      const frame = await ws.next((f) => f.identifier === identifier);
+      expect(frame.message).toMatchObject({ type: 'run_created', pipeline_run: { id: e2e.own.runId, progress_percentage: 25 } });
     });
 
     it('CiCdPipelineChannel through @rails/actioncable: confirms its own pipeline, rejects a foreign one and delivers run_updated and ci_cd_* broadcasts', async () => {
-      const consumer = AC.createConsumer(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        const own = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.own.devopsPipelineId });
-        const account = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId });
-        const foreign = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.foreign.devopsPipelineId });
-        expect(await own.state).toBe('connected');
-        expect(await account.state).toBe('connected');
-        expect(await foreign.state).toBe('rejected');
-        expect(await own.next()).toEqual({ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
-        expect(await account.next()).toMatchObject({ type: 'subscribed', pipeline_id: null });
-        const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
-        await publishRunUpdated(e2e.running.services.broadcaster, run);
-        expect(await own.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId, pipeline_id: e2e.own.devopsPipelineId } });
-        expect(await account.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId } });
-        await e2e.running.services.broadcaster.broadcast(`ci_cd_pipeline_${e2e.own.devopsPipelineId}`, { type: 'run_completed', legacy: true });
-        expect(await own.next()).toEqual({ type: 'run_completed', legacy: true });
-      } finally {
-        consumer.disconnect();
-      }
+      const consumer = e2e.consumer(await e2e.newUserToken(e2e.own.accountId));
+      const own = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.own.devopsPipelineId });
+      const account = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId });
+      const foreign = railsSubscribe(consumer, { channel: 'CiCdPipelineChannel', account_id: e2e.own.accountId, ci_cd_pipeline_id: e2e.foreign.devopsPipelineId });
+      expect(await own.state).toBe('connected');
+      expect(await account.state).toBe('connected');
+      expect(await foreign.state).toBe('rejected');
+      expect(await own.next()).toEqual({ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
+      expect(await account.next()).toMatchObject({ type: 'subscribed', pipeline_id: null });
+      const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
+      await publishRunUpdated(e2e.running.services.broadcaster, run);
+      expect(await own.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId, pipeline_id: e2e.own.devopsPipelineId } });
+      expect(await account.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId } });
+      await e2e.running.services.broadcaster.broadcast(`ci_cd_pipeline_${e2e.own.devopsPipelineId}`, { type: 'run_completed', legacy: true });
+      expect(await own.next()).toEqual({ type: 'run_completed', legacy: true });
     });
 
     it('rejects a foreign account', async () => {
-      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        await ws.next((f) => f.type === 'welcome');
-        const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.foreign.accountId });
-        ws.send({ command: 'subscribe', identifier });
-        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
-      } finally {
-        ws.close();
-        await ws.closed;
-      }
+      const ws = await e2e.raw(await e2e.newUserToken(e2e.own.accountId));
+      const identifier = JSON.stringify({ channel: 'DevopsPipelineChannel', account_id: e2e.foreign.accountId });
+      ws.send({ command: 'subscribe', identifier });
+      expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
     });
   });
 });

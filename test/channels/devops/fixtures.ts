@@ -1,10 +1,8 @@
 // Shared fixtures of the devops channel tests: a migrated SQLite database with two accounts' DevOps, git,
-// mission and code-factory rows, and a real server holding the same rows for end-to-end tests.
+// mission and code-factory rows (also written into the real server of the end-to-end tests).
 
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/prisma';
 import { createTestDatabase } from '../../support/db';
-import { startE2EServer, type RunningServer } from '../../support/e2e-server';
 
 /** The rows of one account. */
 export interface AccountRows {
@@ -85,29 +83,4 @@ export async function seedAccountRows(db: Db, name: string): Promise<AccountRows
     reviewStateId: reviewState.id,
     contractId: contract.id,
   };
-}
-
-/** A real server (startServer) on a fresh database holding two accounts' devops rows. */
-export interface DevopsE2E {
-  running: RunningServer;
-  own: AccountRows;
-  foreign: AccountRows;
-  /** An access token of a new active user of `accountId` holding `permissions`. */
-  tokenFor(accountId: string, permissions?: string[]): Promise<string>;
-  /** `ws://…/cable?token=…`. */
-  urlFor(token: string): string;
-  stop(): Promise<void>;
-}
-
-/** Boot the real server on port 0 with a migrated, unseeded SQLite file and the devops rows. */
-export async function startDevopsServer(): Promise<DevopsE2E> {
-  const server = await startE2EServer('devops');
-  const db = server.running.db;
-  const own = await seedAccountRows(db, 'E2E own');
-  const foreign = await seedAccountRows(db, 'E2E foreign');
-  const tokenFor = async (accountId: string, permissions: string[] = []) => {
-    const user = await db.user.create({ data: { accountId, email: `${randomUUID()}@e2e.test`, name: 'E2E', status: 'active' } });
-    return server.grantToken(user.id, permissions);
-  };
-  return { running: server.running, own, foreign, tokenFor, urlFor: server.urlFor, stop: server.stop };
 }

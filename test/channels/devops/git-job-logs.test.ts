@@ -4,11 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { GitJobLogsChannel, LOG_SYNC_JOB_CLASS } from '../../../channels/devops/git-job-logs-channel';
 import { gitJobLogsStream, publishJobStatus, publishLogChunk, publishLogComplete, publishLogError } from '../../../channels/devops/git-job-logs-events';
+import type { Broadcaster, JobQueue } from '../../../channels/support/services';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
-import type { Broadcaster, JobQueue } from '../../../channels/support/services';
-import { openRaw } from '../../support/ws-client';
-import { openDevopsDb, startDevopsServer } from './fixtures';
+import { e2eSuite } from '../../support/e2e-server';
+import { waitFor } from '../../support/wait';
+import { openDevopsDb, seedAccountRows } from './fixtures';
 
 const LOGS = ['git.pipelines.logs'];
 
@@ -206,45 +207,31 @@ describe('GitJobLogsChannel', () => {
   });
 
   describe('end to end (raw ws, as useJobLogsWebSocket connects, against startServer)', () => {
-    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
-    beforeAll(async () => {
-      e2e = await startDevopsServer();
-    });
-    afterAll(() => e2e.stop());
+    const e2e = e2eSuite('devops', seedAccountRows);
 
     it('subscribes, refreshes through the outbox and receives log chunks', async () => {
-      const ws = await openRaw(`${e2e.urlFor(await e2e.tokenFor(e2e.own.accountId, LOGS))}&t=${Date.now()}`);
-      try {
-        const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
-        ws.send({ command: 'subscribe', identifier });
-        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'connection_established', job_id: e2e.own.runningJobId });
-        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'job.status', payload: { status: 'running', conclusion: null } });
-        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
-        ws.send({ command: 'message', identifier, data: JSON.stringify({ action: 'refresh' }) });
-        const b = e2e.running.services.broadcaster;
-        await Promise.all([publishLogChunk(b, e2e.own.runningJobId, { content: 'line 1\n', offset: 0 }), publishLogComplete(b, e2e.own.runningJobId, { content: 'line 2\n', offset: 7 })]);
-        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.chunk', payload: { content: 'line 1\n', offset: 0 } });
-        expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.complete', payload: { content: 'line 2\n', offset: 7, is_complete: true } });
-        // One sync queued on subscribe, one by refresh (the action may still be running: poll briefly).
-        const count = async () => (await e2e.running.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === e2e.own.runningJobId).length;
-        for (let i = 0; i < 50 && (await count()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(await count()).toBe(2);
-      } finally {
-        ws.close();
-        await ws.closed;
-      }
+      const ws = await e2e.raw(await e2e.newUserToken(e2e.own.accountId, LOGS), `&t=${Date.now()}`);
+      const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
+      ws.send({ command: 'subscribe', identifier });
+      expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'connection_established', job_id: e2e.own.runningJobId });
+      expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'job.status', payload: { status: 'running', conclusion: null } });
+      expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
+      ws.send({ command: 'message', identifier, data: JSON.stringify({ action: 'refresh' }) });
+      const b = e2e.running.services.broadcaster;
+      await Promise.all([publishLogChunk(b, e2e.own.runningJobId, { content: 'line 1\n', offset: 0 }), publishLogComplete(b, e2e.own.runningJobId, { content: 'line 2\n', offset: 7 })]);
+      expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.chunk', payload: { content: 'line 1\n', offset: 0 } });
+      expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.complete', payload: { content: 'line 2\n', offset: 7, is_complete: true } });
+      // One sync queued on subscribe, one by refresh (the action may still be running: poll briefly).
+      const count = async () => (await e2e.running.db.jobOutbox.findMany({ where: { jobClass: LOG_SYNC_JOB_CLASS } })).filter((j) => (j.args as unknown[])[0] === e2e.own.runningJobId).length;
+      await waitFor(async () => (await count()) >= 2, 1000, 'the refresh sync');
+      expect(await count()).toBe(2);
     });
 
     it('rejects a user without git.pipelines.logs', async () => {
-      const ws = await openRaw(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
-        ws.send({ command: 'subscribe', identifier });
-        expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
-      } finally {
-        ws.close();
-        await ws.closed;
-      }
+      const ws = await e2e.raw(await e2e.newUserToken(e2e.own.accountId));
+      const identifier = JSON.stringify({ channel: 'GitJobLogsChannel', repository_id: e2e.own.repositoryId, pipeline_id: e2e.own.gitPipelineId, job_id: e2e.own.runningJobId });
+      ws.send({ command: 'subscribe', identifier });
+      expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'reject_subscription' });
     });
   });
 });

@@ -18,8 +18,9 @@ import {
 import type { AiMission } from '../../../src/db/prisma';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
-import { railsCable, railsSubscribe } from '../../support/clients';
-import { openDevopsDb, startDevopsServer } from './fixtures';
+import { railsSubscribe } from '../../support/clients';
+import { e2eSuite } from '../../support/e2e-server';
+import { openDevopsDb, seedAccountRows } from './fixtures';
 
 const d = channelSuite(openDevopsDb, [MissionChannel]);
 
@@ -134,26 +135,17 @@ describe('MissionChannel', () => {
   });
 
   describe('end to end (@rails/actioncable against startServer)', () => {
-    const AC = railsCable();
-    let e2e: Awaited<ReturnType<typeof startDevopsServer>>;
-    beforeAll(async () => {
-      e2e = await startDevopsServer();
-    });
-    afterAll(() => e2e.stop());
+    const e2e = e2eSuite('devops', seedAccountRows);
 
     it('confirms the own mission, rejects a foreign one and delivers status_changed', async () => {
-      const consumer = AC.createConsumer(e2e.urlFor(await e2e.tokenFor(e2e.own.accountId)));
-      try {
-        const own = railsSubscribe(consumer, { channel: 'MissionChannel', type: 'mission', id: e2e.own.missionId });
-        const foreign = railsSubscribe(consumer, { channel: 'MissionChannel', type: 'mission', id: e2e.foreign.missionId });
-        expect(await own.state).toBe('connected');
-        expect(await foreign.state).toBe('rejected');
-        const mission = await e2e.running.db.aiMission.findUniqueOrThrow({ where: { id: e2e.own.missionId } });
-        await publishMissionStatusChanged(e2e.running.services.broadcaster, { ...mission, status: 'paused' });
-        expect(await own.next()).toEqual({ event: 'status_changed', payload: { mission_id: mission.id, status: 'paused', current_phase: 'planning' }, timestamp: expect.stringMatching(TIMESTAMP) });
-      } finally {
-        consumer.disconnect();
-      }
+      const consumer = e2e.consumer(await e2e.newUserToken(e2e.own.accountId));
+      const own = railsSubscribe(consumer, { channel: 'MissionChannel', type: 'mission', id: e2e.own.missionId });
+      const foreign = railsSubscribe(consumer, { channel: 'MissionChannel', type: 'mission', id: e2e.foreign.missionId });
+      expect(await own.state).toBe('connected');
+      expect(await foreign.state).toBe('rejected');
+      const mission = await e2e.running.db.aiMission.findUniqueOrThrow({ where: { id: e2e.own.missionId } });
+      await publishMissionStatusChanged(e2e.running.services.broadcaster, { ...mission, status: 'paused' });
+      expect(await own.next()).toEqual({ event: 'status_changed', payload: { mission_id: mission.id, status: 'paused', current_phase: 'planning' }, timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
 });
