@@ -10,7 +10,7 @@ import { boundedJson, boundedJsonObject, JSON_LIMITS, jsonFault } from '../../ch
 import type { Identity } from '../../src/auth/identity';
 import type { Channel } from '../../src/channel/index';
 import { seedId } from '../../src/db/seed';
-import { channelSuite, openSeededDb } from '../support/channel-suite';
+import { channelSuite, openSeededDb, seededIds } from '../support/channel-suite';
 
 /** `{a:{a:…{}}}` with `depth` levels, built without recursion. */
 function nest(depth: number): Record<string, unknown> {
@@ -62,11 +62,7 @@ describe('jsonFault', () => {
 });
 
 const ids = (k: string) => seedId(`acme:${k}`);
-const ACCOUNT = ids('account');
-const WORKFLOW = ids('workflow');
-const AGENT = ids('agent');
-const EXECUTION = ids('team-execution');
-const WORKER = ids('worker:worker');
+const { account: ACCOUNT, workflow: WORKFLOW, agent: AGENT, teamExecution: EXECUTION, worker: WORKER } = seededIds('acme');
 
 const t = channelSuite(openSeededDb, channels);
 

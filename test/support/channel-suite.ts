@@ -10,6 +10,7 @@ import type { AppServices, Broadcaster, JobQueue } from '../../channels/support/
 import type { Identity, WorkerIdentity } from '../../src/auth/identity';
 import type { ChannelClass } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
+import { seedId } from '../../src/db/seed';
 import { ClientPool, createHarnessServer, testWorker, type HarnessClient, type HarnessOptions, type HarnessParams, type HarnessServer } from '../../src/testing/index';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -53,6 +54,15 @@ export function appHarness(channels: readonly ChannelClass[], db: Db, opts: AppH
 /** A migrated SQLite database holding the demo data set (the seeded accounts acme, globex, initech). */
 export const openSeededDb = (): Promise<TestDatabase> => createTestDatabase('sqlite', { seed: true });
 
+/** Ids of the rows of the seeded account `key` (acme, globex, initech) that the channel tests use. */
+export function seededIds(key: string) {
+  const id = (k: string) => seedId(`${key}:${k}`);
+  return {
+    account: id('account'), owner: id('user:owner'), member: id('user:member'), viewer: id('user:viewer'), inactive: id('user:inactive'),
+    worker: id('worker:worker'), workflow: id('workflow'), agent: id('agent'), team: id('team'), teamExecution: id('team-execution'),
+  };
+}
+
 /** Options of channelSuite. */
 export interface SuiteOptions extends AppHarnessOptions {
   /** Keep the clients for the whole file (connected in beforeAll, closed after all) instead of closing them after each test. */
@@ -92,6 +102,18 @@ export async function expectConfirmed(client: HarnessClient, ...params: HarnessP
 export async function replyTo(client: HarnessClient, params: HarnessParams, action: string, data: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   await client.perform(params, action, data);
   return client.last(params);
+}
+
+/** The messages the subscription of `params` on `client` received whose `type` is `type`. */
+export function ofType(client: HarnessClient, params: HarnessParams, type: string): Array<Record<string, unknown>> {
+  return client.received(params).filter((m) => (m as { type?: unknown }).type === type) as Array<Record<string, unknown>>;
+}
+
+/** Run `publish`, wait until `client` is idle and return the messages of `type` the subscription of `params` received. */
+export async function published(client: HarnessClient, params: HarnessParams, type: string, publish: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  await publish();
+  await client.idle();
+  return ofType(client, params, type);
 }
 
 /** Expect `client` refused on every one of `params` (reject_subscription; a failure names the params). */

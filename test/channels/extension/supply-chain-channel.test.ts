@@ -2,7 +2,7 @@
 
 import * as events from '../../../channels/extension/supply-chain-events';
 import * as ops from '../../../channels/extension/supply-chain-ops-events';
-import { channelSuite, TIMESTAMP } from '../../support/channel-suite';
+import { channelSuite, published, TIMESTAMP } from '../../support/channel-suite';
 import type { Broadcaster } from '../../../channels/support/services';
 import { extensionChannels } from '../../../channels/extension/index';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
@@ -78,12 +78,8 @@ describe('SupplyChainChannel', () => {
     ];
 
     it.each(cases)('%s reaches a subscriber of the account', async (type, publish, payload) => {
-      const c = await world.connect(userIdentity(world.own));
       const p = params(world.own.accountId);
-      await c.subscribe(p);
-      await publish();
-      await c.idle();
-      const got = (c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type);
+      const got = await published(await world.subscribed(userIdentity(world.own), p), p, type, publish);
       expect(got).toEqual([{ type, ...payload, timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 

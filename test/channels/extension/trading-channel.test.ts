@@ -2,7 +2,7 @@
 
 import * as trading from '../../../channels/extension/trading-events';
 import { extensionChannels } from '../../../channels/extension/index';
-import { channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
+import { channelSuite, expectSubscribed, published, TIMESTAMP } from '../../support/channel-suite';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
 const world = channelSuite(openExtensionDb, extensionChannels);
@@ -12,8 +12,7 @@ const params = (accountId: unknown) => ({ channel: 'TradingChannel', account_id:
 describe('TradingChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account, streams trading_account_<account> and transmits the subscribed frame', async () => {
-      const c = await world.connect(userIdentity(world.own));
-      await expectSubscribed(c, params(world.own.accountId), [`trading_account_${world.own.accountId}`], [{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(TIMESTAMP) }]);
+      await expectSubscribed(await world.connect(userIdentity(world.own)), params(world.own.accountId), [`trading_account_${world.own.accountId}`], [{ type: 'subscribed', message: 'Connected to trading updates', timestamp: expect.stringMatching(TIMESTAMP) }]);
     });
 
     it.each([
@@ -53,12 +52,9 @@ describe('TradingChannel', () => {
     ];
 
     it.each(cases)('%s reaches a subscriber of the account as {type, timestamp, …payload}', async (type, publish, payload) => {
-      const c = await world.connect(userIdentity(world.own));
       const p = params(world.own.accountId);
-      await c.subscribe(p);
-      await publish();
-      await c.idle();
-      expect((c.received(p) as Array<Record<string, unknown>>).filter((m) => m.type === type)).toEqual([{ type, timestamp: expect.stringMatching(TIMESTAMP), ...payload }]);
+      const got = await published(await world.subscribed(userIdentity(world.own), p), p, type, publish);
+      expect(got).toEqual([{ type, timestamp: expect.stringMatching(TIMESTAMP), ...payload }]);
     });
   });
 });

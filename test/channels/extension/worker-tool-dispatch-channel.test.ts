@@ -20,8 +20,7 @@ const DATA = { channel: 'WorkerDataChannel', tool_executor: true };
 describe('WorkerToolDispatchChannel', () => {
   describe('subscribe', () => {
     it('accepts a worker, streams worker_tool_dispatch:<worker> and transmits nothing', async () => {
-      const c = await world.connect(workerIdentity(world.own));
-      await expectSubscribed(c, P, [`worker_tool_dispatch:${world.own.workerId}`], []);
+      await expectSubscribed(await world.connect(workerIdentity(world.own)), P, [`worker_tool_dispatch:${world.own.workerId}`], []);
     });
 
     it('rejects a user identity, even one with system.admin', async () => {

@@ -19,8 +19,7 @@ beforeAll(async () => {
 describe('AnalyticsChannel', () => {
   describe('subscribe', () => {
     it('accepts the own account with analytics.view and streams analytics_account_<id>', async () => {
-      const c = await env.connectUser(acme.member);
-      await expectSubscribed(c, params, [`analytics_account_${acme.account}`], [{ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: expect.any(String) }]);
+      await expectSubscribed(await env.connectUser(acme.member), params, [`analytics_account_${acme.account}`], [{ type: 'analytics_connection_established', message: 'Connected to real-time analytics', timestamp: expect.any(String) }]);
     });
 
     it('rejects a user without analytics.view', async () => {

@@ -3,8 +3,8 @@
 import {
   customerContext, customerJson, loadCustomer, publishCustomerCreated, publishCustomerStatusChanged, publishCustomerUpdated,
 } from '../../../channels/platform/customer-events';
-import { expectSubscribed, replyTo } from '../../support/channel-suite';
-import { acme, globex, ofType, platformSuite } from './support';
+import { expectSubscribed, ofType, replyTo } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
 const params = { channel: 'CustomerChannel', account_id: acme.account };
 
@@ -16,8 +16,7 @@ const ids = (m: Record<string, unknown>) => (m.results as Customer[]).map((r) =>
 describe('CustomerChannel', () => {
   describe('subscribe', () => {
     it('accepts an owner of the own account and streams customer_updates_<id>', async () => {
-      const c = await env.connectUser(acme.owner);
-      await expectSubscribed(c, params, [`customer_updates_${acme.account}`], [{ type: 'connection_established', message: 'Connected to customer updates', timestamp: expect.any(String) }]);
+      await expectSubscribed(await env.connectUser(acme.owner), params, [`customer_updates_${acme.account}`], [{ type: 'connection_established', message: 'Connected to customer updates', timestamp: expect.any(String) }]);
     });
 
     it('rejects users without an admin or owner role, even with admin.access', async () => {
@@ -82,11 +81,9 @@ describe('CustomerChannel', () => {
 
   describe('#update_customer_status', () => {
     it('updates a user of the own account, replies update_success and broadcasts customer_updated', async () => {
-      const c = await env.connectUser(acme.owner);
-      const other = await env.connectUser(globex.owner);
+      const c = await env.subscribedUser(acme.owner, params);
       const otherParams = { channel: 'CustomerChannel', account_id: globex.account };
-      await c.subscribe(params);
-      await other.subscribe(otherParams);
+      const other = await env.subscribedUser(globex.owner, otherParams);
       await c.perform(params, 'update_customer_status', { customer_id: acme.viewer, status: 'suspended' });
       expect((await env.db.user.findUniqueOrThrow({ where: { id: acme.viewer } })).status).toBe('suspended');
       const [updated] = ofType(c, params, 'customer_updated');

@@ -5,8 +5,8 @@ import {
   publishAllNotificationsDismissed, publishAllNotificationsRead, publishNewNotification, publishNotificationDismissed,
   publishNotificationRead, publishNotificationsUpdated, publishPreferencesUpdated, publishProfileUpdated, publishSettingsUpdated,
 } from '../../../channels/platform/notification-events';
-import { replyTo } from '../../support/channel-suite';
-import { acme, globex, ofType, platformSuite } from './support';
+import { ofType, replyTo } from '../../support/channel-suite';
+import { acme, globex, platformSuite } from './support';
 
 const params = { channel: 'NotificationChannel', account_id: acme.account };
 
@@ -108,10 +108,8 @@ describe('NotificationChannel', () => {
 
   describe('publishers', () => {
     it('delivers new_notification (with the read? key) to the notification\'s user only', async () => {
-      const owner = await env.connectUser(acme.owner);
-      const member = await env.connectUser(acme.member);
-      await owner.subscribe(params);
-      await member.subscribe(params);
+      const owner = await env.subscribedUser(acme.owner, params);
+      const member = await env.subscribedUser(acme.member, params);
       const n = await env.db.notification.create({ data: { accountId: acme.account, userId: acme.owner, notificationType: 'alert', title: 'Hi', message: 'There', metadata: { a: 1 } } });
       await publishNewNotification(env.broadcaster, n);
       await Promise.all([owner.idle(), member.idle()]);
@@ -127,12 +125,10 @@ describe('NotificationChannel', () => {
 
     it('delivers account-wide events to every subscriber of the account and none of another', async () => {
       const owner = await env.connectUser(acme.owner);
-      const member = await env.connectUser(acme.member);
-      const other = await env.connectUser(globex.owner);
+      const member = await env.subscribedUser(acme.member, params);
       const otherParams = { channel: 'NotificationChannel', account_id: globex.account };
+      const other = await env.subscribedUser(globex.owner, otherParams);
       await owner.subscribe(params);
-      await member.subscribe(params);
-      await other.subscribe(otherParams);
       const target = { accountId: acme.account };
       await publishNotificationRead(env.broadcaster, { ...target, id: 'n1' });
       await publishNotificationDismissed(env.broadcaster, { ...target, id: 'n2' });
@@ -151,10 +147,8 @@ describe('NotificationChannel', () => {
     });
 
     it('delivers the settings events to the user\'s own sessions', async () => {
-      const member = await env.connectUser(acme.member);
-      const owner = await env.connectUser(acme.owner);
-      await member.subscribe(params);
-      await owner.subscribe(params);
+      const member = await env.subscribedUser(acme.member, params);
+      const owner = await env.subscribedUser(acme.owner, params);
       const t = { accountId: acme.account, userId: acme.member };
       await publishSettingsUpdated(env.broadcaster, t, { theme: 'dark' });
       await publishProfileUpdated(env.broadcaster, t, { name: 'M' });

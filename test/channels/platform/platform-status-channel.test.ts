@@ -11,13 +11,11 @@ const env = platformSuite();
 
 describe('PlatformStatusChannel', () => {
   it('gives any user the shared stream without account_id', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await expectSubscribed(c, shared, ['platform_status:shared'], [{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
+    await expectSubscribed(await env.connectUser(acme.viewer), shared, ['platform_status:shared'], [{ type: 'connection_established', scope: 'shared', timestamp: expect.any(String) }]);
   });
 
   it('gives the own account both streams', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await expectSubscribed(c, account, [`platform_status:${acme.account}`, 'platform_status:shared'], [{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
+    await expectSubscribed(await env.connectUser(acme.viewer), account, [`platform_status:${acme.account}`, 'platform_status:shared'], [{ type: 'connection_established', scope: 'account', timestamp: expect.any(String) }]);
   });
 
   it('rejects a foreign account, a malformed id, a non-string id and a worker', async () => {
@@ -26,11 +24,9 @@ describe('PlatformStatusChannel', () => {
   });
 
   it('routes a transition by tenancy: account transitions to the account, shared ones to everyone', async () => {
-    const mine = await env.connectUser(acme.viewer);
-    const other = await env.connectUser(globex.viewer);
+    const mine = await env.subscribedUser(acme.viewer, account);
     const otherParams = { channel: 'PlatformStatusChannel', account_id: globex.account };
-    await mine.subscribe(account);
-    await other.subscribe(otherParams);
+    const other = await env.subscribedUser(globex.viewer, otherParams);
     const at = new Date('2026-03-02T10:00:00.123Z');
     await publishComponentStatusChanged(env.broadcaster, { accountId: acme.account, componentKind: 'ai_provider', componentRef: 'openai', from: 'up', to: 'down', eventIds: ['e1'], occurredAt: at });
     await Promise.all([mine.idle(), other.idle()]);

@@ -43,11 +43,9 @@ describe('SubscriptionChannel', () => {
   });
 
   it('broadcasts subscription_updated to the account on refresh_subscriptions (NotificationChannel sees it too)', async () => {
-    const a = await env.connectUser(acme.viewer);
-    const b = await env.connectUser(acme.member);
+    const a = await env.subscribedUser(acme.viewer, params);
     const notif = { channel: 'NotificationChannel', account_id: acme.account };
-    await a.subscribe(params);
-    await b.subscribe(notif);
+    const b = await env.subscribedUser(acme.member, notif);
     expect(await replyTo(a, params, 'refresh_subscriptions')).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active', plan: { name: 'Pro' } } });
     expect(b.last(notif)).toMatchObject({ type: 'subscription_updated' });
   });

@@ -5,26 +5,13 @@ import { platformChannels } from '../../../channels/platform/index';
 import type { UserIdentity } from '../../../src/auth/identity';
 import { PrismaIdentityStore } from '../../../src/db/identity-store';
 import type { Db } from '../../../src/db/prisma';
-import { seedId } from '../../../src/db/seed';
 import { testUser, type HarnessClient, type HarnessParams } from '../../../src/testing/index';
-import { adminWorker, channelSuite, openSeededDb, type SuiteHandle } from '../../support/channel-suite';
+import { adminWorker, channelSuite, openSeededDb, seededIds, type SuiteHandle } from '../../support/channel-suite';
 import type { TestDatabase } from '../../support/db';
 
-/** Seeded ids of one demo account. */
-export interface DemoIds {
-  account: string;
-  owner: string;
-  member: string;
-  viewer: string;
-  inactive: string;
-  worker: string;
-}
-
 /** Ids of the seeded account `key` (acme, globex, initech). */
-export function demo(key: string): DemoIds {
-  const id = (k: string) => seedId(`${key}:${k}`);
-  return { account: id('account'), owner: id('user:owner'), member: id('user:member'), viewer: id('user:viewer'), inactive: id('user:inactive'), worker: id('worker:worker') };
-}
+export const demo = seededIds;
+export type DemoIds = ReturnType<typeof seededIds>;
 
 /** The seeded accounts the tests use. */
 export const acme = demo('acme');
@@ -80,9 +67,4 @@ export async function createPlatformAdmin(db: Db, accountId: string): Promise<st
   const user = await db.user.create({ data: { accountId, email: `root-${Date.now()}-${Math.random()}@platform.example`, name: 'Platform Admin' } });
   await db.userRole.create({ data: { userId: user.id, roleId: role.id } });
   return user.id;
-}
-
-/** The decoded messages `client` received for `params` whose `type` is `type`. */
-export function ofType(client: HarnessClient, params: HarnessParams, type: string): Array<Record<string, unknown>> {
-  return client.received(params).filter((m) => (m as { type?: string }).type === type) as Array<Record<string, unknown>>;
 }

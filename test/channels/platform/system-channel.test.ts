@@ -12,8 +12,7 @@ const env = platformSuite();
 
 describe('SystemChannel', () => {
   it('accepts the own account with system_channel_<id> and account_<id>', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await expectSubscribed(c, params, [`system_channel_${acme.account}`, `account_${acme.account}`], [{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
+    await expectSubscribed(await env.connectUser(acme.viewer), params, [`system_channel_${acme.account}`, `account_${acme.account}`], [{ type: 'connection_established', account_id: acme.account, timestamp: expect.any(String) }]);
   });
 
   it('rejects a foreign account, a malformed id, missing params and a worker', async () => {
@@ -58,11 +57,9 @@ describe('SystemChannel', () => {
   });
 
   it('delivers every publisher\'s event to the account only', async () => {
-    const c = await env.connectUser(acme.viewer);
-    const o = await env.connectUser(globex.viewer);
+    const c = await env.subscribedUser(acme.viewer, params);
     const op = { channel: 'SystemChannel', account_id: globex.account };
-    await c.subscribe(params);
-    await o.subscribe(op);
+    const o = await env.subscribedUser(globex.viewer, op);
     const row = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: acme.account } });
     const node = { id: 'n', name: 'node-1', enabled: true, public_address: null, instances_count: 1, created_at: 'a', updated_at: 'b' };
     const instance = { id: 'i', name: 'i-1', status: 'running', variety: null, private_ip_address: null, public_ip_address: null, node_id: 'n', created_at: 'a', updated_at: 'b' };

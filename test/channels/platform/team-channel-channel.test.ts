@@ -12,8 +12,7 @@ const env = platformSuite();
 
 describe('TeamChannelChannel', () => {
   it('accepts a channel of the own account\'s team and streams team_channel:<id>', async () => {
-    const c = await env.connectUser(acme.viewer);
-    await expectSubscribed(c, params, [`team_channel:${channelId}`], [{ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channelId, timestamp: expect.any(String) }]);
+    await expectSubscribed(await env.connectUser(acme.viewer), params, [`team_channel:${channelId}`], [{ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channelId, timestamp: expect.any(String) }]);
   });
 
   it('rejects another account\'s channel, a malformed or unknown id, missing params and a worker', async () => {

@@ -6,8 +6,8 @@ import {
   publishMemberCompleted, publishPlanAwaitingApproval,
 } from '../../../channels/platform/team-execution-events';
 import { seedId } from '../../../src/db/seed';
-import { expectSubscribed, replyTo } from '../../support/channel-suite';
-import { acme, globex, grantPermissions, ofType, platformSuite } from './support';
+import { expectSubscribed, ofType, replyTo } from '../../support/channel-suite';
+import { acme, globex, grantPermissions, platformSuite } from './support';
 
 const teamId = seedId('acme:team');
 const executionId = seedId('acme:team-execution');
@@ -24,8 +24,7 @@ const execution = () => env.db.aiTeamExecution.findUniqueOrThrow({ where: { id: 
 describe('TeamExecutionChannel', () => {
   describe('subscribe', () => {
     it('accepts a team of the own account and streams team_execution:<team_id>', async () => {
-      const c = await env.connectUser(acme.viewer);
-      await expectSubscribed(c, params, [`team_execution:${teamId}`], [{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
+      await expectSubscribed(await env.connectUser(acme.viewer), params, [`team_execution:${teamId}`], [{ type: 'subscription.confirmed', channel: 'team_execution', team_id: teamId, timestamp: expect.any(String) }]);
     });
 
     it('rejects another account\'s team, a malformed id, missing params and a worker', async () => {
@@ -110,11 +109,9 @@ describe('TeamExecutionChannel', () => {
   });
 
   it('publishers deliver every documented event to the team stream', async () => {
-    const c = await env.connectUser(acme.viewer);
-    const g = await env.connectUser(globex.viewer);
+    const c = await env.subscribedUser(acme.viewer, params);
     const gp = { channel: 'TeamExecutionChannel', team_id: seedId('globex:team') };
-    await c.subscribe(params);
-    await g.subscribe(gp);
+    const g = await env.subscribedUser(globex.viewer, gp);
     const ref = { execution_id: executionId };
     await publishExecutionStarted(env.broadcaster, teamId, { ...ref, status: 'running', tasks_total: 3 });
     await publishExecutionProgress(env.broadcaster, teamId, { ...ref, progress: 50, current_member: 'lead', tasks_total: 3, tasks_completed: 1 });
