@@ -44,6 +44,9 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
   /** Identity kind accepted; user channels refuse workers and worker channels refuse users. */
   static accepts: IdentityKind = 'user';
 
+  /** Whether a dashboard session opened with the operator key (`identity.operator`) may subscribe: OperatorChannel only. */
+  static acceptsOperator = false;
+
   /**
    * Every action that writes, queues work or publishes on the caller's behalf, with the permission the Powernode REST
    * endpoint for the same operation requires (docs/channels.md, "Who may write"). Checked before the action's data
@@ -90,6 +93,10 @@ export abstract class ApplicationChannel<P = Record<string, unknown>> extends Ch
 
   protected override beforeSubscribe(): void {
     const accepts = (this.constructor as typeof ApplicationChannel).accepts;
+    if (this.identity.operator && !(this.constructor as typeof ApplicationChannel).acceptsOperator) {
+      this.logger.warn('operator session refused', { code: 'CABLE_SUBSCRIPTION_REFUSED' });
+      return this.reject();
+    }
     if (accepts !== 'any' && this.identity.kind !== accepts) {
       this.logger.warn('identity kind refused', { code: 'CABLE_SUBSCRIPTION_REFUSED', kind: this.identity.kind });
       this.reject();

@@ -57,6 +57,8 @@ export interface Config {
   database: { url: string; autoMigrate: boolean; seed: boolean; schemaCheck: 'all' | 'core' | 'off' };
   /** Bearer key of GET /metrics (open without it). */
   metricsKey?: string;
+  /** Opens GET /dashboard besides a `system.admin` user's token (CABLE_OPERATOR_KEY); unset: admins only. */
+  operatorKey?: string;
   jwt: JwtConfig;
   cable: {
     path: string;
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production'), schemaCheck: e.DATABASE_SCHEMA_CHECK },
     metricsKey: e.METRICS_KEY,
+    operatorKey: e.CABLE_OPERATOR_KEY,
     jwt,
     cable: {
       path: e.CABLE_PATH,

@@ -83,6 +83,7 @@ export const EnvSchema = z
     CABLE_TRUSTED_PROXIES: csv.pipe(z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges, comma-separated'))).optional(),
     JWT_IAT_LEEWAY_SECONDS: int(0, 86_400).default(30),
     METRICS_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+    CABLE_OPERATOR_KEY: z.string().min(16, 'must be at least 16 characters (a long random value, e.g. `openssl rand -hex 32`)').optional(),
     DATABASE_SCHEMA_CHECK: z.enum(['all', 'core', 'off']).default('all'),
     CABLE_TOKEN_EXPIRY: z.enum(['refresh', 'close', 'never']).default('refresh'),
     RAILS_API_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s):// URL').optional(),

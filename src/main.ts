@@ -11,6 +11,7 @@ import { BenchmarkChannel, channels, OutboxJobQueue, ToolExecutorRegistry, type 
 import { Authenticator } from './auth/authenticator';
 import { mintWorkerToken, signToken } from './auth/jwt';
 import { connectionIdentifierFor } from './auth/identity';
+import { checkOperatorAccess } from './auth/operator';
 import { ChannelRegistry } from './channel/registry';
 import { signStreamName } from './channel/signed-streams';
 import type { ChannelClass } from './channel/base';
@@ -35,6 +36,8 @@ export interface RunningServer<S = AppServices> {
   cable: CableServer<S>;
   services: S;
   metrics: CableMetrics;
+  /** The operator dashboard's feed (OperatorChannel reads it through AppServices.operator). */
+  operator: OperatorFeed;
   /** Whether a graceful stop has begun (GET /ready answers 503 from then on). */
   readonly draining: boolean;
   stop(): Promise<void>;
@@ -54,6 +57,16 @@ export interface AssembleOptions<S> {
   /** Whether the database answers (GET /ready); absent: the server has none to check. */
   databaseReachable?: () => Promise<boolean>;
 }
+
+/** What OperatorChannel gets as `services.operator` (channels/support/services.ts OperatorServices). */
+export interface OperatorFeed {
+  snapshot(): Promise<Record<string, unknown>>;
+  disconnect(kind: 'user' | 'worker', id: string, reconnect: boolean): Promise<string>;
+  intervalMs: number;
+}
+
+/** How often the dashboard's chart gets a point and a subscribed dashboard a snapshot. */
+const OPERATOR_INTERVAL_MS = 2000;
 
 /** Pending-connection queue asked of the kernel. */
 const LISTEN_BACKLOG = 4096;
@@ -82,7 +95,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   await hub.transient.share(broker.plain);
   broker.presence.onExpire((stream, event) => void hub.transient.publish(stream, 'presence', encodePresenceEvent(event)));
   const registry = new ChannelRegistry(config.cable.benchmarkChannel ? [...o.channels, BenchmarkChannel] : o.channels);
-  const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp);
+  const auth = new Authenticator(o.store, config.jwt, config.cable.globalIdApp, config.operatorKey);
   cable = new CableServer<S>(
     { ...config.cable, io: metrics.io, ssePath: config.cable.sse.enabled ? config.cable.sse.path : undefined },
     {
@@ -101,6 +114,14 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const revocation = new RevocationMonitor(o.store, () => (cable as CableServer<S>).allConnections(), config.cable.authRecheckMs, log);
   revocation.start();
   const started = Date.now();
+  const internalStreamFor = (kind: 'user' | 'worker', id: string) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`;
+  metrics.startSampling(OPERATOR_INTERVAL_MS);
+  const operator = operatorFeed(metrics, hub, cable, o.databaseReachable, started, async (kind, id, reconnect) => {
+    // The same message POST /_disconnect publishes: every node closes that identity's sockets.
+    const stream = internalStreamFor(kind, id);
+    await pubsub.broadcast(stream, JSON.stringify({ type: 'disconnect', reconnect }));
+    return stream;
+  });
   const app = createHttpApp({
     logger: log,
     cablePath: config.cable.path,
@@ -112,7 +133,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       const secret = kind === 'turbo' ? config.streams.turboSecret : config.streams.secret;
       return secret ? signStreamName(secret, stream) : null;
     },
-    internalStreamFor: (kind, id) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`,
+    internalStreamFor,
     metricsKey: config.metricsKey,
     metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
     readiness: async () => {
@@ -127,6 +148,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       adapter: { name: pubsub.name, ...pubsub.status() },
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
+    dashboard: { authorize: (credential) => checkOperatorAccess(credential, config.operatorKey, (token) => auth.authenticate({ token })) },
   });
   const cableServer = cable;
   const koa = app.callback();
@@ -146,6 +168,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     // Draining first: GET /ready answers 503 while the sockets are told to come back elsewhere.
     draining = true;
     revocation.stop();
+    metrics.stopSampling();
     await cableServer.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -155,10 +178,33 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     await o.onStop?.();
   };
   return {
-    port, url: `ws://127.0.0.1:${port}${config.cable.path}`, pubsub, hub, cable: cableServer, services: o.services, metrics, stop,
+    port, url: `ws://127.0.0.1:${port}${config.cable.path}`, pubsub, hub, cable: cableServer, services: o.services, metrics, operator, stop,
     get draining() {
       return draining;
     },
+  };
+}
+
+/**
+ * The operator dashboard's figures: the metrics snapshot (the counters /metrics exports) with connections by account
+ * and identity, the busiest streams, the database answer (cached for one interval) and the uptime.
+ */
+function operatorFeed<S>(metrics: CableMetrics, hub: Hub, cable: CableServer<S>, databaseReachable: (() => Promise<boolean>) | undefined, started: number, disconnect: OperatorFeed['disconnect']): OperatorFeed {
+  let database: { at: number; answer: Promise<boolean | null> } | undefined;
+  const databaseNow = () => {
+    if (!database || Date.now() - database.at >= OPERATOR_INTERVAL_MS) database = { at: Date.now(), answer: databaseReachable ? databaseReachable() : Promise.resolve(null) };
+    return database.answer;
+  };
+  return {
+    intervalMs: OPERATOR_INTERVAL_MS,
+    disconnect,
+    snapshot: async () => ({
+      ...metrics.snapshot(),
+      ...cable.roster(),
+      busiestStreams: hub.busiestStreams(10),
+      database: await databaseNow(),
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
   };
 }
 
@@ -184,6 +230,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   };
   const side = await createSidePublisher(config, log);
   const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry(), streams: config.streams };
+  // The feed exists once the server is assembled; no socket can subscribe before that.
+  services.operator = { intervalMs: OPERATOR_INTERVAL_MS, snapshot: () => running.operator.snapshot(), disconnect: (...a) => running.operator.disconnect(...a) };
   const running = await assembleServer({
     config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
     databaseReachable: () => databaseAnswers(db),

@@ -5,6 +5,7 @@ import { AnalyticsChannel } from './analytics-channel';
 import { CustomerChannel } from './customer-channel';
 import { McpChannel } from './mcp-channel';
 import { NotificationChannel } from './notification-channel';
+import { OperatorChannel } from './operator-channel';
 import { PlatformStatusChannel } from './platform-status-channel';
 import { SubscriptionChannel } from './subscription-channel';
 import { SystemChannel } from './system-channel';
@@ -22,4 +23,5 @@ export const platformChannels: ChannelClass[] = [
   TeamExecutionChannel,
   PlatformStatusChannel,
   SystemChannel,
+  OperatorChannel,
 ];

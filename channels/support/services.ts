@@ -1,6 +1,7 @@
 // AppServices: what Powernode channels get through `this.services` — the database, the broadcaster used by
 // publishers, the job outbox, optional side channels (Redis pub/sub for workers), the Rails API worker tool calls
-// are forwarded to, the workers registered as tool executors on this node, and the signed/public streams settings.
+// are forwarded to, the workers registered as tool executors on this node, the signed/public streams settings and
+// the operator dashboard's feed.
 
 import type { Db } from '../../src/db/prisma';
 import type { ToolExecutorRegistry } from './tool-executors';
@@ -58,6 +59,20 @@ export interface StreamsSettings {
   turboSecret?: string;
 }
 
+/** What the operator dashboard reads and does through OperatorChannel (wired by src/main.ts from the metrics). */
+export interface OperatorServices {
+  /**
+   * Every figure of this node now, from the counters `/metrics` exports: connections by kind, account and identity,
+   * subscriptions per channel, the busiest streams, the chart series, pub/sub and database health, disconnects by
+   * reason and the latest refused subscribes (plain JSON).
+   */
+  snapshot(): Promise<Record<string, unknown>>;
+  /** Close every socket of a user or worker on every node, as `POST /_disconnect` does; resolves to the internal stream. */
+  disconnect(kind: 'user' | 'worker', id: string, reconnect: boolean): Promise<string>;
+  /** How often a subscribed dashboard gets a fresh snapshot (ms). */
+  intervalMs: number;
+}
+
 /** Services available to every channel. */
 export interface AppServices {
   db: Db;
@@ -70,4 +85,6 @@ export interface AppServices {
   toolExecutors?: ToolExecutorRegistry;
   /** Signed and public streams settings (absent: `$pubsub` and `Turbo::StreamsChannel` refuse everything). */
   streams?: StreamsSettings;
+  /** The operator dashboard's figures and remote disconnect (absent: OperatorChannel refuses every subscription). */
+  operator?: OperatorServices;
 }

@@ -6,6 +6,7 @@ import type { JwtConfig } from '../../config';
 import { AuthUnavailableError, UnauthorizedError, errorText } from '../errors';
 import { connectionIdentifierFor, type Identity } from './identity';
 import { TokenError, tokenDigest, verifyToken, type CableClaims } from './jwt';
+import { OPERATOR_TICKET_PREFIX, operatorIdentity, verifyOperatorTicket } from './operator';
 import type { IdentityStore } from './store';
 
 /** Request facts used for authentication. */
@@ -17,12 +18,17 @@ export interface ConnectRequest {
 
 /** Authenticates connect requests against the store. */
 export class Authenticator {
-  constructor(private readonly store: IdentityStore, private readonly jwt: JwtConfig, private readonly gidApp: string) {}
+  /** `operatorKey` (CABLE_OPERATOR_KEY) lets the dashboard's operator tickets connect. */
+  constructor(private readonly store: IdentityStore, private readonly jwt: JwtConfig, private readonly gidApp: string, private readonly operatorKey?: string) {}
 
   /** Resolve the identity for a request; throws UnauthorizedError (TokenError) with the failure reason. */
   async authenticate(req: ConnectRequest): Promise<Identity> {
     const token = req.token?.trim();
     if (!token) throw new TokenError('missing');
+    if (token.startsWith(OPERATOR_TICKET_PREFIX)) {
+      if (!this.operatorKey) throw new TokenError('malformed');
+      return operatorIdentity(this.gidApp, verifyOperatorTicket(token, this.operatorKey));
+    }
     if (!token.includes('.')) return this.legacy(token, req);
     const claims = verifyToken(token, this.jwt);
     await this.checkRevoked(claims);

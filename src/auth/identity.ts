@@ -14,6 +14,8 @@ interface BaseIdentity {
   readonly jti?: string;
   /** SHA-256 digest of a legacy opaque `user_tokens` token, when the user connected with one (re-checked while open). */
   readonly legacyTokenDigest?: string;
+  /** A dashboard session opened with the operator key (src/auth/operator.ts): no user row; only OperatorChannel accepts it. */
+  readonly operator?: boolean;
 }
 
 /** A connected user. */

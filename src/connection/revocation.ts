@@ -18,6 +18,8 @@ const BATCH = 2000;
 
 /** Whether `identity` must be cut off given `state`. */
 export function isRevoked(identity: Identity, state: RevocationState): boolean {
+  // An operator ticket has no row to re-check: it ends at its expiry (and with the operator key).
+  if (identity.operator) return false;
   if (identity.jti && state.revokedJtis.has(identity.jti)) return true;
   if (identity.legacyTokenDigest && !state.liveLegacyTokens.has(identity.legacyTokenDigest)) return true;
   if (identity.kind === 'worker') return !state.activeWorkers.has(identity.workerId);

@@ -27,7 +27,8 @@ export interface CommandResult {
 /** Told about subscriptions as they come and go (metrics); channel names are registered ones or `unknown`. */
 export interface SubscriptionObserver {
   subscribed(channel: string, seconds: number): void;
-  subscriptionRejected(channel: string, seconds: number): void;
+  /** `who` names the caller (`user:<id>`, `worker:<id>`) when it is known. */
+  subscriptionRejected(channel: string, seconds: number, who?: string): void;
   unsubscribed(channel: string): void;
 }
 
@@ -74,7 +75,7 @@ export class Subscriptions {
     const host = new SubscriptionHost(this, this.host);
     const channel = this.withinLimits(identifier) ? this.instantiate(identifier, host) : undefined;
     if (!channel) {
-      this.observer?.subscriptionRejected('unknown', seconds());
+      this.observer?.subscriptionRejected('unknown', seconds(), whoOf(this.host));
       return { ...result('rejected'), frames: [encodeSubscriptionFrame(quoted, 'reject_subscription')] };
     }
     // Registered before `subscribed` runs, as Rails does, so state is found by later commands.
@@ -82,7 +83,7 @@ export class Subscriptions {
     const out = await this.during(host, () => channel.subscribeToChannel(), true);
     if (!out.value) {
       this.map.delete(identifier);
-      this.observer?.subscriptionRejected(nameOf(channel), seconds());
+      this.observer?.subscriptionRejected(nameOf(channel), seconds(), whoOf(this.host));
       return { ...out.result, outcome: 'rejected', frames: [...out.result.frames, encodeSubscriptionFrame(quoted, 'reject_subscription')] };
     }
     // Sent only now: every stream of the subscription is live in pub/sub (Rails deferred confirmation).
@@ -285,4 +286,17 @@ export class SubscriptionHost implements ChannelHost {
 /** The registered name of a channel instance's class. */
 function nameOf(channel: Channel): string {
   return (channel.constructor as { channel?: string }).channel ?? 'unknown';
+}
+
+/** `user:<id>` / `worker:<id>` for a connected identity (the operator dashboard's list of refused subscribes). */
+function whoOf(host: ChannelHost): string | undefined {
+  let i: { kind?: string; userId?: string; workerId?: string } | undefined;
+  try {
+    i = host.identity as typeof i;
+  } catch {
+    return undefined;
+  }
+  if (i?.kind === 'user') return `user:${i.userId}`;
+  if (i?.kind === 'worker') return `worker:${i.workerId}`;
+  return undefined;
 }

@@ -36,7 +36,7 @@ export interface ConnectionMetrics {
   disconnected(reason: string): void;
   broadcast(source: 'channel'): void;
   subscribed(channel: string, seconds: number): void;
-  subscriptionRejected(channel: string, seconds: number): void;
+  subscriptionRejected(channel: string, seconds: number, who?: string): void;
   unsubscribed(channel: string): void;
 }
 

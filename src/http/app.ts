@@ -1,10 +1,12 @@
-// createHttpApp: Koa + @koa/router for /health, /metrics, /_broadcast, /_disconnect and /_sign_stream. Knows nothing
-// of ws or channels; everything it needs is injected as HttpDeps. Unknown paths (including a plain GET /cable) are 404.
+// createHttpApp: Koa + @koa/router for /health, /metrics, /_broadcast, /_disconnect, /_sign_stream and /dashboard.
+// Knows nothing of ws or channels; everything it needs is injected as HttpDeps. Unknown paths (including a plain GET
+// /cable) are 404.
 
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { HttpDeps } from './deps';
 import { mountBroadcast } from './routes/broadcast';
+import { mountDashboard } from './routes/dashboard';
 import { mountDisconnect } from './routes/disconnect';
 import { mountHealth } from './routes/health';
 import { mountSignStream } from './routes/sign-stream';
@@ -23,6 +25,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
   mountBroadcast(router, deps);
   mountDisconnect(router, deps);
   mountSignStream(router, deps);
+  mountDashboard(router, deps);
   // Rails answers a non-upgrade request to the cable with 404 text/plain "Page not found" (respond_to_invalid_request).
   router.all(deps.cablePath, (ctx) => {
     ctx.status = 404;

@@ -37,7 +37,15 @@ export interface HttpDeps {
   metricsKey?: string;
   /** Whether the server should receive traffic: database reachable, pub/sub healthy, not draining (GET /ready). */
   readiness(): Promise<Readiness>;
+  /** The operator dashboard (GET/POST /dashboard); absent: 404. */
+  dashboard?: {
+    /** Check a credential: the operator key or a `system.admin` user's token; the page connects with `cableToken`. */
+    authorize(credential: string): Promise<DashboardAccess>;
+  };
 }
+
+/** The answer to a dashboard credential (src/auth/operator.ts). */
+export type DashboardAccess = { status: 200; cableToken: string; who: string } | { status: 401 | 403 | 503; message: string };
 
 /** The answer of GET /ready. */
 export interface Readiness {

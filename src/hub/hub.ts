@@ -74,6 +74,17 @@ interface StreamEntry {
   readonly callbacks: Set<StreamCallback>;
   readonly handler: MessageHandler;
   ready: Promise<void>;
+  /** Broadcasts received on this stream since its pub/sub subscription began (the dashboard's busiest streams). */
+  broadcasts: number;
+}
+
+/** A stream as the operator dashboard lists it. */
+export interface StreamLoad {
+  stream: string;
+  /** Sessions holding the stream (one per subscription identifier of each connection). */
+  subscribers: number;
+  /** Broadcasts received since this node subscribed the stream. */
+  broadcasts: number;
 }
 
 /** Fan-out of pub/sub payloads to subscribed sessions. */
@@ -133,6 +144,26 @@ export class Hub {
     return this.streams.size;
   }
 
+  /**
+   * The `limit` streams with subscribers that had the most broadcasts, then the most subscribers (one pass over the
+   * streams; streams held only by server callbacks, such as the internal `action_cable/…` ones, are left out).
+   */
+  busiestStreams(limit = 10): StreamLoad[] {
+    // A bounded top-k: the dashboard asks every few seconds, and a node may hold a hundred thousand streams.
+    const top: StreamLoad[] = [];
+    const before = (a: StreamLoad, b: StreamLoad) => a.broadcasts > b.broadcasts || (a.broadcasts === b.broadcasts && a.subscribers > b.subscribers);
+    for (const [stream, entry] of this.streams) {
+      const load = { stream, subscribers: subscribersOf(entry), broadcasts: entry.broadcasts };
+      if (load.subscribers === 0) continue;
+      if (top.length === limit && !before(load, top[limit - 1] as StreamLoad)) continue;
+      let i = top.length;
+      while (i > 0 && before(load, top[i - 1] as StreamLoad)) i -= 1;
+      top.splice(i, 0, load);
+      if (top.length > limit) top.pop();
+    }
+    return top;
+  }
+
   /** Frames delivered since start (for /health and benchmarks). */
   get deliveryCount(): number {
     return this.deliveries;
@@ -162,6 +193,7 @@ export class Hub {
       callbacks: new Set(),
       handler: (payload, position) => this.deliver(stream, entry, payload, position),
       ready: Promise.resolve(),
+      broadcasts: 0,
     };
     this.streams.set(stream, entry);
     entry.ready = this.pubsub.subscribe(stream, entry.handler).catch((err: unknown) => {
@@ -192,6 +224,7 @@ export class Hub {
       if (ids.extSessions.size > 0) batches.push({ frame: dataFrame(ids.prefix, payload, stream, tail), members: ids.extSessions, at: 0 });
     }
     const after = entry.callbacks.size > 0 ? () => this.runCallbacks(stream, entry, payload) : undefined;
+    entry.broadcasts += 1;
     this.options.onBroadcast?.();
     this.queue.push({ batches, next: 0, after, counted: true, at: this.options.onFanout ? performance.now() : undefined });
     if (!this.pumping) this.pump();
@@ -309,4 +342,11 @@ function without(members: Set<HubSession>, excluded: HubSession): SessionGroup {
       for (const session of members) if (session !== excluded) yield session;
     },
   };
+}
+
+/** Sessions holding a stream, over its identifiers. */
+function subscribersOf(entry: StreamEntry): number {
+  let n = 0;
+  for (const ids of entry.ids.values()) n += ids.sessions.size + ids.extSessions.size;
+  return n;
 }

@@ -27,6 +27,49 @@ export interface MetricSources {
   pendingBroadcasts(): number;
 }
 
+/** A refused subscribe, for the operator dashboard (`who` is `user:<id>` or `worker:<id>` when known). */
+export interface RejectedSubscription {
+  at: string;
+  channel: string;
+  who?: string;
+}
+
+/** One point of the dashboard's chart: rates over one sampling interval, fan-out p95 of the broadcasts in it. */
+export interface SeriesPoint {
+  /** End of the interval (ms since the epoch). */
+  t: number;
+  deliveriesPerSecond: number;
+  /** Broadcasts that reached this node's hub, per second. */
+  broadcastsPerSecond: number;
+  /** p95 of the broadcast fan-out times in the interval (ms); null when no broadcast arrived. */
+  fanoutP95Ms: number | null;
+}
+
+/** Every figure of the server at one moment, read from the same counters `/metrics` exports (the operator dashboard). */
+export interface MetricsSnapshot {
+  at: string;
+  connections: { user: number; worker: number; pending: number };
+  identities: number;
+  streams: number;
+  deliveries: number;
+  pendingBroadcasts: number;
+  pubsubHealthy: boolean;
+  broadcasts: Record<BroadcastSource, number>;
+  subscriptions: Record<string, number>;
+  disconnects: Record<string, number>;
+  authFailures: Record<string, number>;
+  rejectedSubscriptions: Record<string, number>;
+  /** The latest refused subscribes, newest first. */
+  recentRejections: RejectedSubscription[];
+  /** Rates over the last minutes, oldest first (empty until sampling started). */
+  series: SeriesPoint[];
+}
+
+/** Refused subscribes remembered for the dashboard. */
+const RECENT_REJECTIONS = 20;
+/** Fan-out times kept per sampling interval for its p95 (reservoir-sampled beyond). */
+const FANOUT_WINDOW = 2048;
+
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Every metric of the server; one instance per server. */
@@ -44,6 +87,12 @@ export class CableMetrics {
   private readonly fanoutHistogram: Histogram;
   private readonly subscribeHistogram: Histogram;
   private readonly authHistogram: Histogram;
+  private readonly recentRejections: RejectedSubscription[] = [];
+  /** Fan-out times (s) of the current sampling interval, and how many broadcasts it had in all. */
+  private window: number[] = [];
+  private windowCount = 0;
+  private readonly series: SeriesPoint[] = [];
+  private sampler: { timer: NodeJS.Timeout; keep: number; at: number; deliveries: number; broadcasts: number } | undefined;
 
   constructor(private readonly sources: MetricSources, opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
@@ -95,9 +144,11 @@ export class CableMetrics {
     bump(this.subscriptions, channel, -1);
   }
 
-  subscriptionRejected(channel: string, seconds: number): void {
+  subscriptionRejected(channel: string, seconds: number, who?: string): void {
     bump(this.rejected, channel);
     this.subscribeHistogram.observe(seconds);
+    this.recentRejections.unshift({ at: new Date().toISOString(), channel, ...(who ? { who } : {}) });
+    if (this.recentRejections.length > RECENT_REJECTIONS) this.recentRejections.pop();
   }
 
   broadcast(source: BroadcastSource): void {
@@ -106,6 +157,71 @@ export class CableMetrics {
 
   fanout(seconds: number): void {
     this.fanoutHistogram.observe(seconds);
+    if (!this.sampler) return;
+    this.windowCount += 1;
+    if (this.window.length < FANOUT_WINDOW) this.window.push(seconds);
+    else {
+      const slot = Math.floor(Math.random() * this.windowCount);
+      if (slot < FANOUT_WINDOW) this.window[slot] = seconds;
+    }
+  }
+
+  /** Record a chart point every `intervalMs`, keeping the last `keep` (the dashboard's chart); idempotent. */
+  startSampling(intervalMs = 2000, keep = 150): void {
+    if (this.sampler) return;
+    const timer = setInterval(() => this.sample(), intervalMs);
+    timer.unref();
+    this.sampler = { timer, keep, at: Date.now(), deliveries: this.sources.deliveries(), broadcasts: this.totalBroadcasts() };
+  }
+
+  stopSampling(): void {
+    if (this.sampler) clearInterval(this.sampler.timer);
+    this.sampler = undefined;
+  }
+
+  /** Close the current sampling interval as one chart point (called by the sampling timer; tests call it directly). */
+  sample(now = Date.now()): void {
+    const s = this.sampler;
+    if (!s) return;
+    const seconds = Math.max(0.001, (now - s.at) / 1000);
+    const deliveries = this.sources.deliveries();
+    const broadcasts = this.totalBroadcasts();
+    this.series.push({
+      t: now,
+      deliveriesPerSecond: round((deliveries - s.deliveries) / seconds),
+      broadcastsPerSecond: round((broadcasts - s.broadcasts) / seconds),
+      fanoutP95Ms: this.window.length > 0 ? round(percentile(this.window, 0.95) * 1000, 3) : null,
+    });
+    if (this.series.length > s.keep) this.series.splice(0, this.series.length - s.keep);
+    Object.assign(s, { at: now, deliveries, broadcasts });
+    this.window = [];
+    this.windowCount = 0;
+  }
+
+  /** Every figure now, from the counters and sources `/metrics` reads (plain JSON). */
+  snapshot(): MetricsSnapshot {
+    const s = this.sources;
+    return {
+      at: new Date().toISOString(),
+      connections: (({ user, worker, pending }) => ({ user, worker, pending }))(s.connections()),
+      identities: s.identities(),
+      streams: s.streams(),
+      deliveries: s.deliveries(),
+      pendingBroadcasts: s.pendingBroadcasts(),
+      pubsubHealthy: s.pubsubHealthy(),
+      broadcasts: { ...this.broadcasts },
+      subscriptions: Object.fromEntries([...this.subscriptions].filter(([, n]) => n > 0)),
+      disconnects: Object.fromEntries(this.disconnects),
+      authFailures: Object.fromEntries(this.authFailures),
+      rejectedSubscriptions: Object.fromEntries(this.rejected),
+      recentRejections: this.recentRejections.map((r) => ({ ...r })),
+      series: this.series.map((p) => ({ ...p })),
+    };
+  }
+
+  /** Broadcasts that reached this node's hub (every source arrives through pub/sub). */
+  private totalBroadcasts(): number {
+    return this.broadcasts.pubsub;
   }
 
   private histogram(name: string, help: string): Histogram {
@@ -170,6 +286,17 @@ function counter(registers: Registry[], name: string, help: string, labelNames: 
       });
     },
   });
+}
+
+/** The `q` quantile of `values` (nearest rank). */
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
 }
 
 function bump(map: Map<string, number>, key: string, by = 1): void {

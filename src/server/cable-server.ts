@@ -46,6 +46,22 @@ export interface CableServerOptions {
   ssePath?: string;
 }
 
+/** A connected user or worker and its open sockets (CableServer.roster). */
+export interface RosterIdentity {
+  kind: 'user' | 'worker';
+  id: string;
+  name: string;
+  accountId: string;
+  sockets: number;
+}
+
+/** Authenticated sockets by account and by identity (the largest first) and the number of accounts connected. */
+export interface Roster {
+  accounts: number;
+  byAccount: Array<{ accountId: string; user: number; worker: number }>;
+  byIdentity: RosterIdentity[];
+}
+
 /** Authenticates a connect request. */
 export type AuthenticateFn = (req: ConnectRequest) => Promise<Identity>;
 
@@ -247,6 +263,27 @@ export class CableServer<S = unknown> {
     const out = { user: 0, worker: 0, pending: 0, identities: this.identityCap.size };
     for (const conn of this.connections.keys()) out[conn.maybeIdentity?.kind ?? 'pending'] += 1;
     return out;
+  }
+
+  /** Authenticated sockets grouped by account and by identity, the `limit` largest of each (operator dashboard). */
+  roster(limit = 20): Roster {
+    const accounts = new Map<string, { accountId: string; user: number; worker: number }>();
+    const identities = new Map<string, RosterIdentity>();
+    for (const conn of this.connections.keys()) {
+      const who = conn.maybeIdentity;
+      if (!who) continue;
+      const account = accounts.get(who.accountId) ?? { accountId: who.accountId, user: 0, worker: 0 };
+      account[who.kind] += 1;
+      accounts.set(who.accountId, account);
+      const id = who.kind === 'user' ? who.userId : who.workerId;
+      const key = `${who.kind}:${id}`;
+      const entry = identities.get(key) ?? { kind: who.kind, id, name: who.name, accountId: who.accountId, sockets: 0 };
+      entry.sockets += 1;
+      identities.set(key, entry);
+    }
+    const byAccount = [...accounts.values()].sort((a, b) => b.user + b.worker - (a.user + a.worker) || a.accountId.localeCompare(b.accountId));
+    const byIdentity = [...identities.values()].sort((a, b) => b.sockets - a.sockets || a.id.localeCompare(b.id));
+    return { accounts: accounts.size, byAccount: byAccount.slice(0, limit), byIdentity: byIdentity.slice(0, limit) };
   }
 
   /** TCP connections still waiting to complete their first HTTP request. */

@@ -1,0 +1,59 @@
+// OperatorChannel (this server's own, no Powernode counterpart): the live feed of the operator dashboard
+// (GET /dashboard). Requires `system.admin` — a user holding it, or the dashboard session of the operator key — and
+// transmits the server's figures on subscribe and every few seconds after (`snapshot`), read through
+// `services.operator` from the same counters as /metrics; `disconnect` closes a user's or worker's sockets on every
+// node the way POST /_disconnect does. No streams: every frame is this connection's own.
+
+import { z } from 'zod';
+import { SYSTEM_ADMIN } from '../../src/auth/identity';
+import { ApplicationChannel } from '../application-channel';
+
+const Params = z.looseObject({});
+const NoData = z.looseObject({});
+const Disconnect = z.union([
+  z.looseObject({ user_id: z.string().min(1).max(100), reconnect: z.boolean().optional() }),
+  z.looseObject({ worker_id: z.string().min(1).max(100), reconnect: z.boolean().optional() }),
+]);
+
+/** The operator dashboard's feed: figures of this node and remote disconnects, for `system.admin` only. */
+export class OperatorChannel extends ApplicationChannel<z.infer<typeof Params>> {
+  static override channel = 'OperatorChannel';
+  static override params = Params;
+  static override acceptsOperator = true;
+  static override actions = { refresh: NoData, disconnect: Disconnect };
+
+  override async subscribed(): Promise<void> {
+    const feed = this.services.operator;
+    if (!feed || !this.can(SYSTEM_ADMIN)) {
+      this.logger.warn('operator feed refused', { code: 'CABLE_SUBSCRIPTION_REFUSED' });
+      return this.reject();
+    }
+    await this.refresh();
+    this.periodically(() => this.refresh(), feed.intervalMs);
+  }
+
+  /** `refresh` → `{type:"snapshot", snapshot}` now (it also comes every few seconds by itself). */
+  async refresh(): Promise<void> {
+    const feed = this.services.operator;
+    if (feed) this.transmit({ type: 'snapshot', snapshot: await feed.snapshot() });
+  }
+
+  /**
+   * `disconnect {user_id | worker_id, reconnect?}` → `{type:"disconnect_requested", kind, id, stream}` once published.
+   * Only a subscriber can perform it, and subscribing takes `system.admin`.
+   */
+  async disconnect(data: z.infer<typeof Disconnect>): Promise<void> {
+    const feed = this.services.operator;
+    if (!feed) return;
+    const kind = typeof data.user_id === 'string' ? 'user' : 'worker';
+    const id = String(kind === 'user' ? data.user_id : data.worker_id);
+    this.logger.info('operator disconnect', { kind, id });
+    const stream = await feed.disconnect(kind, id, data.reconnect ?? true);
+    this.transmit({ type: 'disconnect_requested', kind, id, stream });
+  }
+
+  override async rescue(error: unknown, action: string): Promise<void> {
+    await super.rescue(error, action);
+    this.transmit({ type: 'error', message: 'Request failed', action });
+  }
+}
