@@ -28,6 +28,19 @@ async function firstFrame(token: string): Promise<Record<string, unknown>> {
 
 const PERMANENT_LOGOUT = { type: 'disconnect', reason: 'unauthorized', reconnect: false };
 
+/** Run `fn` while the store's user lookup fails (a database outage). */
+async function duringLookupOutage<T>(fn: () => Promise<T>): Promise<T> {
+  const real = cable.store.findUser.bind(cable.store);
+  cable.store.findUser = async () => {
+    throw new Error('connection pool timeout');
+  };
+  try {
+    return await fn();
+  } finally {
+    cable.store.findUser = real;
+  }
+}
+
 describe('auth outcomes', () => {
   it('control: a valid token gets welcome', async () => {
     expect(await firstFrame(cable.userToken('ok-user'))).toEqual({ type: 'welcome' });
@@ -35,15 +48,7 @@ describe('auth outcomes', () => {
 
   it('a failing user lookup (DB outage) does not tell the client to stop reconnecting', async () => {
     const token = cable.userToken('outage-user');
-    const real = cable.store.findUser.bind(cable.store);
-    cable.store.findUser = async () => {
-      throw new Error('connection pool timeout');
-    };
-    try {
-      expect(await firstFrame(token)).not.toEqual(PERMANENT_LOGOUT);
-    } finally {
-      cable.store.findUser = real;
-    }
+    expect(await duringLookupOutage(() => firstFrame(token))).not.toEqual(PERMANENT_LOGOUT);
   });
 
   it('an unreadable blacklist (fail closed) still lets the client retry', async () => {
@@ -65,16 +70,10 @@ describe('auth outcomes', () => {
 
   it('a store outage answers with a retryable disconnect and close code 1011', async () => {
     const token = cable.userToken('outage-user-2');
-    const real = cable.store.findUser.bind(cable.store);
-    cable.store.findUser = async () => {
-      throw new Error('connection pool timeout');
-    };
-    try {
+    await duringLookupOutage(async () => {
       const c = await openRaw(cable.urlFor(token));
       expect(await c.next()).toEqual({ type: 'disconnect', reason: null, reconnect: true });
       expect((await c.closed).code).toBe(1011);
-    } finally {
-      cable.store.findUser = real;
-    }
+    });
   });
 });

@@ -63,6 +63,16 @@ function serversOnPort(port: number): number[] {
   });
 }
 
+/** Open the demo URL, send `signal` to `p` and expect the drain: server_restart to the socket, close 1001, exit 0. */
+async function expectDrainOn(p: Proc, url: string, signal: NodeJS.Signals): Promise<void> {
+  const c = await openRaw(url);
+  expect(await c.next()).toEqual({ type: 'welcome' });
+  p.child.kill(signal);
+  expect(await c.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
+  expect((await c.closed).code).toBe(1001);
+  expect(await p.exited).toBe(0);
+}
+
 const dirs: string[] = [];
 const tmpDb = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cable-proc-'));
@@ -101,12 +111,7 @@ describe('node dist/src/main.js', () => {
         expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${port}/cable\\?token=`));
         expect(p.output().match(/^WARNING: not for production/gm)).toHaveLength(1);
         expect(fs.existsSync(path.join(path.dirname(db), 'jwt-secret'))).toBe(true);
-        const c = await openRaw(url as string);
-        expect(await c.next()).toEqual({ type: 'welcome' });
-        p.child.kill(signal);
-        expect(await c.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
-        expect((await c.closed).code).toBe(1001);
-        expect(await p.exited).toBe(0);
+        await expectDrainOn(p, url as string, signal);
         expect(p.output()).toContain(`${signal} received`);
         expect(await listening(port)).toBe(false);
       } finally {
@@ -123,12 +128,7 @@ describe('npm start', () => {
     const p = npmStart({ PORT: String(port), DATABASE_URL: `file:${db}` });
     try {
       const [, url] = await waitForOutput(p.output, DEMO_URL);
-      const c = await openRaw(url as string);
-      expect(await c.next()).toEqual({ type: 'welcome' });
-      p.child.kill(signal);
-      expect(await c.next()).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
-      expect((await c.closed).code).toBe(1001);
-      expect(await p.exited).toBe(0);
+      await expectDrainOn(p, url as string, signal);
       await new Promise((r) => setTimeout(r, 200));
       expect(await listening(port)).toBe(false);
       expect(serversOnPort(port)).toEqual([]);
