@@ -90,7 +90,7 @@ describe('per-connection limits', () => {
     const pad = 'p'.repeat(8 * 1024);
     for (let i = 0; i < queued; i++) c.send({ command: 'message', identifier, data: JSON.stringify({ action: 'echo', pad }) });
     await new Promise((r) => setTimeout(r, 500));
-    const conn = [...cable.cable.allConnections()].find((x) => x.subscriptionIdentifiers.includes(identifier));
+    const conn = [...cable.cable.allConnections()].find((x) => x.subscribedIdentifiers().includes(identifier));
     const held = conn?.pendingCommands;
     release();
     let answered = 0;
