@@ -59,6 +59,8 @@ export interface Config {
   metricsKey?: string;
   /** Opens GET /dashboard besides a `system.admin` user's token (CABLE_OPERATOR_KEY); unset: admins only. */
   operatorKey?: string;
+  /** Who may open the dashboard: `admins` (system.admin users and the operator key), `key` (the key only), `off`. */
+  dashboard: 'admins' | 'key' | 'off';
   jwt: JwtConfig;
   cable: {
     path: string;
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     database: { url: e.DATABASE_URL, autoMigrate: e.DATABASE_AUTO_MIGRATE ?? isFileDb, seed: e.DATABASE_SEED ?? (isFileDb && e.NODE_ENV !== 'production'), schemaCheck: e.DATABASE_SCHEMA_CHECK },
     metricsKey: e.METRICS_KEY,
     operatorKey: e.CABLE_OPERATOR_KEY,
+    dashboard: e.CABLE_DASHBOARD,
     jwt,
     cable: {
       path: e.CABLE_PATH,

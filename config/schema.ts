@@ -83,6 +83,7 @@ export const EnvSchema = z
     CABLE_TRUSTED_PROXIES: csv.pipe(z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges, comma-separated'))).optional(),
     JWT_IAT_LEEWAY_SECONDS: int(0, 86_400).default(30),
     METRICS_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+    CABLE_DASHBOARD: z.enum(['admins', 'key', 'off']).default('admins'),
     CABLE_OPERATOR_KEY: z.string().min(16, 'must be at least 16 characters (a long random value, e.g. `openssl rand -hex 32`)').optional(),
     DATABASE_SCHEMA_CHECK: z.enum(['all', 'core', 'off']).default('all'),
     CABLE_TOKEN_EXPIRY: z.enum(['refresh', 'close', 'never']).default('refresh'),
@@ -110,6 +111,9 @@ export const EnvSchema = z
     }
     if (env.CABLE_SSE && env.CABLE_SSE_PATH === env.CABLE_PATH) {
       ctx.addIssue({ code: 'custom', path: ['CABLE_SSE_PATH'], message: 'must differ from CABLE_PATH' });
+    }
+    if (env.CABLE_DASHBOARD === 'key' && !env.CABLE_OPERATOR_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['CABLE_OPERATOR_KEY'], message: 'is required when CABLE_DASHBOARD=key' });
     }
     if (env.PUBSUB_ADAPTER === 'redis' && !env.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when PUBSUB_ADAPTER=redis' });

@@ -60,6 +60,8 @@ export interface AssembleOptions<S> {
 
 /** What OperatorChannel gets as `services.operator` (channels/support/services.ts OperatorServices). */
 export interface OperatorFeed {
+  /** Whether `system.admin` users may subscribe (CABLE_DASHBOARD=admins), not only the operator key's sessions. */
+  admins: boolean;
   snapshot(): Promise<Record<string, unknown>>;
   disconnect(kind: 'user' | 'worker', id: string, reconnect: boolean): Promise<string>;
   intervalMs: number;
@@ -116,7 +118,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
   const started = Date.now();
   const internalStreamFor = (kind: 'user' | 'worker', id: string) => `action_cable/${connectionIdentifierFor(config.cable.globalIdApp, kind, id)}`;
   metrics.startSampling(OPERATOR_INTERVAL_MS);
-  const operator = operatorFeed(metrics, hub, cable, o.databaseReachable, started, async (kind, id, reconnect) => {
+  const operator = operatorFeed(config.dashboard === 'admins', metrics, hub, cable, o.databaseReachable, started, async (kind, id, reconnect) => {
     // The same message POST /_disconnect publishes: every node closes that identity's sockets.
     const stream = internalStreamFor(kind, id);
     await pubsub.broadcast(stream, JSON.stringify({ type: 'disconnect', reconnect }));
@@ -148,7 +150,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
       adapter: { name: pubsub.name, ...pubsub.status() },
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
-    dashboard: { authorize: (credential) => checkOperatorAccess(credential, config.operatorKey, (token) => auth.authenticate({ token })) },
+    dashboard: config.dashboard === 'off' ? undefined : { authorize: (credential) => checkOperatorAccess(credential, config.operatorKey, (token) => auth.authenticate({ token }), config.dashboard === 'admins') },
   });
   const cableServer = cable;
   const koa = app.callback();
@@ -189,13 +191,14 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
  * The operator dashboard's figures: the metrics snapshot (the counters /metrics exports) with connections by account
  * and identity, the busiest streams, the database answer (cached for one interval) and the uptime.
  */
-function operatorFeed<S>(metrics: CableMetrics, hub: Hub, cable: CableServer<S>, databaseReachable: (() => Promise<boolean>) | undefined, started: number, disconnect: OperatorFeed['disconnect']): OperatorFeed {
+function operatorFeed<S>(admins: boolean, metrics: CableMetrics, hub: Hub, cable: CableServer<S>, databaseReachable: (() => Promise<boolean>) | undefined, started: number, disconnect: OperatorFeed['disconnect']): OperatorFeed {
   let database: { at: number; answer: Promise<boolean | null> } | undefined;
   const databaseNow = () => {
     if (!database || Date.now() - database.at >= OPERATOR_INTERVAL_MS) database = { at: Date.now(), answer: databaseReachable ? databaseReachable() : Promise.resolve(null) };
     return database.answer;
   };
   return {
+    admins,
     intervalMs: OPERATOR_INTERVAL_MS,
     disconnect,
     snapshot: async () => ({
@@ -231,7 +234,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, logger?:
   const side = await createSidePublisher(config, log);
   const services: AppServices = { db, broadcaster, jobs: new OutboxJobQueue(db, broadcaster), side, railsApi: railsApiOf(config), toolExecutors: new ToolExecutorRegistry(), streams: config.streams };
   // The feed exists once the server is assembled; no socket can subscribe before that.
-  services.operator = { intervalMs: OPERATOR_INTERVAL_MS, snapshot: () => running.operator.snapshot(), disconnect: (...a) => running.operator.disconnect(...a) };
+  if (config.dashboard !== 'off') services.operator = { admins: config.dashboard === 'admins', intervalMs: OPERATOR_INTERVAL_MS, snapshot: () => running.operator.snapshot(), disconnect: (...a) => running.operator.disconnect(...a) };
   const running = await assembleServer({
     config, logger: log, pubsub, services, store: new PrismaIdentityStore(db), channels,
     databaseReachable: () => databaseAnswers(db),

@@ -24,7 +24,8 @@ export class OperatorChannel extends ApplicationChannel<z.infer<typeof Params>> 
 
   override async subscribed(): Promise<void> {
     const feed = this.services.operator;
-    if (!feed || !this.can(SYSTEM_ADMIN)) {
+    // The operator key's sessions always; system.admin users unless CABLE_DASHBOARD=key.
+    if (!feed || !(this.identity.operator || (feed.admins && this.can(SYSTEM_ADMIN)))) {
       this.logger.warn('operator feed refused', { code: 'CABLE_SUBSCRIPTION_REFUSED' });
       return this.reject();
     }

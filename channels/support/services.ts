@@ -71,6 +71,8 @@ export interface OperatorServices {
   disconnect(kind: 'user' | 'worker', id: string, reconnect: boolean): Promise<string>;
   /** How often a subscribed dashboard gets a fresh snapshot (ms). */
   intervalMs: number;
+  /** Whether `system.admin` users may subscribe (CABLE_DASHBOARD=admins); otherwise only the operator key's sessions. */
+  admins: boolean;
 }
 
 /** Services available to every channel. */
@@ -85,6 +87,6 @@ export interface AppServices {
   toolExecutors?: ToolExecutorRegistry;
   /** Signed and public streams settings (absent: `$pubsub` and `Turbo::StreamsChannel` refuse everything). */
   streams?: StreamsSettings;
-  /** The operator dashboard's figures and remote disconnect (absent: OperatorChannel refuses every subscription). */
+  /** The operator dashboard's figures and remote disconnect (absent, CABLE_DASHBOARD=off: OperatorChannel refuses everyone). */
   operator?: OperatorServices;
 }

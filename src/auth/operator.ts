@@ -64,11 +64,13 @@ export type OperatorAccess = { status: 200; cableToken: string; who: string } | 
 
 /**
  * Check a dashboard credential: the operator key (answered with a fresh ticket) or a token `authenticate` accepts
- * (a user holding `system.admin`, answered with that same token). 401 for anything unknown, 403 for a valid
- * credential without `system.admin` (or a worker's), 503 when the identity store cannot be read.
+ * (a user holding `system.admin`, answered with that same token, unless `admins` is false: CABLE_DASHBOARD=key).
+ * 401 for anything unknown, 403 for a valid credential without `system.admin` (or a worker's), 503 when the identity
+ * store cannot be read.
  */
-export async function checkOperatorAccess(credential: string, operatorKey: string | undefined, authenticate: (token: string) => Promise<Identity>): Promise<OperatorAccess> {
+export async function checkOperatorAccess(credential: string, operatorKey: string | undefined, authenticate: (token: string) => Promise<Identity>, admins = true): Promise<OperatorAccess> {
   if (operatorKey && sameKey(credential, operatorKey)) return { status: 200, cableToken: mintOperatorTicket(operatorKey), who: 'operator key' };
+  if (!admins) return { status: 401, message: 'this server opens the dashboard with the operator key only' };
   if (credential.startsWith(OPERATOR_TICKET_PREFIX)) return { status: 401, message: 'an operator ticket opens the cable, not the dashboard' };
   let identity: Identity;
   try {

@@ -1,10 +1,11 @@
 // GET/POST /dashboard and OperatorChannel through a real server: who may open the page (a system.admin user's token
 // or CABLE_OPERATOR_KEY; 401 without or with a wrong credential, 403 for other users and workers), the operator key
 // never reaching the page (an operator ticket does, and it opens OperatorChannel only), who may subscribe the
-// operator feed, the figures it sends (the same counters /metrics exports) and its disconnect.
+// operator feed, the figures it sends (the same counters /metrics exports), its disconnect, and CABLE_DASHBOARD.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../config';
 import { OperatorChannel } from '../../channels/platform/operator-channel';
 import type { AppServices } from '../../channels/support/services';
 import { ChatChannel, RejectChannel } from '../support/test-channels';
@@ -157,5 +158,41 @@ describe('/dashboard and OperatorChannel', () => {
     expect(answer.message).toEqual({ type: 'disconnect_requested', kind: 'user', id: 'member-1', stream: `action_cable/${Buffer.from('gid://server/User/member-1').toString('base64url')}` });
     await target.closed;
     await waitFor(() => cable.cable.census().user === 1, 3000, 'the target closed');
+  });
+});
+
+describe('CABLE_DASHBOARD', () => {
+  const cables: TestCable[] = [];
+  afterAll(async () => {
+    await Promise.all(cables.map((c) => c.stop()));
+  });
+  async function start(mode: string): Promise<TestCable> {
+    const services: Partial<AppServices> = {};
+    const cable = await startTestCable({ CABLE_DASHBOARD: mode, CABLE_OPERATOR_KEY: OPERATOR_KEY }, { channels: [OperatorChannel], services });
+    if (mode !== 'off') services.operator = cable.operator;
+    cable.store.addUser({ id: 'admin-1', permissions: ['system.admin'] });
+    cables.push(cable);
+    return cable;
+  }
+
+  it('key: the operator key only — a system.admin token gets 401 and cannot subscribe OperatorChannel', async () => {
+    const cable = await start('key');
+    const get = (headers: Record<string, string>) => fetch(`${cable.httpUrl}/dashboard`, { headers });
+    expect((await get({ Authorization: `Bearer ${cable.userToken('admin-1')}` })).status).toBe(401);
+    expect((await get({ Authorization: `Bearer ${OPERATOR_KEY}` })).status).toBe(200);
+    const admin = await openRaw(cable.urlFor(cable.userToken('admin-1')));
+    await admin.next((f) => f.type === 'welcome');
+    admin.send({ command: 'subscribe', identifier: OPERATOR });
+    expect((await admin.next((f) => f.identifier === OPERATOR)).type).toBe('reject_subscription');
+    admin.close();
+  });
+
+  it('off: no page at all (404)', async () => {
+    const cable = await start('off');
+    expect((await fetch(`${cable.httpUrl}/dashboard?token=${encodeURIComponent(OPERATOR_KEY)}`)).status).toBe(404);
+  });
+
+  it('key without CABLE_OPERATOR_KEY is a configuration error', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', CABLE_DASHBOARD: 'key' })).toThrow(/CABLE_OPERATOR_KEY/);
   });
 });
