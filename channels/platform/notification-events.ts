@@ -2,11 +2,14 @@
 // `notification:<Account gid>` / `notification:<User gid>` (streamFor); publishers send each event to exactly one of
 // them with `NotificationChannel.broadcastTo` (the class is read when a publisher runs, so the import cycle is safe).
 
-import { gidOf, type GlobalIdentifiable } from '../../src/channel/index';
+import { gidOf, stream, type GlobalIdentifiable } from '../../src/channel/index';
 import type { Notification } from '../../src/db/prisma';
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
 import { NotificationChannel } from './notification-channel';
+
+/** Powernode `stream_for_account`: `account_{account_id}` (shared with SubscriptionChannel and SystemChannel). */
+export const AccountStream = stream('account_{account_id}', { description: "The account's shared stream (Powernode `stream_for_account`)." });
 
 /** Powernode `stream_for_account`: `account_<id>` (shared with SubscriptionChannel and SystemChannel). */
 export function accountStream(accountId: string): string {

@@ -2,9 +2,12 @@
 // `system_channel_<acct>` and `account_<acct>`; operations and stats are read from SystemOperation rows.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
-import { accountStream } from './notification-events';
-import { operationJson, systemStream } from './system-events';
+import { AccountStream, accountStream } from './notification-events';
+import {
+  OperationStatus, OperationsList, SYSTEM_EVENTS, SystemConnectionEstablished, SystemError, SystemPong, SystemStats, SystemStream, operationJson, systemStream,
+} from './system-events';
 
 const Params = z.looseObject({ account_id: z.string().max(100) });
 const NoData = z.looseObject({});
@@ -18,31 +21,33 @@ export class SystemChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override channel = 'SystemChannel';
   static override params = Params;
   static override actions = { refresh_operations: NoData, get_operation: GetOperation, refresh_stats: NoData, ping: NoData };
+  static events = SYSTEM_EVENTS;
+  static streams = [SystemStream, AccountStream];
 
   override subscribed(): void {
     if (!this.ownsAccount(this.params.account_id)) return this.reject();
     this.streamFrom(systemStream(this.accountId));
     this.streamFrom(accountStream(this.accountId));
-    this.transmit({ type: 'connection_established', account_id: this.accountId, timestamp: this.now() });
+    this.transmit(eventMessage(SystemConnectionEstablished, { account_id: this.accountId, timestamp: this.now() }));
   }
 
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
-    this.transmit({ type: 'error', message: 'Request failed', action });
+    this.transmit(eventMessage(SystemError, { message: 'Request failed', action }));
   }
 
   /** `operations_list {operations (50 newest), timestamp}`. */
   async refresh_operations(): Promise<void> {
     const rows = await this.db.systemOperation.findMany({ where: { accountId: this.accountId }, orderBy: { createdAt: 'desc' }, take: 50 });
-    this.transmit({ type: 'operations_list', operations: rows.map(operationJson), timestamp: this.now() });
+    this.transmit(eventMessage(OperationsList, { operations: rows.map(operationJson), timestamp: this.now() }));
   }
 
   /** `get_operation {operation_id}` → `operation_status`, or `error "Operation not found"`. */
   async get_operation({ operation_id }: z.infer<typeof GetOperation>): Promise<void> {
     const id = typeof operation_id === 'string' ? operation_id : '';
     const op = isUuid(id) ? await this.db.systemOperation.findFirst({ where: this.owned(id) }) : null;
-    if (!op) return this.transmit({ type: 'error', message: 'Operation not found', operation_id: operation_id ?? null });
-    this.transmit({ type: 'operation_status', operation: operationJson(op), timestamp: this.now() });
+    if (!op) return this.transmit(eventMessage(SystemError, { message: 'Operation not found', operation_id: operation_id ?? null }));
+    this.transmit(eventMessage(OperationStatus, { operation: operationJson(op), timestamp: this.now() }));
   }
 
   /** `system_stats {stats:{operations:{total, <status>…}}, timestamp}` counted from the database. */
@@ -53,11 +58,11 @@ export class SystemChannel extends ApplicationChannel<z.infer<typeof Params>> {
       operations[g.status] = g._count._all;
       operations.total = (operations.total ?? 0) + g._count._all;
     }
-    this.transmit({ type: 'system_stats', stats: { operations }, timestamp: this.now() });
+    this.transmit(eventMessage(SystemStats, { stats: { operations }, timestamp: this.now() }));
   }
 
   /** `ping` → `pong {timestamp}`. */
   ping(): void {
-    this.transmit({ type: 'pong', timestamp: this.now() });
+    this.transmit(eventMessage(SystemPong, { timestamp: this.now() }));
   }
 }

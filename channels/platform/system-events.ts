@@ -1,13 +1,15 @@
-// SystemChannel (newer fork) payloads and publishers: operations from the SystemOperation model, node and
-// instance updates, and the stats-changed ping, all on `system_channel_<account_id>`.
+// SystemChannel (newer fork) events: operations from the SystemOperation model, node and instance updates, and the
+// stats-changed ping, all on `system_channel_<account_id>`; Rails publishes them (nothing here does), so they are
+// schema-only: a producer in TypeScript derives its publisher with `broadcaster(OperationUpdated)`.
 
+import { z } from 'zod';
+import { defineEvent, stream } from '../../src/channel/index';
 import type { SystemOperation } from '../../src/db/prisma';
 import { iso, isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
 
 /** `system_channel_<account_id>` (SystemChannel.stream_name_for). */
 export function systemStream(accountId: string): string {
-  return `system_channel_${accountId}`;
+  return SystemStream.name({ account_id: accountId });
 }
 
 function meta(op: SystemOperation, key: string): unknown {
@@ -16,7 +18,7 @@ function meta(op: SystemOperation, key: string): unknown {
 }
 
 /** The fork's operation object; `command` is the operation type and `description` its message. */
-export function operationJson(op: SystemOperation): Record<string, unknown> {
+export function operationJson(op: SystemOperation): z.input<typeof Operation> {
   return {
     id: op.id,
     command: op.operationType,
@@ -59,28 +61,67 @@ export interface SystemInstanceView {
   updated_at: string;
 }
 
+const Operation = z.looseObject({
+  id: z.string(), command: z.string(), operation_type: z.string(), status: z.string(), progress: z.number().nullable(),
+  description: z.string().nullable(), error_message: z.string().nullable(), scheduled_at: z.unknown(), started_at: z.string().nullable(),
+  completed_at: z.string().nullable(), operable_type: z.unknown(), operable_id: z.unknown(), created_at: z.string(), updated_at: z.string(),
+});
+const Node = z.looseObject({
+  id: z.string(), name: z.string(), enabled: z.boolean(), public_address: z.string().nullable(), instances_count: z.number(),
+  created_at: z.string(), updated_at: z.string(),
+});
+const Instance = z.looseObject({
+  id: z.string(), name: z.string(), status: z.string(), variety: z.string().nullable(), private_ip_address: z.string().nullable(),
+  public_ip_address: z.string().nullable(), node_id: z.string(), created_at: z.string(), updated_at: z.string(),
+});
+
+/** `system_channel_{account_id}`: every event below. */
+export const SystemStream = stream('system_channel_{account_id}', { description: 'Operations, nodes and instances of one account.' });
+
 /** `operation_updated {operation, timestamp}`. */
-export function publishOperationUpdated(b: Broadcaster, op: SystemOperation): Promise<void> {
-  return b.broadcast(systemStream(op.accountId), { type: 'operation_updated', operation: operationJson(op), timestamp: isoNow() });
-}
-
+export const OperationUpdated = defineEvent({
+  name: 'operation_updated', delivery: ['broadcast'], streams: [SystemStream], stamp: true,
+  summary: 'A SystemOperation changed.', fields: { operation: Operation },
+});
 /** `operation_progress {operation_id, status, progress, description, timestamp}`. */
-export function publishOperationProgress(b: Broadcaster, op: SystemOperation): Promise<void> {
-  const message = { type: 'operation_progress', operation_id: op.id, status: op.status, progress: op.progress, description: op.message, timestamp: isoNow() };
-  return b.broadcast(systemStream(op.accountId), message);
-}
-
+export const OperationProgress = defineEvent({
+  name: 'operation_progress', delivery: ['broadcast'], streams: [SystemStream], stamp: true, summary: 'Progress of a running operation.',
+  fields: { operation_id: z.string(), status: z.string(), progress: z.number().nullable(), description: z.string().nullable() },
+});
 /** `node_updated {node, timestamp}`. */
-export function publishNodeUpdated(b: Broadcaster, accountId: string, node: SystemNodeView): Promise<void> {
-  return b.broadcast(systemStream(accountId), { type: 'node_updated', node, timestamp: isoNow() });
-}
-
+export const NodeUpdated = defineEvent({ name: 'node_updated', delivery: ['broadcast'], streams: [SystemStream], stamp: true, fields: { node: Node } });
 /** `instance_updated {instance, timestamp}`. */
-export function publishInstanceUpdated(b: Broadcaster, accountId: string, instance: SystemInstanceView): Promise<void> {
-  return b.broadcast(systemStream(accountId), { type: 'instance_updated', instance, timestamp: isoNow() });
-}
-
+export const InstanceUpdated = defineEvent({
+  name: 'instance_updated', delivery: ['broadcast'], streams: [SystemStream], stamp: true, fields: { instance: Instance },
+});
 /** `stats_updated {timestamp}`: clients re-request `refresh_stats`. */
-export function publishStatsUpdated(b: Broadcaster, accountId: string): Promise<void> {
-  return b.broadcast(systemStream(accountId), { type: 'stats_updated', timestamp: isoNow() });
-}
+export const StatsUpdated = defineEvent({
+  name: 'stats_updated', delivery: ['broadcast'], streams: [SystemStream], stamp: true, summary: 'Clients re-request `refresh_stats`.', fields: {},
+});
+
+// Transmitted and replies.
+const Account = z.string();
+/** On subscribe. */
+export const SystemConnectionEstablished = defineEvent({ name: 'connection_established', delivery: ['transmit'], stamp: true, fields: { account_id: Account } });
+/** `refresh_operations` → the 50 newest operations. */
+export const OperationsList = defineEvent({ name: 'operations_list', delivery: ['reply'], replyTo: ['refresh_operations'], stamp: true, fields: { operations: z.array(Operation) } });
+/** `get_operation` → one operation. */
+export const OperationStatus = defineEvent({ name: 'operation_status', delivery: ['reply'], replyTo: ['get_operation'], stamp: true, fields: { operation: Operation } });
+/** `refresh_stats` → counts by status. */
+export const SystemStats = defineEvent({
+  name: 'system_stats', delivery: ['reply'], replyTo: ['refresh_stats'], stamp: true,
+  fields: { stats: z.object({ operations: z.record(z.string(), z.number()) }) },
+});
+/** `ping` → `pong`. */
+export const SystemPong = defineEvent({ name: 'pong', delivery: ['reply'], replyTo: ['ping'], stamp: true, fields: {} });
+/** A failed action (`operation_id` only for `get_operation`'s "Operation not found"). */
+export const SystemError = defineEvent({
+  name: 'error', delivery: ['reply'], replyTo: ['refresh_operations', 'get_operation', 'refresh_stats', 'ping'],
+  fields: { message: z.string(), action: z.string().optional(), operation_id: z.unknown().optional() },
+});
+
+/** Every SystemChannel event (its `static events`). */
+export const SYSTEM_EVENTS = [
+  OperationUpdated, OperationProgress, NodeUpdated, InstanceUpdated, StatsUpdated,
+  SystemConnectionEstablished, OperationsList, OperationStatus, SystemStats, SystemPong, SystemError,
+] as const;

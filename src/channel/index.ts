@@ -15,3 +15,5 @@ export { ChannelRegistry } from './registry';
 export { ClientError, NotFoundError, ParamsInvalidError, isClientFault } from '../errors';
 export { logFailure } from './base';
 export type { Logger } from '../log/logger';
+export { broadcaster, catalogOf, defineCustomEvent, defineEvent, eventMessage, EventShapeError, isCatalogued, stream, VALIDATE_EVENTS } from './catalog';
+export type { ChannelCatalog, CataloguedClass, Delivery, EventInput, EventSpec, EventTarget, Publisher, StreamArgs, StreamSpec } from './catalog';

@@ -1,7 +1,8 @@
 // SystemChannel (newer fork): operations and stats from SystemOperation rows, and its publishers.
 
+import { broadcaster } from '../../../src/channel/index';
 import {
-  operationJson, publishInstanceUpdated, publishNodeUpdated, publishOperationProgress, publishOperationUpdated, publishStatsUpdated,
+  InstanceUpdated, NodeUpdated, OperationProgress, OperationUpdated, StatsUpdated, operationJson,
 } from '../../../channels/platform/system-events';
 import { expectSubscribed, replyTo } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
@@ -56,18 +57,19 @@ describe('SystemChannel', () => {
     expect(await replyTo(c, params, 'ping')).toEqual({ type: 'pong', timestamp: expect.any(String) });
   });
 
-  it('delivers every publisher\'s event to the account only', async () => {
+  it('delivers every catalog event broadcast to the account stream to that account only', async () => {
     const c = await env.subscribedUser(acme.viewer, params);
     const op = { channel: 'SystemChannel', account_id: globex.account };
     const o = await env.subscribedUser(globex.viewer, op);
     const row = await env.db.systemOperation.findFirstOrThrow({ where: { accountId: acme.account } });
     const node = { id: 'n', name: 'node-1', enabled: true, public_address: null, instances_count: 1, created_at: 'a', updated_at: 'b' };
     const instance = { id: 'i', name: 'i-1', status: 'running', variety: null, private_ip_address: null, public_ip_address: null, node_id: 'n', created_at: 'a', updated_at: 'b' };
-    await publishOperationUpdated(env.broadcaster, row);
-    await publishOperationProgress(env.broadcaster, row);
-    await publishNodeUpdated(env.broadcaster, acme.account, node);
-    await publishInstanceUpdated(env.broadcaster, acme.account, instance);
-    await publishStatsUpdated(env.broadcaster, acme.account);
+    const to = { account_id: acme.account };
+    await broadcaster(OperationUpdated)(env.broadcaster, to, { operation: operationJson(row) });
+    await broadcaster(OperationProgress)(env.broadcaster, to, { operation_id: row.id, status: row.status, progress: row.progress, description: row.message });
+    await broadcaster(NodeUpdated)(env.broadcaster, to, { node });
+    await broadcaster(InstanceUpdated)(env.broadcaster, to, { instance });
+    await broadcaster(StatsUpdated)(env.broadcaster, to, {});
     await Promise.all([c.idle(), o.idle()]);
     const got = c.received(params).slice(-5) as Array<Record<string, unknown>>;
     expect(got.map((m) => m.type)).toEqual(['operation_updated', 'operation_progress', 'node_updated', 'instance_updated', 'stats_updated']);
