@@ -62,9 +62,19 @@ export type EventInput<S extends Shape, Stamp extends boolean> = Stamp extends t
   ? Fields<S, LiteralKeys<S> | 'timestamp'> & { timestamp?: string }
   : Fields<S, LiteralKeys<S>>;
 type Fields<S extends Shape, Drop> = [Exclude<keyof S, Drop>] extends [never] ? Record<never, never> : Omit<z.input<z.ZodObject<S>>, Drop & string>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/**
+ * The message a client receives (the schema's output): the name key `K` holding `N`, the fields, and `timestamp`
+ * when stamped. Type-only: the typed client (client/) reads it through `import type`.
+ */
+export type EventOutput<N extends string, K extends string | null, S extends Shape, Stamp extends boolean> = Simplify<
+  (K extends string ? { [P in K]: N } : unknown) &
+    Omit<z.output<z.ZodObject<S>>, K extends string ? K : never> &
+    (Stamp extends true ? { timestamp: string } : unknown)
+>;
 
-/** One declared event. `I` is the input a publisher or `eventMessage` takes. */
-export interface EventSpec<I = unknown> {
+/** One declared event. `I` is the input a publisher or `eventMessage` takes; `O` the message clients receive. */
+export interface EventSpec<I = unknown, O = unknown> {
   /** The wire name (the value of `key`, e.g. `operation_updated`). */
   readonly name: string;
   /** The message key holding the wire name (`type`, `method`, `event`), or null when the message has none. */
@@ -81,14 +91,16 @@ export interface EventSpec<I = unknown> {
   build(input: I): Record<string, unknown>;
   /** Phantom: the input type. */
   readonly _input?: I;
+  /** Phantom: the wire message's type (the schema's output), for typed clients. */
+  readonly _output?: O;
 }
 
-interface EventOptions<D extends readonly Delivery[]> {
+interface EventOptions<D extends readonly Delivery[], N extends string = string, K extends string | null = string | null> {
   /** The wire name. */
-  name: string;
+  name: N;
   delivery: D;
   /** The key holding the name; default `type`; null: the message has no name key (`name` is then a label only). */
-  key?: string | null;
+  key?: K;
   streams?: readonly StreamSpec<string>[];
   summary?: string;
   replyTo?: readonly string[];
@@ -110,9 +122,13 @@ type Step = { key: string; kind: 'const'; value: unknown } | { key: string; kind
  *   fields: { operation: Operation },
  * });   // wire: {type:"operation_updated", operation:{…}, timestamp}
  */
-export function defineEvent<S extends Shape, Stamp extends boolean = false, D extends readonly Delivery[] = readonly Delivery[]>(
-  opts: EventOptions<D> & { fields: S; stamp?: Stamp },
-): EventSpec<EventInput<S, Stamp>> {
+export function defineEvent<
+  S extends Shape,
+  Stamp extends boolean = false,
+  D extends readonly Delivery[] = readonly Delivery[],
+  N extends string = string,
+  K extends string | null = 'type',
+>(opts: EventOptions<D, N, K> & { fields: S; stamp?: Stamp }): EventSpec<EventInput<S, Stamp>, EventOutput<N, K, S, Stamp>> {
   const key = opts.key === undefined ? 'type' : opts.key;
   const shape: Record<string, z.ZodType> = {};
   if (key !== null && !(key in opts.fields)) shape[key] = z.literal(opts.name);
@@ -144,13 +160,15 @@ export function defineEvent<S extends Shape, Stamp extends boolean = false, D ex
  * Declare an event whose message a function builds (envelopes that repeat parts, such as MCP's JSON-RPC
  * notifications). `schema` describes the whole message; `build` must produce it.
  */
-export function defineCustomEvent<I, D extends readonly Delivery[] = readonly Delivery[]>(
-  opts: EventOptions<D> & { schema: z.ZodType; build: (input: I) => Record<string, unknown> },
-): EventSpec<I> {
+export function defineCustomEvent<I, D extends readonly Delivery[] = readonly Delivery[], Sch extends z.ZodType = z.ZodType>(
+  opts: EventOptions<D> & { schema: Sch; build: (input: I) => Record<string, unknown> },
+): EventSpec<I, CustomOutput<Sch>> {
   return custom({ ...opts, key: opts.key === undefined ? 'type' : opts.key });
 }
+/** A custom event's message: its schema's output (a plain record when the schema's type was widened). */
+type CustomOutput<Sch extends z.ZodType> = unknown extends z.output<Sch> ? Record<string, unknown> : z.output<Sch>;
 
-function custom<I>(o: EventOptions<readonly Delivery[]> & { key: string | null; schema: z.ZodType; build: (input: I) => Record<string, unknown> }): EventSpec<I> {
+function custom<I, O = unknown>(o: EventOptions<readonly Delivery[]> & { key: string | null; schema: z.ZodType; build: (input: I) => Record<string, unknown> }): EventSpec<I, O> {
   return {
     name: o.name,
     key: o.key,

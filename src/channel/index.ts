@@ -16,4 +16,4 @@ export { ClientError, NotFoundError, ParamsInvalidError, isClientFault } from '.
 export { logFailure } from './base';
 export type { Logger } from '../log/logger';
 export { broadcaster, catalogOf, defineCustomEvent, defineEvent, eventMessage, EventShapeError, isCatalogued, stream, VALIDATE_EVENTS } from './catalog';
-export type { ChannelCatalog, CataloguedClass, Delivery, EventInput, EventSpec, EventTarget, Publisher, StreamArgs, StreamSpec } from './catalog';
+export type { ChannelCatalog, CataloguedClass, Delivery, EventInput, EventOutput, EventSpec, EventTarget, Publisher, StreamArgs, StreamSpec } from './catalog';
