@@ -2,9 +2,11 @@
 // `execution_id` column; answers `request_status` and `request_agent_status` from the database.
 
 import { z } from 'zod';
-import { NotFoundError } from '../../src/channel/index';
+import { eventMessage, NotFoundError } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
-import { agentExecutionStream, serializeExecution } from './ai-agent-execution-events';
+import {
+  AGENT_EXECUTION_EVENTS, AgentExecutionStream, AgentStatus as AgentStatusEvent, ExecutionError, ExecutionStatus, ExecutionSubscriptionConfirmed, agentExecutionStream, serializeExecution,
+} from './ai-agent-execution-events';
 
 const Params = z.looseObject({ execution_id: z.string().min(1).max(100) });
 type ExecutionParams = z.infer<typeof Params>;
@@ -15,13 +17,15 @@ export class AiAgentExecutionChannel extends ApplicationChannel<ExecutionParams>
   static override channel = 'AiAgentExecutionChannel';
   static override params = Params;
   static override actions = { request_status: z.looseObject({}), request_agent_status: AgentStatus };
+  static events = AGENT_EXECUTION_EVENTS;
+  static streams = [AgentExecutionStream];
 
   override async subscribed(): Promise<void> {
     const executionId = this.params.execution_id;
     const row = await this.db.aiAgentExecution.findFirst({ where: { executionId, accountId: this.accountId }, select: { id: true } });
     this.found(row, 'execution');
     this.streamFrom(agentExecutionStream(executionId));
-    this.transmit({ type: 'subscription.confirmed', channel: 'agent_execution', execution_id: executionId, timestamp: this.now() });
+    this.transmit(eventMessage(ExecutionSubscriptionConfirmed, { execution_id: executionId, timestamp: this.now() }));
   }
 
   async request_status(): Promise<void> {
@@ -30,7 +34,7 @@ export class AiAgentExecutionChannel extends ApplicationChannel<ExecutionParams>
       include: { agent: { select: { name: true } } },
     });
     if (!execution) return this.transmitError('Execution not found');
-    this.transmit({ type: 'execution_status', execution: serializeExecution(execution), timestamp: this.now() });
+    this.transmit(eventMessage(ExecutionStatus, { execution: serializeExecution(execution), timestamp: this.now() }));
   }
 
   async request_agent_status(data: z.infer<typeof AgentStatus>): Promise<void> {
@@ -44,14 +48,13 @@ export class AiAgentExecutionChannel extends ApplicationChannel<ExecutionParams>
       take: 5,
       include: { agent: { select: { name: true } } },
     });
-    this.transmit({
-      type: 'agent_status',
+    this.transmit(eventMessage(AgentStatusEvent, {
       agent_id: agent.id,
       agent_name: agent.name,
       status: agent.status,
       recent_executions: recent.map(serializeExecution),
       timestamp: this.now(),
-    });
+    }));
   }
 
   override rescue(error: unknown, action: string): void {
@@ -60,6 +63,6 @@ export class AiAgentExecutionChannel extends ApplicationChannel<ExecutionParams>
   }
 
   private transmitError(message: string): void {
-    this.transmit({ type: 'error', error: message, timestamp: this.now() });
+    this.transmit(eventMessage(ExecutionError, { error: message, timestamp: this.now() }));
   }
 }

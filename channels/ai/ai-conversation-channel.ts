@@ -4,11 +4,15 @@
 // need `ai.conversations.create`, the permission of Powernode's REST `send_message`.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, permissionDenied } from '../application-channel';
 import { findAccessibleConversation, type ConversationRow } from './conversation-access';
 import { addUserMessage, messageErrors, SENDABLE_STATUSES } from './conversation-messages';
-import { conversationStream, isConversationEvent, publishAiThinking, publishMessageCreated, publishTypingIndicator, streamingServiceStream, type MessageRow } from './ai-conversation-events';
-import { publishConversationUpdated } from './ai-conversations-list-events';
+import {
+  AiResponseQueued, CONVERSATION_EVENTS, ConversationActionError, ConversationStream, ConversationSubscriptionConfirmed, StreamingServiceStream, conversationStream,
+  conversationStreamArgs, isConversationEvent, publishAiThinking, publishMessageCreated, publishTypingIndicator, serializeMessage, streamingServiceStream, type MessageRow,
+} from './ai-conversation-events';
+import { publishConversationUpdated, serializeListConversation } from './ai-conversations-list-events';
 import { isPresent } from './ai-values';
 
 const Params = z.looseObject({ conversation_id: z.string().min(1).max(100) });
@@ -26,6 +30,8 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
   static override actions = { send_message: SendMessage, typing_indicator: TypingIndicator };
   // Ai::ConversationSerialization#validate_permissions: send_message → ai.conversations.create; typing announces one.
   static override writePermissions = { send_message: 'ai.conversations.create', typing_indicator: 'ai.conversations.create' };
+  static events = CONVERSATION_EVENTS;
+  static streams = [ConversationStream, StreamingServiceStream];
   private conversation!: ConversationRow;
 
   override async subscribed(): Promise<void> {
@@ -40,7 +46,7 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
     this.streamFrom(service, (frame) => {
       if (isConversationEvent(frame)) this.transmit(frame);
     });
-    this.transmit({ type: 'subscription.confirmed', conversation_id: this.conversation.conversationId || this.conversation.id, timestamp: this.now() });
+    this.transmit(eventMessage(ConversationSubscriptionConfirmed, { conversation_id: this.conversation.conversationId || this.conversation.id, timestamp: this.now() }));
   }
 
   async send_message(data: z.infer<typeof SendMessage>): Promise<void> {
@@ -52,14 +58,17 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
     if (errors.length > 0) return this.transmitError(`Failed to save message: ${errors.join(', ')}`);
     const added = await addUserMessage(this.db, conversation, this.user.userId, data.content);
     this.conversation = added.conversation;
-    await publishMessageCreated(this.services.broadcaster, added.conversation, added.message);
-    await publishConversationUpdated(this.services.broadcaster, added.conversation);
+    const { conversation: c, message } = added;
+    await publishMessageCreated(this.services.broadcaster, conversationStreamArgs(c), {
+      conversation_id: c.conversationId, workspace: c.agentTeam?.name ?? null, message: serializeMessage(c, message),
+    });
+    await publishConversationUpdated(this.services.broadcaster, { account_id: added.conversation.accountId }, { conversation: serializeListConversation(added.conversation) });
     if (added.conversation.aiAgentId) await this.queueAiResponse(added.conversation, added.message);
   }
 
   async typing_indicator(data: z.infer<typeof TypingIndicator>): Promise<void> {
     const { userId, name, email } = this.user;
-    await publishTypingIndicator(this.services.broadcaster, this.conversation, { id: userId, name, email }, data.typing === true);
+    await publishTypingIndicator(this.services.broadcaster, conversationStreamArgs(this.conversation), { user_id: userId, user_name: name || email, typing: data.typing === true });
   }
 
   override rescue(error: unknown, action: string): void {
@@ -77,13 +86,15 @@ export class AiConversationChannel extends ApplicationChannel<ConversationParams
       await this.services.jobs.enqueue({ accountId: conversation.accountId, ...AI_RESPONSE_JOB, args: [conversation.id, message.id, this.user.userId] });
     } catch (err) {
       this.logger.error('AI response could not be queued', { code: 'CABLE_CHANNEL_ERROR', err });
-      return this.transmit({ type: 'ai_response_queued', status: 'failed', error: 'AI response could not be queued', timestamp: this.now() });
+      return this.transmit(eventMessage(AiResponseQueued, { status: 'failed', error: 'AI response could not be queued', timestamp: this.now() }));
     }
-    this.transmit({ type: 'ai_response_queued', status: 'queued', timestamp: this.now() });
-    await publishAiThinking(this.services.broadcaster, conversation);
+    this.transmit(eventMessage(AiResponseQueued, { status: 'queued', timestamp: this.now() }));
+    await publishAiThinking(this.services.broadcaster, conversationStreamArgs(conversation), {
+      agent_name: conversation.agent?.name ?? 'AI Assistant', conversation_id: conversation.conversationId || conversation.id,
+    });
   }
 
   private transmitError(message: string): void {
-    this.transmit({ type: 'error', message, timestamp: this.now() });
+    this.transmit(eventMessage(ConversationActionError, { message, timestamp: this.now() }));
   }
 }

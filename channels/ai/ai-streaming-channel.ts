@@ -2,10 +2,16 @@
 // conversation (by PK or `conversation_id` column) the caller may open; the execution wins when both are given.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
 import { findAccessibleConversation } from './conversation-access';
-import { streamingServiceStream } from './ai-conversation-events';
+import { StreamingServiceStream, streamingServiceStream } from './ai-conversation-events';
 import {
+  ConversationStreamingStream,
+  ExecutionStreamingStream,
+  STREAMING_EVENTS,
+  StreamingServiceExecutionStream,
+  StreamingSubscriptionConfirmed,
   conversationStreamingStream,
   executionStreamingStream,
   streamingServiceExecutionStream,
@@ -20,6 +26,8 @@ type StreamingParams = z.infer<typeof Params>;
 export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
   static override channel = 'AiStreamingChannel';
   static override params = Params;
+  static events = STREAMING_EVENTS;
+  static streams = [ExecutionStreamingStream, ConversationStreamingStream, StreamingServiceExecutionStream, StreamingServiceStream];
 
   override async subscribed(): Promise<void> {
     const { execution_id: executionId, conversation_id: conversationId } = this.params;
@@ -36,7 +44,7 @@ export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
     this.streamFrom(executionStreamingStream(execution.executionId));
     this.streamFrom(executionStreamingStream(execution.id));
     this.streamFrom(streamingServiceExecutionStream(execution.id), (frame) => this.forwardStreamingService(frame));
-    this.transmit({ type: 'subscription.confirmed', subscription_type: 'execution', execution_id: key, timestamp: this.now() });
+    this.transmit(eventMessage(StreamingSubscriptionConfirmed, { subscription_type: 'execution', execution_id: key, timestamp: this.now() }));
   }
 
   private async subscribeToConversation(key: string): Promise<void> {
@@ -47,7 +55,7 @@ export class AiStreamingChannel extends ApplicationChannel<StreamingParams> {
     this.streamFrom(conversationStreamingStream(conversation.conversationId));
     // Rails' StreamingService publishes the conversation's AI output to `ai_conversation_<pk>`.
     this.streamFrom(streamingServiceStream(conversation.id), (frame) => this.forwardStreamingService(frame));
-    this.transmit({ type: 'subscription.confirmed', subscription_type: 'conversation', conversation_id: key, timestamp: this.now() });
+    this.transmit(eventMessage(StreamingSubscriptionConfirmed, { subscription_type: 'conversation', conversation_id: key, timestamp: this.now() }));
   }
 
   /** Transmit a StreamingService frame translated into this channel's shape; other frames are dropped. */

@@ -2,7 +2,8 @@
 // status replies built from the real columns, their error paths, and both publishers.
 
 import { AiAgentExecutionChannel } from '../../../channels/ai/ai-agent-execution-channel';
-import { publishExecutionStatusChange, publishExecutionUpdate } from '../../../channels/ai/ai-agent-execution-events';
+import { ExecutionStatusChange, ExecutionUpdate } from '../../../channels/ai/ai-agent-execution-events';
+import { broadcaster } from '../../../src/channel/index';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
@@ -104,16 +105,16 @@ describe('AiAgentExecutionChannel', () => {
     });
   });
 
-  describe('publishers', () => {
-    it('publishExecutionUpdate sends the hash plus a timestamp', async () => {
+  describe('catalog broadcasts', () => {
+    it('ExecutionUpdate sends the hash plus a timestamp', async () => {
       const client = await subscribed();
-      await publishExecutionUpdate(d.broadcaster, d.own.executionId, { type: 'progress', percent: 50 });
+      await broadcaster(ExecutionUpdate)(d.broadcaster, { execution_id: d.own.executionId }, { type: 'progress', percent: 50 });
       expect(client.last(params(d.own.executionId))).toEqual({ type: 'progress', percent: 50, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
-    it('publishExecutionStatusChange sends status_change with the details', async () => {
+    it('ExecutionStatusChange sends status_change with the details', async () => {
       const client = await subscribed();
-      await publishExecutionStatusChange(d.broadcaster, d.own.executionId, 'failed', { error: 'timeout' });
+      await broadcaster(ExecutionStatusChange)(d.broadcaster, { execution_id: d.own.executionId }, { execution_id: d.own.executionId, status: 'failed', details: { error: 'timeout' } });
       expect(client.last(params(d.own.executionId))).toEqual({
         type: 'status_change', execution_id: d.own.executionId, status: 'failed', error: 'timeout', timestamp: expect.stringMatching(TIMESTAMP),
       });

@@ -1,20 +1,23 @@
 // AiConversationChannel: PK / conversation_id lookup with account AND (owner | participant | manage permission),
 // the exact streams, send_message (persistence, sequence numbers, broadcasts, the job outbox, every error),
-// typing_indicator, and every publisher.
+// typing_indicator, and every catalog broadcast.
 
 import { AiConversationChannel } from '../../../channels/ai/ai-conversation-channel';
 import {
+  AiResponseComplete,
+  AiResponseStreaming,
+  ConversationError,
+  ConversationStatusChange,
+  conversationStreamArgs,
   MESSAGE_INCLUDE,
-  publishAiResponseComplete,
-  publishAiResponseStreaming,
+  MessageUpdated,
   publishAiThinking,
-  publishConversationError,
-  publishConversationStatusChange,
   publishMessageCreated,
-  publishMessageUpdated,
-  publishTyping,
   publishTypingIndicator,
+  serializeMessage,
+  Typing,
 } from '../../../channels/ai/ai-conversation-events';
+import { broadcaster } from '../../../src/channel/index';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { MAX_MESSAGE_CHARS } from '../../../channels/ai/conversation-messages';
 import { testUser, type HarnessClient } from '../../../src/testing/index';
@@ -68,7 +71,7 @@ describe('AiConversationChannel', () => {
       expect(client.streams(params(row.id))).toEqual([`ai_conversation_${row.id}`]);
       const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: row.id }, include: CONVERSATION_INCLUDE });
       await d.server.broadcast(`ai_conversation_${row.id}`, { type: 'stream_chunk', data: { stream_id: 's2' } });
-      await publishConversationStatusChange(d.broadcaster, { ...conversation, status: 'paused' });
+      await broadcaster(ConversationStatusChange)(d.broadcaster, conversationStreamArgs(conversation), { conversation_id: conversation.conversationId, status: 'paused' });
       await client.idle();
       expect(client.received(params(row.id)).slice(1)).toEqual([{ type: 'status_change', conversation_id: conversation.conversationId, status: 'paused' }]);
     });
@@ -206,7 +209,7 @@ describe('AiConversationChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('broadcasts', () => {
     async function rows() {
       const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.own.conversationPk }, include: CONVERSATION_INCLUDE });
       const message = await d.db.aiMessage.create({
@@ -225,13 +228,13 @@ describe('AiConversationChannel', () => {
     });
 
     it.each([
-      ['ai_response_streaming', publishAiResponseStreaming],
-      ['ai_response_complete', publishAiResponseComplete],
-      ['message_updated', publishMessageUpdated],
-    ])('%s reaches the subscribers', async (type, publish) => {
+      ['ai_response_streaming', AiResponseStreaming],
+      ['ai_response_complete', AiResponseComplete],
+      ['message_updated', MessageUpdated],
+    ] as const)('%s reaches the subscribers', async (type, event) => {
       const client = await subscribed();
       const { conversation, message } = await rows();
-      await publish(d.broadcaster, conversation, message);
+      await broadcaster(event)(d.broadcaster, conversationStreamArgs(conversation), { conversation_id: conversation.conversationId, message: serializeMessage(conversation, message) });
       expect(client.last(params(d.own.conversationPk))).toEqual({
         type, conversation_id: d.own.conversationKey, message: assistantMessage(message.messageId, message.sequenceNumber), timestamp: expect.stringMatching(TIMESTAMP),
       });
@@ -240,7 +243,9 @@ describe('AiConversationChannel', () => {
     it('message_created carries the workspace', async () => {
       const client = await subscribed();
       const { conversation, message } = await rows();
-      await publishMessageCreated(d.broadcaster, conversation, message);
+      await publishMessageCreated(d.broadcaster, conversationStreamArgs(conversation), {
+        conversation_id: conversation.conversationId, workspace: conversation.agentTeam?.name ?? null, message: serializeMessage(conversation, message),
+      });
       expect(client.last(params(d.own.conversationPk))).toMatchObject({ type: 'message_created', workspace: 'Own Team' });
     });
 
@@ -248,22 +253,23 @@ describe('AiConversationChannel', () => {
       const p = params(d.own.conversationPk);
       const client = await subscribed();
       const { conversation } = await rows();
-      await publishConversationError(d.broadcaster, conversation, 'provider down');
+      const to = conversationStreamArgs(conversation);
+      await broadcaster(ConversationError)(d.broadcaster, to, { conversation_id: conversation.conversationId, message: 'provider down' });
       expect(client.last(p)).toEqual({ type: 'error', conversation_id: d.own.conversationKey, message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishConversationStatusChange(d.broadcaster, { ...conversation, status: 'paused' });
+      await broadcaster(ConversationStatusChange)(d.broadcaster, to, { conversation_id: conversation.conversationId, status: 'paused' });
       expect(client.last(p)).toEqual({ type: 'status_change', conversation_id: d.own.conversationKey, status: 'paused' });
-      await publishAiThinking(d.broadcaster, conversation);
+      await publishAiThinking(d.broadcaster, to, { agent_name: conversation.agent?.name ?? 'AI Assistant', conversation_id: conversation.conversationId });
       expect(client.last(p)).toEqual({ type: 'ai_thinking', agent_name: 'Own Assistant', conversation_id: d.own.conversationKey, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishTyping(d.broadcaster, conversation, d.own.ownerId, true);
+      await broadcaster(Typing)(d.broadcaster, to, { conversation_id: conversation.conversationId, user_id: d.own.ownerId, typing: true });
       expect(client.last(p)).toEqual({ type: 'typing', conversation_id: d.own.conversationKey, user_id: d.own.ownerId, typing: true });
-      await publishTypingIndicator(d.broadcaster, conversation, { id: 'u1', name: '', email: 'e@x.test' }, false);
+      await publishTypingIndicator(d.broadcaster, to, { user_id: 'u1', user_name: 'e@x.test', typing: false });
       expect(client.last(p)).toEqual({ type: 'typing_indicator', user_id: 'u1', user_name: 'e@x.test', typing: false, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('reaches subscribers of a conversation without websocket_channel on ai_conversation:<pk>', async () => {
       const client = await subscribed(d.own.agentlessConversationPk);
       const conversation = await d.db.aiConversation.findUniqueOrThrow({ where: { id: d.own.agentlessConversationPk }, include: CONVERSATION_INCLUDE });
-      await publishAiThinking(d.broadcaster, conversation);
+      await publishAiThinking(d.broadcaster, conversationStreamArgs(conversation), { agent_name: conversation.agent?.name ?? 'AI Assistant', conversation_id: conversation.conversationId });
       expect(client.last(params(d.own.agentlessConversationPk))).toMatchObject({ type: 'ai_thinking', agent_name: 'AI Assistant' });
     });
   });

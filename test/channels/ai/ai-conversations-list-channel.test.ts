@@ -1,9 +1,10 @@
 // AiConversationsListChannel: no params, the caller's account stream, and the created/updated/destroyed
-// publishers with the fork's conversation payload; send_message on a conversation also updates the list.
+// catalog broadcasts with the fork's conversation payload; send_message on a conversation also updates the list.
 
 import { AiConversationChannel } from '../../../channels/ai/ai-conversation-channel';
 import { AiConversationsListChannel } from '../../../channels/ai/ai-conversations-list-channel';
-import { publishConversationCreated, publishConversationDestroyed, publishConversationUpdated } from '../../../channels/ai/ai-conversations-list-events';
+import { ConversationCreated, ConversationDestroyed, publishConversationUpdated, serializeListConversation, type ListConversation } from '../../../channels/ai/ai-conversations-list-events';
+import { broadcaster } from '../../../src/channel/index';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
@@ -36,13 +37,14 @@ describe('AiConversationsListChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('broadcasts', () => {
     const load = (id: string) => d.db.aiConversation.findUniqueOrThrow({ where: { id }, include: CONVERSATION_INCLUDE });
+    const to = (c: ListConversation) => [{ account_id: c.accountId }, { conversation: serializeListConversation(c) }] as const;
 
     it('conversation_created carries the fork payload', async () => {
       const client = await subscribed();
       await d.db.aiConversation.update({ where: { id: d.own.conversationPk }, data: { conversationType: 'team', pinnedAt: new Date('2026-03-15T10:00:00.500Z') } });
-      await publishConversationCreated(d.broadcaster, await load(d.own.conversationPk));
+      await broadcaster(ConversationCreated)(d.broadcaster, ...to(await load(d.own.conversationPk)));
       expect(client.last(params)).toEqual({
         type: 'conversation_created',
         conversation: {
@@ -58,19 +60,19 @@ describe('AiConversationsListChannel', () => {
 
     it('conversation_updated has no team outside team conversations and no agent when there is none', async () => {
       const client = await subscribed();
-      await publishConversationUpdated(d.broadcaster, await load(d.own.agentlessConversationPk));
+      await publishConversationUpdated(d.broadcaster, ...to(await load(d.own.agentlessConversationPk)));
       expect(client.last(params)).toMatchObject({ type: 'conversation_updated', conversation: { id: d.own.agentlessConversationPk, ai_agent: null, agent_team: null, pinned: false, tags: [] } });
     });
 
     it('conversation_destroyed carries the primary key', async () => {
       const client = await subscribed();
-      await publishConversationDestroyed(d.broadcaster, { id: d.own.archivedConversationPk, accountId: d.own.accountId });
+      await broadcaster(ConversationDestroyed)(d.broadcaster, { account_id: d.own.accountId }, { conversation_id: d.own.archivedConversationPk });
       expect(client.last(params)).toEqual({ type: 'conversation_destroyed', conversation_id: d.own.archivedConversationPk, timestamp: expect.stringMatching(TIMESTAMP) });
     });
 
     it('does not reach another account', async () => {
       const client = await subscribed(d.foreign.accountId);
-      await publishConversationUpdated(d.broadcaster, await load(d.own.conversationPk));
+      await publishConversationUpdated(d.broadcaster, ...to(await load(d.own.conversationPk)));
       expect(client.received(params)).toHaveLength(1);
     });
 

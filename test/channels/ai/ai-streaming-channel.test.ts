@@ -3,7 +3,8 @@
 // translation of Rails StreamingService frames.
 
 import { AiStreamingChannel } from '../../../channels/ai/ai-streaming-channel';
-import { publishStreamEnd, publishStreamError, publishStreamStart, publishToken } from '../../../channels/ai/ai-streaming-events';
+import { ConversationStreamingStream, ExecutionStreamingStream, StreamEnd, StreamError, StreamStart, StreamToken } from '../../../channels/ai/ai-streaming-events';
+import { broadcaster, type EventSpec } from '../../../src/channel/index';
 import { testUser, type HarnessParams } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
@@ -76,17 +77,21 @@ describe('AiStreamingChannel', () => {
     await d.refuses(adminWorker(d.own.accountId), exec(d.own.executionId));
   });
 
-  describe('publishers', () => {
+  describe('broadcasts', () => {
     it('reach execution subscribers by either id and conversation subscribers', async () => {
       const byColumn = await subscribed(exec(d.own.executionId));
       const byPk = await subscribed(exec(d.own.executionPk));
       const byConversation = await subscribed(conv(d.own.conversationPk));
-      const target = { executionId: d.own.executionId, conversationId: d.own.conversationPk };
+      // A producer sends each event to the execution (its execution_id column) and the conversation (its PK).
+      const both = <I>(event: EventSpec<I>, payload: I) => async () => {
+        await broadcaster(event, ExecutionStreamingStream)(d.broadcaster, { execution_id: d.own.executionId }, payload);
+        await broadcaster(event, ConversationStreamingStream)(d.broadcaster, { conversation_id: d.own.conversationPk }, payload);
+      };
       const frames: Array<[() => Promise<void>, Record<string, unknown>]> = [
-        [() => publishStreamStart(d.broadcaster, target, { stream_id: 's1', model: 'gpt' }), { type: 'stream_start', data: { stream_id: 's1', model: 'gpt' } }],
-        [() => publishToken(d.broadcaster, target, { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 }), { type: 'token', data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }],
-        [() => publishStreamEnd(d.broadcaster, target, { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 }), { type: 'stream_end', data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }],
-        [() => publishStreamError(d.broadcaster, target, { stream_id: 's1', error: 'cut off' }), { type: 'stream_error', data: { stream_id: 's1', error: 'cut off', partial_content: null } }],
+        [both(StreamStart, { data: { stream_id: 's1', model: 'gpt' } }), { type: 'stream_start', data: { stream_id: 's1', model: 'gpt' } }],
+        [both(StreamToken, { data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }), { type: 'token', data: { stream_id: 's1', content: 'Hel', accumulated_content: 'Hel', chunk_index: 0 } }],
+        [both(StreamEnd, { data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }), { type: 'stream_end', data: { stream_id: 's1', content: 'Hello', usage: { total_tokens: 3 }, cost: '0.0001', duration_ms: 40 } }],
+        [both(StreamError, { data: { stream_id: 's1', error: 'cut off', partial_content: null } }), { type: 'stream_error', data: { stream_id: 's1', error: 'cut off', partial_content: null } }],
       ];
       for (const [publish, expected] of frames) {
         await publish();

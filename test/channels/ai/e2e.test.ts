@@ -1,10 +1,11 @@
 // End to end: every AI channel through a real client (@rails/actioncable or a raw ws client speaking the
 // browser's frames) against one server from startServer, with tokens signed for users of the database.
 
-import { publishConversationCreated } from '../../../channels/ai/ai-conversations-list-events';
+import { ConversationCreated, serializeListConversation } from '../../../channels/ai/ai-conversations-list-events';
 import { publishRalphLoopEvent } from '../../../channels/ai/ai-orchestration-resource-events';
-import { publishToken } from '../../../channels/ai/ai-streaming-events';
+import { ConversationStreamingStream, StreamToken } from '../../../channels/ai/ai-streaming-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
+import { broadcaster } from '../../../src/channel/index';
 import { TIMESTAMP } from '../../support/channel-suite';
 import { railsSubscribe } from '../../support/clients';
 import { e2eSuite } from '../../support/e2e-server';
@@ -72,7 +73,7 @@ describe('AI channels end to end', () => {
   it('AiStreamingChannel delivers tokens on the conversation path over a raw socket', async () => {
     const client = await raw(e.own.ownerId);
     expect(await subscribe(client, { channel: 'AiStreamingChannel', conversation_id: e.own.conversationPk })).toBe('confirm_subscription');
-    await publishToken(e.running.services.broadcaster, { conversationId: e.own.conversationPk }, { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 });
+    await broadcaster(StreamToken, ConversationStreamingStream)(e.running.services.broadcaster, { conversation_id: e.own.conversationPk }, { data: { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 } });
     expect(await messageOf(client, (m) => m.type === 'token')).toEqual({ type: 'token', data: { stream_id: 's', content: 'Hi', accumulated_content: 'Hi', chunk_index: 0 }, timestamp: expect.stringMatching(TIMESTAMP) });
     // Rails StreamingService's frame on ai_conversation_<pk> arrives translated.
     const at = '2026-03-15T09:29:28Z';
@@ -104,7 +105,7 @@ describe('AI channels end to end', () => {
     const client = await raw(e.own.otherUserId);
     expect(await subscribe(client, { channel: 'AiConversationsListChannel' })).toBe('confirm_subscription');
     const conversation = await e.running.db.aiConversation.findUniqueOrThrow({ where: { id: e.own.conversationPk }, include: CONVERSATION_INCLUDE });
-    await publishConversationCreated(e.running.services.broadcaster, conversation);
+    await broadcaster(ConversationCreated)(e.running.services.broadcaster, { account_id: conversation.accountId }, { conversation: serializeListConversation(conversation) });
     expect(await messageOf(client, (m) => m.type === 'conversation_created')).toMatchObject({ conversation: { id: e.own.conversationPk, account_id: e.own.accountId } });
   });
 });
