@@ -69,7 +69,7 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
  */
 export type EventOutput<N extends string, K extends string | null, S extends Shape, Stamp extends boolean> = Simplify<
   (K extends string ? { [P in K]: N } : unknown) &
-    Omit<z.output<z.ZodObject<S>>, K extends string ? K : never> &
+    ([keyof S] extends [never] ? unknown : Omit<z.output<z.ZodObject<S>>, K extends string ? K : never>) &
     (Stamp extends true ? { timestamp: string } : unknown)
 >;
 
