@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
-import { codeFactoryStream } from './code-factory-events';
+import { CODE_FACTORY_EVENTS, CODE_FACTORY_STREAMS, codeFactoryStream } from './code-factory-events';
 
 const Params = z.looseObject({ type: z.enum(['run', 'contract', 'account', 'review_state']), id: z.string().min(1).max(100) });
 type CodeFactoryParams = z.infer<typeof Params>;
@@ -12,6 +12,8 @@ type CodeFactoryParams = z.infer<typeof Params>;
 export class CodeFactoryChannel extends ApplicationChannel<CodeFactoryParams> {
   static override channel = 'CodeFactoryChannel';
   static override params = Params;
+  static events = CODE_FACTORY_EVENTS;
+  static streams = CODE_FACTORY_STREAMS;
 
   override async subscribed(): Promise<void> {
     const { type, id } = this.params;

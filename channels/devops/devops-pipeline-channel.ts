@@ -1,8 +1,8 @@
 // DevopsPipelineChannel (docs/channels.md): pipeline run, step and approval updates for the caller's account
-// (`devops_account_<id>`) or one of its pipelines (`devops_pipeline_<id>`). Publishers: devops-pipeline-events.ts.
+// (`devops_account_<id>`) or one of its pipelines (`devops_pipeline_<id>`). Events (schema-only): devops-pipeline-events.ts.
 
 import { z } from 'zod';
-import { devopsAccountStream, devopsPipelineStream } from './devops-pipeline-events';
+import { DEVOPS_PIPELINE_EVENTS, DevopsAccountStream, devopsAccountStream, DevopsPipelineStream, devopsPipelineStream } from './devops-pipeline-events';
 import { PipelineUpdatesChannel, type PipelineChannelNaming } from './pipeline-updates-channel';
 
 const Params = z.looseObject({ account_id: z.string().max(100), pipeline_id: z.string().max(100).nullish() });
@@ -19,6 +19,8 @@ export const DEVOPS_PIPELINE_NAMING: PipelineChannelNaming = {
 export class DevopsPipelineChannel extends PipelineUpdatesChannel<DevopsPipelineParams> {
   static override channel = 'DevopsPipelineChannel';
   static override params = Params;
+  static events = DEVOPS_PIPELINE_EVENTS;
+  static streams = [DevopsPipelineStream, DevopsAccountStream];
   protected override readonly naming = DEVOPS_PIPELINE_NAMING;
 
   protected override requestedPipelineId(): string | null | undefined {

@@ -1,51 +1,46 @@
-// DevopsPipelineChannel publishers: stream names, the run/step serializers of the Rails helpers and one typed
-// function per event. Every event goes to `devops_pipeline_<pipeline>` and `devops_account_<account>`.
+// DevopsPipelineChannel events (also CiCdPipelineChannel's, through the `devops_*` streams): run, step and approval
+// updates on `devops_pipeline_<pipeline>` and `devops_account_<account>`, plus the `subscribed` frame, and the
+// run/step serializers of the Rails helpers. Rails publishes the updates (nothing here does), so they are
+// schema-only: a TypeScript producer broadcasts to the pipeline's stream, then the account's (Rails order), with
+// `broadcaster(RunCreated, DevopsPipelineStream)` and `broadcaster(RunCreated, DevopsAccountStream)`.
 
+import { z } from 'zod';
+import { defineEvent, stream } from '../../src/channel/index';
 import type { Db, DevopsPipeline, DevopsPipelineRun, DevopsStepExecution } from '../../src/db/prisma';
-import { isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+
+/** `devops_pipeline_{pipeline_id}`: one pipeline's updates (a DevOps pipeline, or a git pipeline's approval gates). */
+export const DevopsPipelineStream = stream('devops_pipeline_{pipeline_id}', { description: "One pipeline's run, step and approval updates." });
+/** `devops_account_{account_id}`: every pipeline update of an account. */
+export const DevopsAccountStream = stream('devops_account_{account_id}', { description: 'Every pipeline update of one account.' });
 
 /** `devops_pipeline_<id>`: one pipeline's updates. */
 export function devopsPipelineStream(pipelineId: string): string {
-  return `devops_pipeline_${pipelineId}`;
+  return DevopsPipelineStream.name({ pipeline_id: pipelineId });
 }
 
 /** `devops_account_<id>`: every pipeline update of an account. */
 export function devopsAccountStream(accountId: string): string {
-  return `devops_account_${accountId}`;
+  return DevopsAccountStream.name({ account_id: accountId });
 }
 
-/** The pipeline an event concerns (a DevOps pipeline, or the git pipeline of an approval gate). */
-export type PipelineRef = Pick<DevopsPipeline, 'id' | 'accountId' | 'name'>;
 /** A run with its pipeline and step executions, as the serializer needs it (see loadPipelineRun). */
 export type PipelineRunGraph = DevopsPipelineRun & { pipeline: DevopsPipeline; steps: DevopsStepExecution[] };
 
+const Time = z.string().nullable();
+/** The `pipeline_run` object of run events (Rails `serialize_run`). */
+const PipelineRun = z.object({
+  id: z.string(), run_number: z.number(), status: z.string(), trigger_type: z.string(), started_at: Time, completed_at: Time,
+  duration_seconds: z.number().nullable(), progress_percentage: z.number(), error_message: z.string().nullable(), pipeline_id: z.string(),
+  pipeline_name: z.string(), current_step: z.object({ id: z.string(), name: z.string(), status: z.string() }).nullable(),
+});
+/** The `step_execution` object of step events (Rails `serialize_step`). */
+const StepExecution = z.object({
+  id: z.string(), step_name: z.string(), step_type: z.string(), status: z.string(), started_at: Time, completed_at: Time, error_message: z.string().nullable(),
+});
 /** The `pipeline_run` object of run events. */
-export interface SerializedRun {
-  id: string;
-  run_number: number;
-  status: string;
-  trigger_type: string;
-  started_at: string | null;
-  completed_at: string | null;
-  duration_seconds: number | null;
-  progress_percentage: number;
-  error_message: string | null;
-  pipeline_id: string;
-  pipeline_name: string;
-  current_step: { id: string; name: string; status: string } | null;
-}
-
+export type SerializedRun = z.input<typeof PipelineRun>;
 /** The `step_execution` object of step events. */
-export interface SerializedStep {
-  id: string;
-  step_name: string;
-  step_type: string;
-  status: string;
-  started_at: string | null;
-  completed_at: string | null;
-  error_message: string | null;
-}
+export type SerializedStep = z.input<typeof StepExecution>;
 
 const DONE_STEP = new Set(['success', 'failure', 'skipped']);
 const DONE_RUN = new Set(['success', 'failure', 'cancelled']);
@@ -98,55 +93,50 @@ export function serializeStep(step: DevopsStepExecution): SerializedStep {
   };
 }
 
-/** Load a run with its pipeline and steps for the publishers (null when it does not exist). */
+/** Load a run with its pipeline and steps for the serializers (null when it does not exist). */
 export function loadPipelineRun(db: Db, runId: string): Promise<PipelineRunGraph | null> {
   return db.devopsPipelineRun.findUnique({ where: { id: runId }, include: { pipeline: true, steps: true } });
 }
 
-/** Publish `data` to the pipeline's stream, then to its account's stream (Rails order). */
-export async function publishPipelineMessage(b: Broadcaster, pipeline: Pick<PipelineRef, 'id' | 'accountId'>, data: Record<string, unknown>): Promise<void> {
-  await b.broadcast(devopsPipelineStream(pipeline.id), data);
-  await b.broadcast(devopsAccountStream(pipeline.accountId), data);
+/** The run event after a run update: `run_completed` for a finished run (success/failure/cancelled), else `run_updated`. */
+export function runChangedEvent(run: Pick<DevopsPipelineRun, 'status'>): typeof RunCompleted | typeof RunUpdated {
+  return DONE_RUN.has(run.status) ? RunCompleted : RunUpdated;
 }
 
-function publishRun(b: Broadcaster, type: 'run_created' | 'run_updated' | 'run_completed', run: PipelineRunGraph): Promise<void> {
-  return publishPipelineMessage(b, run.pipeline, { type, pipeline_run: serializeRun(run), timestamp: isoNow() });
+const BOTH = [DevopsPipelineStream, DevopsAccountStream] as const;
+
+function runEvent<N extends string>(name: N, summary: string) {
+  return defineEvent({ name, delivery: ['broadcast'], streams: BOTH, stamp: true, summary, fields: { pipeline_run: PipelineRun } });
 }
 
 /** `run_created {pipeline_run, timestamp}`. */
-export function publishRunCreated(b: Broadcaster, run: PipelineRunGraph): Promise<void> {
-  return publishRun(b, 'run_created', run);
-}
-
+export const RunCreated = runEvent('run_created', 'A pipeline run was created.');
 /** `run_updated {pipeline_run, timestamp}`. */
-export function publishRunUpdated(b: Broadcaster, run: PipelineRunGraph): Promise<void> {
-  return publishRun(b, 'run_updated', run);
-}
-
-/** `run_completed {pipeline_run, timestamp}`. */
-export function publishRunCompleted(b: Broadcaster, run: PipelineRunGraph): Promise<void> {
-  return publishRun(b, 'run_completed', run);
-}
-
-/** After a run update: `run_completed` for a finished run (success/failure/cancelled), else `run_updated`. */
-export function publishRunChanged(b: Broadcaster, run: PipelineRunGraph): Promise<void> {
-  return DONE_RUN.has(run.status) ? publishRunCompleted(b, run) : publishRunUpdated(b, run);
-}
-
+export const RunUpdated = runEvent('run_updated', 'A pipeline run changed (not finished).');
+/** `run_completed {pipeline_run, timestamp}`: the run finished (success/failure/cancelled). */
+export const RunCompleted = runEvent('run_completed', 'A pipeline run finished (success, failure or cancelled).');
 /** `step_updated {pipeline_run_id, step_execution, progress_percentage, timestamp}`. */
-export function publishStepUpdated(b: Broadcaster, run: PipelineRunGraph, step: DevopsStepExecution): Promise<void> {
-  const data = { type: 'step_updated', pipeline_run_id: run.id, step_execution: serializeStep(step), progress_percentage: progressPercentage(run.steps), timestamp: isoNow() };
-  return publishPipelineMessage(b, run.pipeline, data);
-}
-
+export const StepUpdated = defineEvent({
+  name: 'step_updated', delivery: ['broadcast'], streams: BOTH, stamp: true, summary: 'A step execution changed.',
+  fields: { pipeline_run_id: z.string(), step_execution: StepExecution, progress_percentage: z.number() },
+});
 /** `step_update {event, pipeline_run_id, step_execution, progress_percentage, timestamp, …extra}` (e.g. approval_required). */
-export function publishStepUpdate(b: Broadcaster, run: PipelineRunGraph, step: DevopsStepExecution, event: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const base = { type: 'step_update', event, pipeline_run_id: run.id, step_execution: serializeStep(step), progress_percentage: progressPercentage(run.steps), timestamp: isoNow() };
-  return publishPipelineMessage(b, run.pipeline, { ...base, ...extra });
-}
+export const StepUpdate = defineEvent({
+  name: 'step_update', delivery: ['broadcast'], streams: BOTH, stamp: true, loose: true,
+  summary: 'A step event (approval_required, approval_granted + responded_by, …); extra keys follow timestamp.',
+  fields: { event: z.string(), pipeline_run_id: z.string(), step_execution: StepExecution, progress_percentage: z.number() },
+});
+/** `approval_status {status, gate_name, pipeline_id, pipeline_name, timestamp, …extra}` (approval gates of git pipelines). */
+export const ApprovalStatus = defineEvent({
+  name: 'approval_status', delivery: ['broadcast'], streams: BOTH, stamp: true, loose: true,
+  summary: 'An approval gate of a (git) pipeline changed; extra keys (approved_by, approved_at, …) follow timestamp.',
+  fields: { status: z.string(), gate_name: z.string(), pipeline_id: z.string(), pipeline_name: z.string() },
+});
+/** On subscribe: `{type:"subscribed", message, pipeline_id, timestamp}` (`pipeline_id` null for the account stream). */
+export const PipelineSubscribed = defineEvent({
+  name: 'subscribed', delivery: ['transmit'], stamp: true,
+  fields: { message: z.string(), pipeline_id: z.string().nullable() },
+});
 
-/** `approval_status {status, gate_name, pipeline_id, pipeline_name, timestamp, …extra}` (approval gates). */
-export function publishApprovalStatus(b: Broadcaster, pipeline: PipelineRef, status: string, gateName: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const base = { type: 'approval_status', status, gate_name: gateName, pipeline_id: pipeline.id, pipeline_name: pipeline.name, timestamp: isoNow() };
-  return publishPipelineMessage(b, pipeline, { ...base, ...extra });
-}
+/** Every DevopsPipelineChannel (and CiCdPipelineChannel) event (their `static events`). */
+export const DEVOPS_PIPELINE_EVENTS = [RunCreated, RunUpdated, RunCompleted, StepUpdated, StepUpdate, ApprovalStatus, PipelineSubscribed] as const;

@@ -1,9 +1,9 @@
 // MissionChannel (docs/channels.md): mission lifecycle events for one mission of the caller's account, or for the caller's
-// whole account. Streams only; nothing is transmitted on subscribe. Publishers live in mission-events.ts.
+// whole account. Streams only; nothing is transmitted on subscribe. Events (schema-only) in mission-events.ts.
 
 import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
-import { missionStream } from './mission-events';
+import { MISSION_EVENTS, MissionAccountStream, MissionStream, missionStream } from './mission-events';
 
 const Params = z.looseObject({ type: z.enum(['mission', 'account']), id: z.string().min(1).max(100) });
 type MissionParams = z.infer<typeof Params>;
@@ -12,6 +12,8 @@ type MissionParams = z.infer<typeof Params>;
 export class MissionChannel extends ApplicationChannel<MissionParams> {
   static override channel = 'MissionChannel';
   static override params = Params;
+  static events = MISSION_EVENTS;
+  static streams = [MissionStream, MissionAccountStream];
 
   override async subscribed(): Promise<void> {
     const { type, id } = this.params;

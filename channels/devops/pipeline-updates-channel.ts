@@ -1,7 +1,9 @@
 // The implementation DevopsPipelineChannel and its historical alias CiCdPipelineChannel share (docs/channels.md):
 // account check, optional pipeline of that account, pipeline or account streams and the `subscribed` frame.
 
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
+import { PipelineSubscribed } from './devops-pipeline-events';
 
 /** What distinguishes the two pipeline channels: stream names, the subscribe message and the pipeline param. */
 export interface PipelineChannelNaming {
@@ -27,7 +29,7 @@ export abstract class PipelineUpdatesChannel<P extends { account_id: string }> e
     const pipelineId = requested && requested.trim() !== '' ? await this.pipelineOfAccount(requested) : null;
     const streams = pipelineId ? this.naming.pipelineStreams(pipelineId) : this.naming.accountStreams(this.accountId);
     streams.forEach((s) => this.streamFrom(s));
-    this.transmit({ type: 'subscribed', message: this.naming.message, pipeline_id: pipelineId ?? requested ?? null, timestamp: this.now() });
+    this.transmit(eventMessage(PipelineSubscribed, { message: this.naming.message, pipeline_id: pipelineId ?? requested ?? null, timestamp: this.now() }));
   }
 
   /**

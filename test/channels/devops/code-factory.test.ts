@@ -3,19 +3,31 @@
 
 import { CodeFactoryChannel } from '../../../channels/devops/code-factory-channel';
 import {
+  CodeFactoryAccountStream,
+  CodeFactoryContractStream,
+  CodeFactoryEvidenceValidated,
+  CodeFactoryOtherEvent,
+  CodeFactoryPreflightComplete,
+  CodeFactoryReviewClean,
+  CodeFactoryReviewDirty,
+  CodeFactoryReviewStateStream,
+  CodeFactoryRunStream,
   codeFactoryStream,
-  publishCodeFactoryAccountEvent,
-  publishCodeFactoryContractEvent,
-  publishCodeFactoryEvidenceValidated,
-  publishCodeFactoryPreflightComplete,
-  publishCodeFactoryReviewClean,
-  publishCodeFactoryReviewDirty,
-  publishCodeFactoryRunEvent,
 } from '../../../channels/devops/code-factory-events';
+import type { Broadcaster } from '../../../channels/support/services';
+import { broadcaster, type EventSpec } from '../../../src/channel/index';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import { e2eSuite } from '../../support/e2e-server';
 import { openDevopsDb, seedAccountRows, type AccountRows } from './fixtures';
+
+/** What the orchestrator does: the account stream, then the review state's streams (schema-only events, derived publishers). */
+async function toAccountAndReviewState<I>(b: Broadcaster, event: EventSpec<I>, accountId: string, reviewStateId: string | null, input: I): Promise<void> {
+  await broadcaster(event, CodeFactoryAccountStream)(b, { account_id: accountId }, input);
+  if (!reviewStateId) return;
+  await broadcaster(event, CodeFactoryRunStream)(b, { review_state_id: reviewStateId }, input);
+  await broadcaster(event, CodeFactoryReviewStateStream)(b, { review_state_id: reviewStateId }, input);
+}
 
 const d = channelSuite(openDevopsDb, [CodeFactoryChannel]);
 
@@ -60,7 +72,7 @@ describe('CodeFactoryChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     async function subscribeAll() {
       const client = await d.connect(testUser(d.own.accountId));
       const subs = { run: p('run', d.own.reviewStateId), review_state: p('review_state', d.own.reviewStateId), contract: p('contract', d.own.contractId), account: p('account', d.own.accountId) };
@@ -70,31 +82,35 @@ describe('CodeFactoryChannel', () => {
     }
     const env = (event: string, payload: Record<string, unknown>) => ({ event, payload, timestamp: expect.stringMatching(TIMESTAMP) });
 
-    it('publishCodeFactoryRunEvent reaches the run and review_state subscribers of that review state', async () => {
+    it('a run event reaches the run and review_state subscribers of that review state', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryRunEvent(d.broadcaster, d.own.reviewStateId, 'remediation_started', { attempt: 1 });
+      const input = { event: 'remediation_started', payload: { attempt: 1 } };
+      await broadcaster(CodeFactoryOtherEvent, CodeFactoryRunStream)(d.broadcaster, { review_state_id: d.own.reviewStateId }, input);
+      await broadcaster(CodeFactoryOtherEvent, CodeFactoryReviewStateStream)(d.broadcaster, { review_state_id: d.own.reviewStateId }, input);
       expect(got('run')).toEqual([env('remediation_started', { attempt: 1 })]);
       expect(got('review_state')).toEqual([env('remediation_started', { attempt: 1 })]);
       expect(got('contract')).toEqual([]);
       expect(got('account')).toEqual([]);
     });
 
-    it('publishCodeFactoryContractEvent reaches the contract subscriber only', async () => {
+    it('a contract event reaches the contract subscriber only', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryContractEvent(d.broadcaster, d.own.contractId, 'contract_updated', { version: 2 });
+      await broadcaster(CodeFactoryOtherEvent, CodeFactoryContractStream)(d.broadcaster, { contract_id: d.own.contractId }, { event: 'contract_updated', payload: { version: 2 } });
       expect(got('contract')).toEqual([env('contract_updated', { version: 2 })]);
       expect(got('run')).toEqual([]);
     });
 
-    it('publishCodeFactoryAccountEvent keeps the given event name and timestamp', async () => {
+    it('an account event keeps the given event name and timestamp', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryAccountEvent(d.broadcaster, d.own.accountId, 'code_factory.custom', { x: 1 }, '2026-03-15T09:29:28Z');
+      await broadcaster(CodeFactoryOtherEvent, CodeFactoryAccountStream)(d.broadcaster, { account_id: d.own.accountId }, { event: 'code_factory.custom', payload: { x: 1 }, timestamp: '2026-03-15T09:29:28Z' });
       expect(got('account')).toEqual([{ event: 'code_factory.custom', payload: { x: 1 }, timestamp: '2026-03-15T09:29:28Z' }]);
     });
 
-    it('publishCodeFactoryPreflightComplete reaches the account, review-state and contract subscribers', async () => {
+    it('preflight_complete reaches the account, review-state and contract subscribers', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryPreflightComplete(d.broadcaster, d.own.accountId, { prNumber: 42, headSha: 'abc1234', passed: true, riskTier: 'low', reviewStateId: d.own.reviewStateId, contractId: d.own.contractId });
+      const input = { payload: { pr_number: 42, head_sha: 'abc1234', passed: true, risk_tier: 'low' } };
+      await toAccountAndReviewState(d.broadcaster, CodeFactoryPreflightComplete, d.own.accountId, d.own.reviewStateId, input);
+      await broadcaster(CodeFactoryPreflightComplete, CodeFactoryContractStream)(d.broadcaster, { contract_id: d.own.contractId }, input);
       const expected = env('code_factory.preflight_complete', { pr_number: 42, head_sha: 'abc1234', passed: true, risk_tier: 'low' });
       expect(got('account')).toEqual([expected]);
       expect(got('run')).toEqual([expected]);
@@ -102,31 +118,31 @@ describe('CodeFactoryChannel', () => {
       expect(got('contract')).toEqual([expected]);
     });
 
-    it('publishCodeFactoryPreflightComplete without a review state or contract reaches the account only', async () => {
+    it('preflight_complete without a review state or contract reaches the account only', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryPreflightComplete(d.broadcaster, d.own.accountId, { prNumber: 1, headSha: 'f00', passed: false, riskTier: null });
+      await toAccountAndReviewState(d.broadcaster, CodeFactoryPreflightComplete, d.own.accountId, null, { payload: { pr_number: 1, head_sha: 'f00', passed: false, risk_tier: null } });
       expect(got('account')).toHaveLength(1);
       expect([...got('run'), ...got('contract')]).toEqual([]);
     });
 
-    it('publishCodeFactoryReviewClean reaches the account and review-state subscribers', async () => {
+    it('review_clean reaches the account and review-state subscribers', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryReviewClean(d.broadcaster, d.own.accountId, { prNumber: 42, reviewStateId: d.own.reviewStateId });
+      await toAccountAndReviewState(d.broadcaster, CodeFactoryReviewClean, d.own.accountId, d.own.reviewStateId, { payload: { pr_number: 42, review_state_id: d.own.reviewStateId } });
       const expected = env('code_factory.review_clean', { pr_number: 42, review_state_id: d.own.reviewStateId });
       expect(got('account')).toEqual([expected]);
       expect(got('review_state')).toEqual([expected]);
     });
 
-    it('publishCodeFactoryReviewDirty carries findings_count', async () => {
+    it('review_dirty carries findings_count', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryReviewDirty(d.broadcaster, d.own.accountId, { prNumber: 42, findingsCount: 3, reviewStateId: d.own.reviewStateId });
+      await toAccountAndReviewState(d.broadcaster, CodeFactoryReviewDirty, d.own.accountId, d.own.reviewStateId, { payload: { pr_number: 42, findings_count: 3, review_state_id: d.own.reviewStateId } });
       expect(got('account')).toEqual([env('code_factory.review_dirty', { pr_number: 42, findings_count: 3, review_state_id: d.own.reviewStateId })]);
       expect(got('run')).toHaveLength(1);
     });
 
-    it('publishCodeFactoryEvidenceValidated carries the original payload', async () => {
+    it('evidence_validated carries the original payload', async () => {
       const { got } = await subscribeAll();
-      await publishCodeFactoryEvidenceValidated(d.broadcaster, d.own.accountId, { prNumber: 42, passed: true, manifestId: 'm-1', reviewStateId: d.own.reviewStateId });
+      await toAccountAndReviewState(d.broadcaster, CodeFactoryEvidenceValidated, d.own.accountId, d.own.reviewStateId, { payload: { pr_number: 42, passed: true, manifest_id: 'm-1' } });
       expect(got('account')).toEqual([env('code_factory.evidence_validated', { pr_number: 42, passed: true, manifest_id: 'm-1' })]);
       expect(got('review_state')).toHaveLength(1);
     });
@@ -152,7 +168,7 @@ describe('CodeFactoryChannel', () => {
       ws.send({ command: 'subscribe', identifier: foreign });
       expect(await ws.next((f) => f.identifier === own)).toEqual({ identifier: own, type: 'confirm_subscription' });
       expect(await ws.next((f) => f.identifier === foreign)).toEqual({ identifier: foreign, type: 'reject_subscription' });
-      await publishCodeFactoryReviewClean(e2e.running.services.broadcaster, e2e.own.accountId, { prNumber: 7, reviewStateId: e2e.own.reviewStateId });
+      await toAccountAndReviewState(e2e.running.services.broadcaster, CodeFactoryReviewClean, e2e.own.accountId, e2e.own.reviewStateId, { payload: { pr_number: 7, review_state_id: e2e.own.reviewStateId } });
       const frame = await ws.next((f) => f.identifier === own && 'message' in f);
       expect(frame.message).toEqual({ event: 'code_factory.review_clean', payload: { pr_number: 7, review_state_id: e2e.own.reviewStateId }, timestamp: expect.stringMatching(TIMESTAMP) });
     });

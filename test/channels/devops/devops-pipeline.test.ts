@@ -5,22 +5,35 @@
 import { CiCdPipelineChannel } from '../../../channels/devops/ci-cd-pipeline-channel';
 import { DevopsPipelineChannel } from '../../../channels/devops/devops-pipeline-channel';
 import {
+  ApprovalStatus,
+  DevopsAccountStream,
+  DevopsPipelineStream,
   loadPipelineRun,
   progressPercentage,
-  publishApprovalStatus,
-  publishRunChanged,
-  publishRunCompleted,
-  publishRunCreated,
-  publishRunUpdated,
-  publishStepUpdate,
-  publishStepUpdated,
+  RunCompleted,
+  runChangedEvent,
+  RunCreated,
+  RunUpdated,
+  serializeRun,
+  serializeStep,
+  StepUpdate,
+  StepUpdated,
   type PipelineRunGraph,
 } from '../../../channels/devops/devops-pipeline-events';
+import type { Broadcaster } from '../../../channels/support/services';
+import { broadcaster, type EventSpec } from '../../../src/channel/index';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import { railsSubscribe } from '../../support/clients';
 import { e2eSuite } from '../../support/e2e-server';
 import { openDevopsDb, seedAccountRows } from './fixtures';
+
+/** What Rails does for a pipeline update: the pipeline's stream, then its account's (schema-only events, derived publishers). */
+async function toPipeline<I>(b: Broadcaster, event: EventSpec<I>, pipeline: { id: string; accountId: string }, input: I): Promise<void> {
+  await broadcaster(event, DevopsPipelineStream)(b, { pipeline_id: pipeline.id }, input);
+  await broadcaster(event, DevopsAccountStream)(b, { account_id: pipeline.accountId }, input);
+}
+const toRun = (b: Broadcaster, event: EventSpec<{ pipeline_run: ReturnType<typeof serializeRun> }>, run: PipelineRunGraph) => toPipeline(b, event, run.pipeline, { pipeline_run: serializeRun(run) });
 
 const d = channelSuite(openDevopsDb, [DevopsPipelineChannel, CiCdPipelineChannel]);
 
@@ -129,7 +142,7 @@ describe('DevopsPipelineChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     let run: PipelineRunGraph;
     beforeAll(async () => {
       run = (await loadPipelineRun(d.db, d.own.runId)) as PipelineRunGraph;
@@ -163,27 +176,29 @@ describe('DevopsPipelineChannel', () => {
     const stepExecution = () => ({ id: d.own.stepIds[1], step_name: 'step 1', step_type: 'shell', status: 'running', started_at: null, completed_at: null, error_message: null });
 
     it.each([
-      ['run_created', publishRunCreated],
-      ['run_updated', publishRunUpdated],
-      ['run_completed', publishRunCompleted],
-    ] as const)('%s reaches the pipeline, account and alias subscribers with the serialized run', async (type, publish) => {
+      ['run_created', RunCreated],
+      ['run_updated', RunUpdated],
+      ['run_completed', RunCompleted],
+    ] as const)('%s reaches the pipeline, account and alias subscribers with the serialized run', async (type, event) => {
       const last = await subscribeAll();
-      await publish(d.broadcaster, run);
+      await toRun(d.broadcaster, event, run);
       const expected = { type, pipeline_run: pipelineRun(), timestamp: expect.stringMatching(TIMESTAMP) };
       expect(last()).toEqual([expected, expected, expected]);
     });
 
-    it('publishRunChanged sends run_completed for a finished run and run_updated otherwise', async () => {
+    it('runChangedEvent picks run_completed for a finished run and run_updated otherwise', async () => {
       const last = await subscribeAll();
-      await publishRunChanged(d.broadcaster, { ...run, status: 'success' });
+      const finished = { ...run, status: 'success' };
+      await toRun(d.broadcaster, runChangedEvent(finished), finished);
       expect(last()[0]).toMatchObject({ type: 'run_completed', pipeline_run: { status: 'success' } });
-      await publishRunChanged(d.broadcaster, run);
+      await toRun(d.broadcaster, runChangedEvent(run), run);
       expect(last()[0]).toMatchObject({ type: 'run_updated' });
     });
 
     it('step_updated carries pipeline_run_id, step_execution and progress_percentage', async () => {
       const last = await subscribeAll();
-      await publishStepUpdated(d.broadcaster, run, run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number]);
+      const step = run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number];
+      await toPipeline(d.broadcaster, StepUpdated, run.pipeline, { pipeline_run_id: run.id, step_execution: serializeStep(step), progress_percentage: progressPercentage(run.steps) });
       const expected = { type: 'step_updated', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP) };
       expect(last()).toEqual([expected, expected, expected]);
     });
@@ -191,7 +206,8 @@ describe('DevopsPipelineChannel', () => {
     it('step_update carries the event and merges extra keys', async () => {
       const last = await subscribeAll();
       const step = run.steps.find((s) => s.id === d.own.stepIds[1]) as PipelineRunGraph['steps'][number];
-      await publishStepUpdate(d.broadcaster, run, step, 'approval_granted', { responded_by: 'ops@example.test' });
+      const extra = { responded_by: 'ops@example.test' }; // a loose event: extra keys follow timestamp
+      await toPipeline(d.broadcaster, StepUpdate, run.pipeline, { event: 'approval_granted', pipeline_run_id: run.id, step_execution: serializeStep(step), progress_percentage: progressPercentage(run.steps), ...extra });
       const expected = { type: 'step_update', event: 'approval_granted', pipeline_run_id: d.own.runId, step_execution: stepExecution(), progress_percentage: 25, timestamp: expect.stringMatching(TIMESTAMP), responded_by: 'ops@example.test' };
       expect(last()).toEqual([expected, expected, expected]);
     });
@@ -203,7 +219,8 @@ describe('DevopsPipelineChannel', () => {
       await client.subscribe(gitSub);
       await client.subscribe(accountSub);
       const pipeline = await d.db.gitPipeline.findUniqueOrThrow({ where: { id: d.own.gitPipelineId } });
-      await publishApprovalStatus(d.broadcaster, pipeline, 'approved', 'production', { approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' });
+      const extra = { approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' };
+      await toPipeline(d.broadcaster, ApprovalStatus, pipeline, { status: 'approved', gate_name: 'production', pipeline_id: pipeline.id, pipeline_name: pipeline.name, ...extra });
       const expected = { type: 'approval_status', status: 'approved', gate_name: 'production', pipeline_id: pipeline.id, pipeline_name: 'CI', timestamp: expect.stringMatching(TIMESTAMP), approved_by: 'u1', approved_at: '2026-03-15T09:29:28Z' };
       expect(client.received(gitSub).at(-1)).toEqual(expected);
       expect(client.received(accountSub).at(-1)).toEqual(expected);
@@ -213,7 +230,7 @@ describe('DevopsPipelineChannel', () => {
       const client = await d.connect(testUser(d.own.accountId));
       const params = devops({ account_id: d.own.accountId });
       await client.subscribe(params);
-      await publishRunCreated(d.broadcaster, (await loadPipelineRun(d.db, d.foreign.runId)) as PipelineRunGraph);
+      await toRun(d.broadcaster, RunCreated, (await loadPipelineRun(d.db, d.foreign.runId)) as PipelineRunGraph);
       expect(client.received(params)).toHaveLength(1);
     });
 
@@ -236,7 +253,7 @@ describe('DevopsPipelineChannel', () => {
       expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
       ws.send({ type: 'ping' });
       const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
-      await publishRunCreated(e2e.running.services.broadcaster, run);
+      await toRun(e2e.running.services.broadcaster, RunCreated, run);
       const frame = await ws.next((f) => f.identifier === identifier);
       expect(frame.message).toMatchObject({ type: 'run_created', pipeline_run: { id: e2e.own.runId, progress_percentage: 25 } });
     });
@@ -252,7 +269,7 @@ describe('DevopsPipelineChannel', () => {
       expect(await own.next()).toEqual({ type: 'subscribed', message: 'Connected to CI/CD pipeline updates', pipeline_id: e2e.own.devopsPipelineId, timestamp: expect.stringMatching(TIMESTAMP) });
       expect(await account.next()).toMatchObject({ type: 'subscribed', pipeline_id: null });
       const run = (await loadPipelineRun(e2e.running.db, e2e.own.runId)) as PipelineRunGraph;
-      await publishRunUpdated(e2e.running.services.broadcaster, run);
+      await toRun(e2e.running.services.broadcaster, RunUpdated, run);
       expect(await own.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId, pipeline_id: e2e.own.devopsPipelineId } });
       expect(await account.next()).toMatchObject({ type: 'run_updated', pipeline_run: { id: e2e.own.runId } });
       await e2e.running.services.broadcaster.broadcast(`ci_cd_pipeline_${e2e.own.devopsPipelineId}`, { type: 'run_completed', legacy: true });

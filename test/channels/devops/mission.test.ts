@@ -3,18 +3,21 @@
 
 import { MissionChannel } from '../../../channels/devops/mission-channel';
 import {
+  MissionAccountStream,
+  MissionApprovalRequired,
+  MissionApprovalResolved,
+  MissionDeployed,
+  MissionError,
+  MissionOtherEvent,
+  MissionPhaseChanged,
+  MissionPrCreated,
+  MissionStatusChanged,
+  MissionStream,
   missionStream,
-  publishMissionAccountEvent,
-  publishMissionApprovalRequired,
-  publishMissionApprovalResolved,
-  publishMissionDeployed,
-  publishMissionError,
-  publishMissionEvent,
-  publishMissionPhaseChanged,
-  publishMissionPrCreated,
-  publishMissionStatusChanged,
-  publishTaskStatusChanged,
+  MissionTaskStatusChanged,
 } from '../../../channels/devops/mission-events';
+import type { Broadcaster } from '../../../channels/support/services';
+import { broadcaster, type EventSpec } from '../../../src/channel/index';
 import type { AiMission } from '../../../src/db/prisma';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, channelSuite, TIMESTAMP } from '../../support/channel-suite';
@@ -23,6 +26,12 @@ import { e2eSuite } from '../../support/e2e-server';
 import { openDevopsDb, seedAccountRows } from './fixtures';
 
 const d = channelSuite(openDevopsDb, [MissionChannel]);
+
+/** What Rails does for a mission event: the mission's stream, then its account's (schema-only events, derived publishers). */
+async function toMission<I>(b: Broadcaster, event: EventSpec<I>, m: Pick<AiMission, 'id' | 'accountId'>, input: I): Promise<void> {
+  await broadcaster(event, MissionStream)(b, { mission_id: m.id }, input);
+  await broadcaster(event, MissionAccountStream)(b, { account_id: m.accountId }, input);
+}
 
 const missionParams = (id: string) => ({ channel: 'MissionChannel', type: 'mission', id });
 const accountParams = (id: string) => ({ channel: 'MissionChannel', type: 'account', id });
@@ -73,7 +82,7 @@ describe('MissionChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     let mission: AiMission;
     beforeAll(async () => {
       mission = await d.db.aiMission.findUniqueOrThrow({ where: { id: d.own.missionId } });
@@ -87,22 +96,22 @@ describe('MissionChannel', () => {
     }
 
     const cases: Array<[string, () => Promise<void>, Record<string, unknown>]> = [
-      ['status_changed', () => publishMissionStatusChanged(d.broadcaster, mission), { mission_id: '<id>', status: 'active', current_phase: 'planning' }],
-      ['phase_changed', () => publishMissionPhaseChanged(d.broadcaster, { ...mission, phaseProgress: { done: 2 } }), { mission_id: '<id>', status: 'active', current_phase: 'planning', phase_progress: { done: 2 } }],
+      ['status_changed', () => toMission(d.broadcaster, MissionStatusChanged, mission, { payload: { mission_id: mission.id, status: mission.status, current_phase: mission.currentPhase } }), { mission_id: '<id>', status: 'active', current_phase: 'planning' }],
+      ['phase_changed', () => toMission(d.broadcaster, MissionPhaseChanged, mission, { payload: { mission_id: mission.id, status: mission.status, current_phase: mission.currentPhase, phase_progress: { done: 2 } } }), { mission_id: '<id>', status: 'active', current_phase: 'planning', phase_progress: { done: 2 } }],
       [
         'task_status_changed',
-        () => publishTaskStatusChanged(d.broadcaster, mission, { taskId: 't1', taskKey: 'auth', status: 'passed', previousStatus: 'in_progress', executionType: 'agent', phase: 'executing' }),
+        () => toMission(d.broadcaster, MissionTaskStatusChanged, mission, { payload: { task_id: 't1', task_key: 'auth', status: 'passed', previous_status: 'in_progress', execution_type: 'agent', phase: 'executing' } }),
         { task_id: 't1', task_key: 'auth', status: 'passed', previous_status: 'in_progress', execution_type: 'agent', phase: 'executing' },
       ],
-      ['deployed', () => publishMissionDeployed(d.broadcaster, mission, { url: 'http://preview:6001', port: 6001, containerId: 'c-1' }), { mission_id: '<id>', url: 'http://preview:6001', port: 6001, container_id: 'c-1' }],
-      ['pr_created', () => publishMissionPrCreated(d.broadcaster, mission, { number: 12, url: 'https://git/pr/12' }), { mission_id: '<id>', pr_number: 12, pr_url: 'https://git/pr/12' }],
-      ['approval_required', () => publishMissionApprovalRequired(d.broadcaster, mission, 'prd_review'), { mission_id: '<id>', gate: 'prd_review', status: 'active', current_phase: 'planning' }],
+      ['deployed', () => toMission(d.broadcaster, MissionDeployed, mission, { payload: { mission_id: mission.id, url: 'http://preview:6001', port: 6001, container_id: 'c-1' } }), { mission_id: '<id>', url: 'http://preview:6001', port: 6001, container_id: 'c-1' }],
+      ['pr_created', () => toMission(d.broadcaster, MissionPrCreated, mission, { payload: { mission_id: mission.id, pr_number: 12, pr_url: 'https://git/pr/12' } }), { mission_id: '<id>', pr_number: 12, pr_url: 'https://git/pr/12' }],
+      ['approval_required', () => toMission(d.broadcaster, MissionApprovalRequired, mission, { payload: { mission_id: mission.id, gate: 'prd_review', status: mission.status, current_phase: mission.currentPhase } }), { mission_id: '<id>', gate: 'prd_review', status: 'active', current_phase: 'planning' }],
       [
         'approval_resolved',
-        () => publishMissionApprovalResolved(d.broadcaster, mission, { id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok' }),
+        () => toMission(d.broadcaster, MissionApprovalResolved, mission, { payload: { mission_id: mission.id, approval_id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok', status: mission.status, current_phase: mission.currentPhase } }),
         { mission_id: '<id>', approval_id: 'a1', gate: 'prd_review', decision: 'approved', comment: 'ok', status: 'active', current_phase: 'planning' },
       ],
-      ['error', () => publishMissionError(d.broadcaster, mission, 'planner crashed'), { mission_id: '<id>', error: 'planner crashed', current_phase: 'planning' }],
+      ['error', () => toMission(d.broadcaster, MissionError, mission, { payload: { mission_id: mission.id, error: 'planner crashed', current_phase: mission.currentPhase } }), { mission_id: '<id>', error: 'planner crashed', current_phase: 'planning' }],
     ];
 
     it.each(cases)('%s reaches the mission and the account subscribers', async (event, publish, payload) => {
@@ -112,23 +121,23 @@ describe('MissionChannel', () => {
       expect(last()).toEqual({ mission: expected, account: expected });
     });
 
-    it('publishMissionEvent sends any event to both streams', async () => {
+    it('any other event reaches both streams', async () => {
       const { last } = await subscribeBoth();
-      await publishMissionEvent(d.broadcaster, mission, 'custom', { a: 1 });
+      await toMission(d.broadcaster, MissionOtherEvent, mission, { event: 'custom', payload: { a: 1 } });
       expect(last().mission).toMatchObject({ event: 'custom', payload: { a: 1 } });
       expect(last().account).toMatchObject({ event: 'custom', payload: { a: 1 } });
     });
 
-    it('publishMissionAccountEvent reaches only the account stream and keeps a given timestamp', async () => {
+    it('an account event (broadcast_to_account) reaches only the account stream and keeps a given timestamp', async () => {
       const { client, last } = await subscribeBoth();
-      await publishMissionAccountEvent(d.broadcaster, mission.accountId, 'mission_created', { mission_id: mission.id }, '2026-01-01T00:00:00Z');
+      await broadcaster(MissionOtherEvent, MissionAccountStream)(d.broadcaster, { account_id: mission.accountId }, { event: 'mission_created', payload: { mission_id: mission.id }, timestamp: '2026-01-01T00:00:00Z' });
       expect(last().account).toEqual({ event: 'mission_created', payload: { mission_id: mission.id }, timestamp: '2026-01-01T00:00:00Z' });
       expect(client.received(missionParams(mission.id))).toEqual([]);
     });
 
     it('does not deliver a foreign mission event to the own account', async () => {
       const { client } = await subscribeBoth();
-      await publishMissionStatusChanged(d.broadcaster, { id: d.foreign.missionId, accountId: d.foreign.accountId, status: 'failed', currentPhase: null });
+      await toMission(d.broadcaster, MissionStatusChanged, { id: d.foreign.missionId, accountId: d.foreign.accountId }, { payload: { mission_id: d.foreign.missionId, status: 'failed', current_phase: null } });
       expect(client.received(accountParams(mission.accountId))).toEqual([]);
       expect(missionStream('account', d.foreign.accountId)).toBe(`mission:account:${d.foreign.accountId}`);
     });
@@ -144,7 +153,7 @@ describe('MissionChannel', () => {
       expect(await own.state).toBe('connected');
       expect(await foreign.state).toBe('rejected');
       const mission = await e2e.running.db.aiMission.findUniqueOrThrow({ where: { id: e2e.own.missionId } });
-      await publishMissionStatusChanged(e2e.running.services.broadcaster, { ...mission, status: 'paused' });
+      await toMission(e2e.running.services.broadcaster, MissionStatusChanged, mission, { payload: { mission_id: mission.id, status: 'paused', current_phase: mission.currentPhase } });
       expect(await own.next()).toEqual({ event: 'status_changed', payload: { mission_id: mission.id, status: 'paused', current_phase: 'planning' }, timestamp: expect.stringMatching(TIMESTAMP) });
     });
   });
