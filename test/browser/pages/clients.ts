@@ -10,7 +10,7 @@ import { createCable } from '@anycable/web';
 type Json = Record<string, unknown>;
 /** What a client did, in order: the test waits on these. */
 interface HarnessEvent {
-  type: 'connected' | 'received' | 'disconnected' | 'rejected' | 'refreshed' | 'closed';
+  type: 'connected' | 'received' | 'disconnected' | 'rejected' | 'refreshed' | 'closed' | 'opened';
   data?: unknown;
   at: number;
 }
@@ -89,6 +89,7 @@ class PowernodeManager {
     const ws = new WebSocket(this.url); // no sub-protocol, as the manager opens it
     this.ws = ws;
     ws.onopen = () => {
+      record('opened');
       this.reconnectAttempts = 0;
       for (const { channel, params } of this.subscriptions.values()) this.send({ command: 'subscribe', identifier: JSON.stringify({ channel, ...params }) });
     };
