@@ -2,8 +2,18 @@
 // `{event, resource_type, resource_id, payload, timestamp}` message, the generic fan-out rule, and the `type` key
 // account subscriptions add at delivery for usePageWebSocket.
 
+import { stream } from '../../src/channel/index';
 import { isoNow } from '../application-channel';
 import type { Broadcaster } from '../support/services';
+
+/** `ai_orchestration:account:{account_id}`: orchestration events of one account (AiWorkflowOrchestrationChannel's stream too). */
+export const OrchestrationAccountStream = stream('ai_orchestration:account:{account_id}', { description: 'Orchestration events of one account.' });
+/** `ai_orchestration:monitoring:{account_id}`: dashboard, alert and failure events of one account. */
+export const OrchestrationMonitoringStream = stream('ai_orchestration:monitoring:{account_id}', { description: 'Monitoring events (dashboard stats, alerts, failures) of one account.' });
+/** `ai_orchestration:workflow:{workflow_id}`: events of one workflow and its runs. */
+export const OrchestrationWorkflowStream = stream('ai_orchestration:workflow:{workflow_id}', { description: 'Events of one workflow and its runs.' });
+/** `ai_orchestration_{account_id}`: where the monitoring controller publishes `system_metrics_update`. */
+export const LegacyMetricsStream = stream('ai_orchestration_{account_id}', { description: "The monitoring controller's system_metrics_update of one account." });
 
 /** An orchestration event as it goes on the wire (note `event`, not `type`). */
 export interface OrchestrationMessage {
@@ -21,7 +31,7 @@ export function orchestrationStream(type: string, id: string): string {
 
 /** `ai_orchestration_<account>`: where the monitoring controller publishes `system_metrics_update`. */
 export function legacyMetricsStream(accountId: string): string {
-  return `ai_orchestration_${accountId}`;
+  return LegacyMetricsStream.name({ account_id: accountId });
 }
 
 /**

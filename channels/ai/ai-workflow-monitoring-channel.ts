@@ -2,9 +2,14 @@
 // one workflow of the caller's account, or the whole account (monitoring + account orchestration streams).
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
-import { orchestrationStream, legacyMetricsStream } from './ai-orchestration-envelope';
-import { activeExecutions, dashboardStats } from './ai-workflow-monitoring-events';
+import {
+  LegacyMetricsStream, OrchestrationAccountStream, OrchestrationMonitoringStream, OrchestrationWorkflowStream, orchestrationStream, legacyMetricsStream,
+} from './ai-orchestration-envelope';
+import {
+  ActiveExecutions, DashboardStats, MonitoringError, MonitoringSubscriptionConfirmed, WORKFLOW_MONITORING_EVENTS, activeExecutions, dashboardStats,
+} from './ai-workflow-monitoring-events';
 
 // The UI also sends `account_id`; it selects nothing, but when present it must be the caller's own account.
 const Params = z.looseObject({ workflow_id: z.string().max(100).nullish(), account_id: z.string().max(100).optional() });
@@ -18,6 +23,8 @@ export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringPa
   static override channel = 'AiWorkflowMonitoringChannel';
   static override params = Params;
   static override actions = { get_dashboard_stats: z.looseObject({}), get_active_executions: z.looseObject({}) };
+  static events = WORKFLOW_MONITORING_EVENTS;
+  static streams = [OrchestrationWorkflowStream, OrchestrationMonitoringStream, OrchestrationAccountStream, LegacyMetricsStream];
 
   override async subscribed(): Promise<void> {
     const { workflow_id: workflowId, account_id: accountId } = this.params;
@@ -33,19 +40,19 @@ export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringPa
       // The monitoring controller's `system_metrics_update` goes to `ai_orchestration_<account>`.
       this.streamFrom(legacyMetricsStream(this.accountId));
     }
-    this.transmit({ type: 'subscription.confirmed', channel: 'workflow_monitoring', workflow_id: workflowId ?? null, timestamp: this.now() });
+    this.transmit(eventMessage(MonitoringSubscriptionConfirmed, { workflow_id: workflowId ?? null, timestamp: this.now() }));
   }
 
   async get_dashboard_stats(): Promise<void> {
-    this.transmit({ type: 'dashboard_stats', stats: await dashboardStats(this.db, this.accountId), timestamp: this.now() });
+    this.transmit(eventMessage(DashboardStats, { stats: await dashboardStats(this.db, this.accountId), timestamp: this.now() }));
   }
 
   async get_active_executions(): Promise<void> {
-    this.transmit({ type: 'active_executions', executions: await activeExecutions(this.db, this.accountId), timestamp: this.now() });
+    this.transmit(eventMessage(ActiveExecutions, { executions: await activeExecutions(this.db, this.accountId), timestamp: this.now() }));
   }
 
   override rescue(error: unknown, action: string): void {
     super.rescue(error, action);
-    this.transmit({ type: 'error', error: 'Request failed', timestamp: this.now() });
+    this.transmit(eventMessage(MonitoringError, { error: 'Request failed', timestamp: this.now() }));
   }
 }

@@ -3,10 +3,14 @@
 // permission Powernode's WorkflowsController requires for the same operation.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, permissionDenied } from '../application-channel';
-import { orchestrationStream } from './ai-orchestration-envelope';
+import { OrchestrationAccountStream, orchestrationStream } from './ai-orchestration-envelope';
 import { publishWorkflowExecutionStarted } from './ai-orchestration-workflow-events';
-import { publishWorkflowCollaborativeUpdate, serializeStartedRun, serializeWorkflow } from './ai-workflow-orchestration-events';
+import {
+  WORKFLOW_ORCHESTRATION_EVENTS, WorkflowCreated, WorkflowExecutionStartedReply, WorkflowOrchestrationError, WorkflowOrchestrationSubscriptionConfirmed, WorkflowUpdated,
+  person, publishWorkflowCollaborativeUpdate, serializeStartedRun, serializeWorkflow,
+} from './ai-workflow-orchestration-events';
 import { createWorkflow, executeWorkflow, ownWorkflow, updateWorkflow, WorkflowError } from './workflow-writes';
 
 // No params; an `account_id`, if a client sends one, must be the caller's own account.
@@ -22,30 +26,32 @@ export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<t
   static override actions = { create_workflow: Create, update_workflow: Update, execute_workflow: Execute };
   // Api::V1::Ai::WorkflowsController#validate_permissions: create / update / execute.
   static override writePermissions = { create_workflow: 'ai.workflows.create', update_workflow: 'ai.workflows.update', execute_workflow: 'ai.workflows.execute' };
+  static events = WORKFLOW_ORCHESTRATION_EVENTS;
+  static streams = [OrchestrationAccountStream];
 
   override subscribed(): void {
     if (this.params.account_id !== undefined && !this.ownsAccount(this.params.account_id)) return this.reject();
     this.streamFrom(orchestrationStream('account', this.accountId));
-    this.transmit({ type: 'subscription.confirmed', channel: 'workflow_orchestration', timestamp: this.now() });
+    this.transmit(eventMessage(WorkflowOrchestrationSubscriptionConfirmed, { timestamp: this.now() }));
   }
 
   async create_workflow(data: z.infer<typeof Create>): Promise<void> {
     const workflow = await createWorkflow(this.db, this.accountId, this.user.userId, data);
-    this.transmit({ type: 'workflow_created', workflow: serializeWorkflow(workflow) });
+    this.transmit(eventMessage(WorkflowCreated, { workflow: serializeWorkflow(workflow) }));
   }
 
   async update_workflow(data: z.infer<typeof Update>): Promise<void> {
     const workflow = await updateWorkflow(this.db, await ownWorkflow(this.db, this.accountId, data.workflow_id), data.updates);
-    this.transmit({ type: 'workflow_updated', workflow: serializeWorkflow(workflow) });
+    this.transmit(eventMessage(WorkflowUpdated, { workflow: serializeWorkflow(workflow) }));
     const { userId, name, email } = this.user;
-    await publishWorkflowCollaborativeUpdate(this.services.broadcaster, this.accountId, workflow.id, { id: userId, name, email }, 'updated');
+    await publishWorkflowCollaborativeUpdate(this.services.broadcaster, { account_id: this.accountId }, { workflow_id: workflow.id, updated_by: person({ id: userId, name, email }), action: 'updated' });
   }
 
   async execute_workflow(data: z.infer<typeof Execute>): Promise<void> {
     const workflow = await ownWorkflow(this.db, this.accountId, data.workflow_id);
     const { run, created, queueError } = await executeWorkflow(this.db, this.services.jobs, workflow, this.user.userId, data.input_variables);
     if (queueError) this.logger.error('workflow execution could not be queued', { code: 'CABLE_CHANNEL_ERROR', err: queueError });
-    this.transmit({ type: 'workflow_execution_started', workflow_run: serializeStartedRun(run) });
+    this.transmit(eventMessage(WorkflowExecutionStartedReply, { workflow_run: serializeStartedRun(run) }));
     if (created) await publishWorkflowExecutionStarted(this.services.broadcaster, run);
   }
 
@@ -61,6 +67,6 @@ export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<t
   }
 
   private transmitError(message: string): void {
-    this.transmit({ type: 'error', error: message, timestamp: this.now() });
+    this.transmit(eventMessage(WorkflowOrchestrationError, { error: message, timestamp: this.now() }));
   }
 }

@@ -2,7 +2,8 @@
 // active-execution replies computed from the database, and every publisher.
 
 import { AiWorkflowMonitoringChannel } from '../../../channels/ai/ai-workflow-monitoring-channel';
-import { publishActiveExecutions, publishCostAlert, publishDashboardStats, publishSystemAlert } from '../../../channels/ai/ai-workflow-monitoring-events';
+import { ActiveExecutions, activeExecutions, CostAlert, DashboardStats, dashboardStats, SystemAlert } from '../../../channels/ai/ai-workflow-monitoring-events';
+import { broadcaster } from '../../../src/channel/index';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, appHarness, channelSuite, expectConfirmed, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { openAiDb, seedAiRows, UNKNOWN_UUID, type AiRows } from './fixtures';
@@ -105,28 +106,31 @@ describe('AiWorkflowMonitoringChannel', () => {
     });
   });
 
-  describe('publishers', () => {
-    it('publishDashboardStats sends dashboard_stats then active_executions to the monitoring stream', async () => {
+  describe('broadcasts', () => {
+    it('dashboard_stats then active_executions reach the monitoring stream', async () => {
       const client = await subscribed(params(), fresh.accountId);
-      await publishDashboardStats(d.broadcaster, d.db, fresh.accountId);
+      const to = { account_id: fresh.accountId };
+      await broadcaster(DashboardStats)(d.broadcaster, to, { stats: await dashboardStats(d.db, fresh.accountId) });
+      await broadcaster(ActiveExecutions)(d.broadcaster, to, { executions: await activeExecutions(d.db, fresh.accountId) });
+      await client.idle();
       const [stats, active] = client.received(params()).slice(1) as Array<Record<string, unknown>>;
       expect(stats).toEqual({ type: 'dashboard_stats', stats: { total_workflows: 2, active_executions: 3, completed_today: 2, failed_today: 1 }, timestamp: expect.stringMatching(TIMESTAMP) });
       expect(active).toMatchObject({ type: 'active_executions', executions: expect.any(Array) });
-      await publishActiveExecutions(d.broadcaster, d.db, fresh.accountId);
+      await broadcaster(ActiveExecutions)(d.broadcaster, to, { executions: await activeExecutions(d.db, fresh.accountId) });
       expect(client.last(params())).toMatchObject({ type: 'active_executions' });
     });
 
-    it('publishSystemAlert and publishCostAlert stamp the inner hash', async () => {
+    it('system_alert and cost_alert stamp the inner hash', async () => {
       const client = await subscribed(params());
-      await publishSystemAlert(d.broadcaster, d.own.accountId, { level: 'critical', message: 'provider down' });
+      await broadcaster(SystemAlert)(d.broadcaster, { account_id: d.own.accountId }, { alert: { level: 'critical', message: 'provider down' } });
       expect(client.last(params())).toEqual({ type: 'system_alert', alert: { level: 'critical', message: 'provider down', timestamp: expect.stringMatching(TIMESTAMP) } });
-      await publishCostAlert(d.broadcaster, d.own.accountId, { spent: '12.50', budget: '10.00' });
+      await broadcaster(CostAlert)(d.broadcaster, { account_id: d.own.accountId }, { cost_data: { spent: '12.50', budget: '10.00' } });
       expect(client.last(params())).toEqual({ type: 'cost_alert', cost_data: { spent: '12.50', budget: '10.00', timestamp: expect.stringMatching(TIMESTAMP) } });
     });
 
     it('does not reach another account', async () => {
       const client = await subscribed(params());
-      await publishSystemAlert(d.broadcaster, d.foreign.accountId, { level: 'critical' });
+      await broadcaster(SystemAlert)(d.broadcaster, { account_id: d.foreign.accountId }, { alert: { level: 'critical' } });
       expect(client.received(params())).toHaveLength(1);
     });
   });

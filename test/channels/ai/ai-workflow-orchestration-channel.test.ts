@@ -3,7 +3,8 @@
 // collaborative publishers.
 
 import { AiWorkflowOrchestrationChannel } from '../../../channels/ai/ai-workflow-orchestration-channel';
-import { publishWorkflowCollaborativeUpdate, publishWorkflowLocked, publishWorkflowUnlocked } from '../../../channels/ai/ai-workflow-orchestration-events';
+import { person, publishWorkflowCollaborativeUpdate, WorkflowLocked, WorkflowUnlocked } from '../../../channels/ai/ai-workflow-orchestration-events';
+import { broadcaster } from '../../../src/channel/index';
 import { slugFrom } from '../../../channels/ai/workflow-writes';
 import { adminWorker, appHarness, channelSuite, expectConfirmed, replyTo, TIMESTAMP } from '../../support/channel-suite';
 import { FAILING_JOBS, identityOf, openAiDb, UNKNOWN_UUID } from './fixtures';
@@ -151,17 +152,17 @@ describe('AiWorkflowOrchestrationChannel', () => {
     });
   });
 
-  describe('publishers', () => {
-    const user = { id: 'u-1', name: 'Ada Lovelace', email: 'ada@example.test' };
+  describe('broadcasts', () => {
+    const user = person({ id: 'u-1', name: 'Ada Lovelace', email: 'ada@example.test' });
     it('workflow_locked, workflow_unlocked and workflow_collaborative_update reach the account subscribers', async () => {
       const client = await subscribed();
-      await publishWorkflowLocked(d.broadcaster, d.own.accountId, d.own.workflowId, user);
+      await broadcaster(WorkflowLocked)(d.broadcaster, { account_id: d.own.accountId }, { workflow_id: d.own.workflowId, locked_by: user });
       expect(client.last(params)).toEqual({ type: 'workflow_locked', workflow_id: d.own.workflowId, locked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishWorkflowUnlocked(d.broadcaster, d.own.accountId, d.own.workflowId, user);
+      await broadcaster(WorkflowUnlocked)(d.broadcaster, { account_id: d.own.accountId }, { workflow_id: d.own.workflowId, unlocked_by: user });
       expect(client.last(params)).toEqual({ type: 'workflow_unlocked', workflow_id: d.own.workflowId, unlocked_by: { id: 'u-1', full_name: 'Ada Lovelace', email: 'ada@example.test' }, timestamp: expect.stringMatching(TIMESTAMP) });
-      await publishWorkflowCollaborativeUpdate(d.broadcaster, d.own.accountId, d.own.workflowId, user, 'node_added');
+      await publishWorkflowCollaborativeUpdate(d.broadcaster, { account_id: d.own.accountId }, { workflow_id: d.own.workflowId, updated_by: user, action: 'node_added' });
       expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update', action: 'node_added', updated_by: { full_name: 'Ada Lovelace' } });
-      await publishWorkflowLocked(d.broadcaster, d.foreign.accountId, d.foreign.workflowId, user);
+      await broadcaster(WorkflowLocked)(d.broadcaster, { account_id: d.foreign.accountId }, { workflow_id: d.foreign.workflowId, locked_by: user });
       expect(client.last(params)).toMatchObject({ type: 'workflow_collaborative_update' });
     });
   });
