@@ -3,8 +3,9 @@
 // which `refresh` (it queues a worker job) checks again, as Powernode's PipelinesController#job_logs does.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, permissionDenied } from '../application-channel';
-import { gitJobLogsStream, jobStatusMessage } from './git-job-logs-events';
+import { GIT_JOB_LOGS_EVENTS, GitJobLogsStream, gitJobLogsStream, JobLogsConnectionEstablished, JobStatus, LogError } from './git-job-logs-events';
 
 const Id = z.string().trim().min(1).max(100);
 const Params = z.looseObject({ repository_id: Id, pipeline_id: Id, job_id: Id });
@@ -12,7 +13,7 @@ type GitJobLogsParams = z.infer<typeof Params>;
 
 /** The permission a subscriber needs. */
 export const GIT_LOGS_PERMISSION = 'git.pipelines.logs';
-/** The worker job that fetches a job's logs and streams them back through the publishers. */
+/** The worker job that fetches a job's logs and streams them back (`log.chunk`, `log.complete`, `log.error`). */
 export const LOG_SYNC_JOB_CLASS = 'Git::JobLogsSyncJob';
 
 /** Job statuses for which there are no logs yet (no sync is queued). */
@@ -32,13 +33,15 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
   static override params = Params;
   static override actions = { refresh: z.looseObject({}) };
   static override writePermissions = { refresh: GIT_LOGS_PERMISSION };
+  static events = GIT_JOB_LOGS_EVENTS;
+  static streams = [GitJobLogsStream];
 
   override async subscribed(): Promise<void> {
     if (!this.can(GIT_LOGS_PERMISSION)) return this.reject();
     const job = this.found(await this.findJob(), 'job');
     this.streamFrom(gitJobLogsStream(job.id));
-    this.transmit({ type: 'connection_established', job_id: job.id, message: 'Connected to job logs stream', timestamp: this.now() });
-    this.transmit(jobStatusMessage(job.id, job.status, job.conclusion));
+    this.transmit(eventMessage(JobLogsConnectionEstablished, { job_id: job.id, timestamp: this.now() }));
+    this.transmit(eventMessage(JobStatus, { job_id: job.id, payload: { status: job.status, conclusion: job.conclusion }, timestamp: this.now() }));
     await this.queueLogSync(job);
   }
 
@@ -94,6 +97,6 @@ export class GitJobLogsChannel extends ApplicationChannel<GitJobLogsParams> {
   /** `{type:"log.error", job_id, payload:{error}, timestamp}` to this subscriber (the job's canonical id). */
   private transmitLogError(error: string): void {
     // The subscription only exists for a UUID job_id that matched a row, so its lower-case form is the row's id.
-    this.transmit({ type: 'log.error', job_id: this.params.job_id.toLowerCase(), payload: { error }, timestamp: this.now() });
+    this.transmit(eventMessage(LogError, { job_id: this.params.job_id.toLowerCase(), payload: { error }, timestamp: this.now() }));
   }
 }

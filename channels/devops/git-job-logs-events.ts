@@ -1,76 +1,55 @@
-// GitJobLogsChannel publishers: `git_job_logs:<job>` and the `log.chunk`, `log.complete`, `log.error`, `job.status`
-// messages. Messages of one job are delivered in call order, even when publishers are called concurrently.
+// GitJobLogsChannel events: `{type, job_id, payload, timestamp}` on `git_job_logs:<job>` — `log.chunk`,
+// `log.complete`, `log.error`, `job.status` — and the `connection_established` frame. The worker's log sync publishes
+// the chunks (nothing here does), so the broadcasts are schema-only: a TypeScript producer derives its publisher with
+// `broadcaster(LogChunk)` and builds the chunk payload with `logChunkPayload`.
 
-import { isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+import { z } from 'zod';
+import { defineEvent, stream } from '../../src/channel/index';
 
-/** `git_job_logs:<job_id>` (Rails `GitJobLogsChannel.stream_key_for`). */
+/** `git_job_logs:{job_id}` (Rails `GitJobLogsChannel.stream_key_for`). */
+export const GitJobLogsStream = stream('git_job_logs:{job_id}', { description: "One git pipeline job's live logs and status." });
+
+/** `git_job_logs:<job_id>`. */
 export function gitJobLogsStream(jobId: string): string {
-  return `git_job_logs:${jobId}`;
+  return GitJobLogsStream.name({ job_id: jobId });
 }
 
-/** A `{type, job_id, payload, timestamp}` job-logs message. */
-export interface JobLogsMessage<P> {
-  type: 'log.chunk' | 'log.complete' | 'log.error' | 'job.status';
-  job_id: string;
-  payload: P;
-  timestamp: string;
+const JobId = z.string();
+const chunk = <C extends boolean>(complete: C) =>
+  z.object({ content: z.string(), offset: z.number(), is_complete: z.literal(complete), chunk_size: z.number().describe('bytes (UTF-8)') });
+
+/** `log.chunk {content, offset, is_complete:false, chunk_size}`. */
+export const LogChunk = defineEvent({
+  name: 'log.chunk', delivery: ['broadcast'], streams: [GitJobLogsStream], stamp: true, summary: 'A chunk of the job log.',
+  fields: { job_id: JobId, payload: chunk(false) },
+});
+/** `log.complete`: the final chunk (same payload, `is_complete: true`). */
+export const LogComplete = defineEvent({
+  name: 'log.complete', delivery: ['broadcast'], streams: [GitJobLogsStream], stamp: true, summary: 'The final chunk of the job log.',
+  fields: { job_id: JobId, payload: chunk(true) },
+});
+/** `log.error {error}`: the logs could not be fetched, the sync could not be queued, the job is gone, or a refresh failed. */
+export const LogError = defineEvent({
+  name: 'log.error', delivery: ['broadcast', 'transmit', 'reply'], replyTo: ['refresh'], streams: [GitJobLogsStream], stamp: true,
+  summary: 'The logs could not be fetched (broadcast); the log sync could not be queued (on subscribe or refresh); Job not found, Permission denied or Failed to refresh logs (refresh).',
+  fields: { job_id: JobId, payload: z.object({ error: z.string() }) },
+});
+/** `job.status {status, conclusion}`: transmitted on subscribe with the job's current status, and broadcast on changes. */
+export const JobStatus = defineEvent({
+  name: 'job.status', delivery: ['transmit', 'broadcast'], streams: [GitJobLogsStream], stamp: true,
+  summary: "The job's status: on subscribe (its current status) and when it changes.",
+  fields: { job_id: JobId, payload: z.object({ status: z.string(), conclusion: z.string().nullable() }) },
+});
+/** On subscribe, first: `{type:"connection_established", job_id, message, timestamp}`. */
+export const JobLogsConnectionEstablished = defineEvent({
+  name: 'connection_established', delivery: ['transmit'], stamp: true,
+  fields: { job_id: JobId, message: z.literal('Connected to job logs stream') },
+});
+
+/** The payload of `log.chunk` / `log.complete` for `content` (`chunk_size` in UTF-8 bytes). */
+export function logChunkPayload<C extends boolean = false>(content: string, offset = 0, isComplete: C = false as C) {
+  return { content, offset, is_complete: isComplete, chunk_size: Buffer.byteLength(content, 'utf8') };
 }
 
-/** Payload of `log.chunk` / `log.complete`. */
-export interface LogChunkPayload {
-  content: string;
-  offset: number;
-  is_complete: boolean;
-  chunk_size: number;
-}
-
-/** Payload of `job.status`. */
-export interface JobStatusPayload {
-  status: string;
-  conclusion: string | null;
-}
-
-// Per broadcaster, per job: the tail of the delivery chain (removed once it drains).
-const tails = new WeakMap<Broadcaster, Map<string, Promise<unknown>>>();
-
-/** Deliver `message` after every earlier message of the same job has been handed to the broadcaster. */
-function inOrder(b: Broadcaster, jobId: string, message: JobLogsMessage<unknown>): Promise<void> {
-  let jobs = tails.get(b);
-  if (!jobs) tails.set(b, (jobs = new Map()));
-  const previous = jobs.get(jobId) ?? Promise.resolve();
-  const sent = previous.then(() => b.broadcast(gitJobLogsStream(jobId), message));
-  const tail = sent.catch(() => undefined);
-  jobs.set(jobId, tail);
-  void tail.then(() => {
-    if (jobs.get(jobId) === tail) jobs.delete(jobId);
-  });
-  return sent;
-}
-
-/** The `job.status` message (also transmitted by the channel on subscribe). */
-export function jobStatusMessage(jobId: string, status: string, conclusion: string | null = null): JobLogsMessage<JobStatusPayload> {
-  return { type: 'job.status', job_id: jobId, payload: { status, conclusion }, timestamp: isoNow() };
-}
-
-/** `log.chunk` (or `log.complete` when `isComplete`) `{content, offset, is_complete, chunk_size(bytes)}`. */
-export function publishLogChunk(b: Broadcaster, jobId: string, chunk: { content: string; offset?: number; isComplete?: boolean }): Promise<void> {
-  const isComplete = chunk.isComplete ?? false;
-  const payload: LogChunkPayload = { content: chunk.content, offset: chunk.offset ?? 0, is_complete: isComplete, chunk_size: Buffer.byteLength(chunk.content, 'utf8') };
-  return inOrder(b, jobId, { type: isComplete ? 'log.complete' : 'log.chunk', job_id: jobId, payload, timestamp: isoNow() });
-}
-
-/** `log.complete`: the final chunk (same payload as `log.chunk`, `is_complete: true`). */
-export function publishLogComplete(b: Broadcaster, jobId: string, chunk: { content: string; offset?: number }): Promise<void> {
-  return publishLogChunk(b, jobId, { ...chunk, isComplete: true });
-}
-
-/** `log.error {error}`: the logs could not be fetched. */
-export function publishLogError(b: Broadcaster, jobId: string, error: string): Promise<void> {
-  return inOrder(b, jobId, { type: 'log.error', job_id: jobId, payload: { error }, timestamp: isoNow() });
-}
-
-/** `job.status {status, conclusion}`. */
-export function publishJobStatus(b: Broadcaster, jobId: string, status: string, conclusion: string | null = null): Promise<void> {
-  return inOrder(b, jobId, jobStatusMessage(jobId, status, conclusion));
-}
+/** Every GitJobLogsChannel event (its `static events`). */
+export const GIT_JOB_LOGS_EVENTS = [JobLogsConnectionEstablished, JobStatus, LogChunk, LogComplete, LogError] as const;

@@ -1,10 +1,10 @@
 // GitJobLogsChannel: job → pipeline → repository → credential all in the caller's account, git.pipelines.logs,
-// the subscribe frames, the log sync through the job outbox, `refresh`, and ordered publishers; end to end over ws.
+// the subscribe frames, the log sync through the job outbox, `refresh`, and the broadcast events; end to end over ws.
 
-import { randomUUID } from 'node:crypto';
 import { GitJobLogsChannel, LOG_SYNC_JOB_CLASS } from '../../../channels/devops/git-job-logs-channel';
-import { gitJobLogsStream, publishJobStatus, publishLogChunk, publishLogComplete, publishLogError } from '../../../channels/devops/git-job-logs-events';
-import type { Broadcaster, JobQueue } from '../../../channels/support/services';
+import { JobStatus, LogChunk, LogComplete, LogError, logChunkPayload } from '../../../channels/devops/git-job-logs-events';
+import type { JobQueue } from '../../../channels/support/services';
+import { broadcaster } from '../../../src/channel/index';
 import { testUser } from '../../../src/testing/index';
 import { adminWorker, appHarness, channelSuite, TIMESTAMP } from '../../support/channel-suite';
 import { e2eSuite } from '../../support/e2e-server';
@@ -144,7 +144,7 @@ describe('GitJobLogsChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     async function subscribed() {
       const client = await d.connect(testUser(d.own.accountId, { permissions: LOGS }));
       const p = params(d.own.pendingJobId);
@@ -152,57 +152,27 @@ describe('GitJobLogsChannel', () => {
       return () => client.received(p).slice(2);
     }
     const msg = (type: string, payload: unknown) => ({ type, job_id: d.own.pendingJobId, payload, timestamp: expect.stringMatching(TIMESTAMP) });
+    const job = () => ({ job_id: d.own.pendingJobId });
 
     it('log.chunk carries content, offset, is_complete and the size in bytes', async () => {
       const got = await subscribed();
-      await publishLogChunk(d.broadcaster, d.own.pendingJobId, { content: 'héllo\n', offset: 12 });
+      await broadcaster(LogChunk)(d.broadcaster, job(), { ...job(), payload: logChunkPayload('héllo\n', 12) });
       expect(got()).toEqual([msg('log.chunk', { content: 'héllo\n', offset: 12, is_complete: false, chunk_size: 7 })]);
     });
 
     it('log.complete is the final chunk', async () => {
       const got = await subscribed();
-      await publishLogComplete(d.broadcaster, d.own.pendingJobId, { content: 'done', offset: 18 });
-      await publishLogChunk(d.broadcaster, d.own.pendingJobId, { content: '', isComplete: true });
+      await broadcaster(LogComplete)(d.broadcaster, job(), { ...job(), payload: logChunkPayload('done', 18, true) });
+      await broadcaster(LogComplete)(d.broadcaster, job(), { ...job(), payload: logChunkPayload('', 0, true) });
       expect(got()).toEqual([msg('log.complete', { content: 'done', offset: 18, is_complete: true, chunk_size: 4 }), msg('log.complete', { content: '', offset: 0, is_complete: true, chunk_size: 0 })]);
     });
 
     it('log.error and job.status carry their payloads', async () => {
       const got = await subscribed();
-      await publishLogError(d.broadcaster, d.own.pendingJobId, 'provider unavailable');
-      await publishJobStatus(d.broadcaster, d.own.pendingJobId, 'completed', 'failure');
-      await publishJobStatus(d.broadcaster, d.own.pendingJobId, 'in_progress');
+      await broadcaster(LogError)(d.broadcaster, job(), { ...job(), payload: { error: 'provider unavailable' } });
+      await broadcaster(JobStatus)(d.broadcaster, job(), { ...job(), payload: { status: 'completed', conclusion: 'failure' } });
+      await broadcaster(JobStatus)(d.broadcaster, job(), { ...job(), payload: { status: 'in_progress', conclusion: null } });
       expect(got()).toEqual([msg('log.error', { error: 'provider unavailable' }), msg('job.status', { status: 'completed', conclusion: 'failure' }), msg('job.status', { status: 'in_progress', conclusion: null })]);
-    });
-
-    it('delivers the messages of one job in call order even when earlier broadcasts are slower', async () => {
-      const delivered: Array<[string, unknown]> = [];
-      let delay = 40;
-      const slow: Broadcaster = {
-        gidApp: 'server',
-        broadcast: (stream, m) =>
-          new Promise<void>((resolve) => {
-            const offset = (m as { payload: { offset?: number } }).payload.offset ?? 'status';
-            setTimeout(() => resolve(void delivered.push([stream, offset])), (delay -= 8));
-          }),
-      };
-      const job = randomUUID();
-      await Promise.all([0, 10, 20, 30].map((offset) => publishLogChunk(slow, job, { content: 'x', offset })).concat(publishJobStatus(slow, job, 'completed', 'success')));
-      expect(delivered).toEqual([0, 10, 20, 30, 'status'].map((o) => [gitJobLogsStream(job), o]));
-    });
-
-    it('keeps delivering after a failed broadcast and reports the failure to its caller', async () => {
-      const delivered: number[] = [];
-      const flaky: Broadcaster = {
-        gidApp: 'server',
-        broadcast: (_s, m) => {
-          const offset = (m as { payload: { offset: number } }).payload.offset;
-          return offset === 1 ? Promise.reject(new Error('down')) : Promise.resolve(void delivered.push(offset));
-        },
-      };
-      const job = randomUUID();
-      const results = await Promise.allSettled([0, 1, 2].map((offset) => publishLogChunk(flaky, job, { content: 'x', offset })));
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(delivered).toEqual([0, 2]);
     });
   });
 
@@ -218,7 +188,9 @@ describe('GitJobLogsChannel', () => {
       expect(await ws.next((f) => f.identifier === identifier)).toEqual({ identifier, type: 'confirm_subscription' });
       ws.send({ command: 'message', identifier, data: JSON.stringify({ action: 'refresh' }) });
       const b = e2e.running.services.broadcaster;
-      await Promise.all([publishLogChunk(b, e2e.own.runningJobId, { content: 'line 1\n', offset: 0 }), publishLogComplete(b, e2e.own.runningJobId, { content: 'line 2\n', offset: 7 })]);
+      const job = { job_id: e2e.own.runningJobId };
+      await broadcaster(LogChunk)(b, job, { ...job, payload: logChunkPayload('line 1\n', 0) });
+      await broadcaster(LogComplete)(b, job, { ...job, payload: logChunkPayload('line 2\n', 7, true) });
       expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.chunk', payload: { content: 'line 1\n', offset: 0 } });
       expect((await ws.next((f) => f.identifier === identifier)).message).toMatchObject({ type: 'log.complete', payload: { content: 'line 2\n', offset: 7, is_complete: true } });
       // One sync queued on subscribe, one by refresh (the action may still be running: poll briefly).
