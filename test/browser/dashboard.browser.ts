@@ -25,6 +25,8 @@ describeBrowser('operator dashboard in headless Chromium', () => {
   let workerToken = '';
   let accountId = '';
   const sockets: RawClient[] = [];
+  /** The dashboard page of the running test: photographed if the test fails before its own screenshot. */
+  let open: Page | undefined;
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/dashboard/app.js'))) {
@@ -45,8 +47,14 @@ describeBrowser('operator dashboard in headless Chromium', () => {
     memberToken = await server.grantToken(member.id, []);
     workerToken = signToken(server.running.config.jwt, { type: 'worker', sub: worker.id, expiresInSeconds: 600 });
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
+    if (open && !open.isClosed()) {
+      fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+      await open.screenshot({ path: path.join(ROOT, 'test-results', 'dashboard-failed.png'), fullPage: true }).catch(() => undefined);
+      await open.close();
+    }
+    open = undefined;
   });
   afterAll(async () => {
     await browser?.close();
@@ -83,7 +91,7 @@ describeBrowser('operator dashboard in headless Chromium', () => {
   });
 
   it('shows live figures that move with clients and broadcasts, fetches nothing else, and disconnects a user', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+    const page = (open = await browser.newPage({ viewport: { width: 1360, height: 1000 } }));
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const errors: string[] = [];
