@@ -3,8 +3,9 @@
 // check it). Streams `trading_training_<session_id>` or, without a session, `trading_training_account_<account_id>`.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
-import { trainingAccountStream, trainingSessionStream } from './trading-training-events';
+import { TRADING_TRAINING_EVENTS, TrainingAccountStream, trainingAccountStream, TrainingSessionStream, trainingSessionStream, TrainingSubscribed } from './trading-training-events';
 
 const Params = z.looseObject({
   channel: z.string(),
@@ -17,6 +18,8 @@ type TrainingParams = z.infer<typeof Params>;
 export class TradingTrainingChannel extends ApplicationChannel<TrainingParams> {
   static override channel = 'TradingTrainingChannel';
   static override params = Params;
+  static events = TRADING_TRAINING_EVENTS;
+  static streams = [TrainingSessionStream, TrainingAccountStream];
 
   override async subscribed(): Promise<void> {
     const accountId = this.params.account_id;
@@ -28,6 +31,6 @@ export class TradingTrainingChannel extends ApplicationChannel<TrainingParams> {
     } else {
       this.streamFrom(trainingAccountStream(accountId));
     }
-    this.transmit({ type: 'subscribed', message: 'Connected to training session updates', session_id: sessionId, timestamp: this.now() });
+    this.transmit(eventMessage(TrainingSubscribed, { session_id: sessionId, timestamp: this.now() }));
   }
 }

@@ -84,12 +84,12 @@ async function recordOne(db: Db, services: AppServices, s: Strategy, r: Result, 
     },
   });
   for (const g of signals) {
-    await publishSignalGenerated(services.broadcaster, accountId, {
-      id: g.id, strategy_id: s.id, pair: g.pair ?? '', signal_type: g.signalType, direction: null, confidence: decimalString(g.confidence), strength: null,
-      price: decimalString(g.price), status: 'generated', reasoning: typeof jsonObject(g.metadata).reasoning === 'string' ? (jsonObject(g.metadata).reasoning as string) : null, created_at: iso(g.createdAt),
+    await publishSignalGenerated(services.broadcaster, { account_id: accountId }, {
+      signal: { id: g.id, strategy_id: s.id, pair: g.pair ?? '', signal_type: g.signalType, direction: null, confidence: decimalString(g.confidence), strength: null,
+      price: decimalString(g.price), status: 'generated', reasoning: typeof jsonObject(g.metadata).reasoning === 'string' ? (jsonObject(g.metadata).reasoning as string) : null, created_at: iso(g.createdAt) },
     });
   }
-  if (signals.length > 0) await publishTickOutcome(services.broadcaster, accountId, { strategy_id: s.id, strategy_name: s.name, signals_generated: signals.length, orders_submitted: 0 });
+  if (signals.length > 0) await publishTickOutcome(services.broadcaster, { account_id: accountId }, { strategy_id: s.id, strategy_name: s.name, signals_generated: signals.length, orders_submitted: 0 });
   return {
     success: true, signals_generated: signals.length, orders_submitted: 0, orders_queued: actionable.length, execution_job_id: job?.id ?? null,
     open_positions: updated.openPositions, current_pnl_usd: decimalString(updated.currentPnlUsd), tick_cost_usd: cost,

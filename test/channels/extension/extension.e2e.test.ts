@@ -8,11 +8,9 @@ import { startE2EServer, type E2EServer, type RunningServer } from '../../suppor
 import { isReachable, TEST_REDIS_URL } from '../../support/services';
 import { waitFor } from '../../support/wait';
 import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
-import { publishRiskAlert } from '../../../channels/extension/trading-events';
-import {
-  publishTrainingCancelled, publishTrainingConfigUpdated, publishTrainingEmergencyHalt, publishTrainingFailed, publishTrainingPaused, publishTrainingResumed,
-  publishTrainingSessionCreated, publishTrainingTickUpdate, TRAINING_SESSION_EVENTS,
-} from '../../../channels/extension/trading-training-events';
+import { RiskAlertRaised } from '../../../channels/extension/trading-events';
+import { publishTrainingTickUpdate, publishTrainingWorkerEvent, TRAINING_SESSION_EVENTS } from '../../../channels/extension/trading-training-events';
+import { broadcaster } from '../../../src/channel/index';
 import { seedRows, type AccountRows } from './fixtures';
 
 const AC = railsCable();
@@ -56,7 +54,7 @@ describe('extension channels through @rails/actioncable', () => {
     const consumer = consumerFor(own);
     const sub = railsSubscribe(consumer, { channel: 'TradingChannel', account_id: own.accountId });
     expect(await sub.state).toBe('connected');
-    await publishRiskAlert(running.services.broadcaster, own.accountId, { alert_type: 'drawdown', severity: 'warning', message: 'Drawdown 10%' });
+    await broadcaster(RiskAlertRaised)(running.services.broadcaster, { account_id: own.accountId }, { alert: { alert_type: 'drawdown', severity: 'warning', message: 'Drawdown 10%' } });
     expect(await sub.next(isType('risk_alert'))).toMatchObject({ alert: { alert_type: 'drawdown' } });
     const res = await fetch(`http://127.0.0.1:${running.port}/_broadcast`, {
       method: 'POST',
@@ -87,16 +85,9 @@ describe('extension channels through @rails/actioncable', () => {
     try {
       const side = running.services.side;
       expect(side).not.toBeNull();
-      const b = running.services.broadcaster;
       const s = await sessionRow();
-      await publishTrainingSessionCreated(b, side, s);
-      await publishTrainingPaused(b, side, s);
-      await publishTrainingResumed(b, side, s);
-      await publishTrainingConfigUpdated(b, side, s, { tick_interval: 30 });
-      await publishTrainingEmergencyHalt(b, side, s);
-      await publishTrainingCancelled(b, side, s);
-      await publishTrainingFailed(b, side, s);
       const expected = ['session_created', 'paused', 'resumed', 'config_updated', 'emergency_halt', 'cancelled', 'failed'];
+      for (const event of expected) await publishTrainingWorkerEvent(side, s.id, event, event === 'config_updated' ? { changes: { tick_interval: 30 } } : {});
       const mine = () => got.filter((m) => m.session_id === own.sessionId);
       await waitFor(() => mine().length >= expected.length, 3000, 'training_session_events messages');
       expect(mine().map((m) => m.event)).toEqual(expected);

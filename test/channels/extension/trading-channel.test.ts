@@ -1,6 +1,7 @@
 // TradingChannel through the harness: authorization, the stream, the subscribe frame and every publisher.
 
 import * as trading from '../../../channels/extension/trading-events';
+import { broadcaster } from '../../../src/channel/index';
 import { extensionChannels } from '../../../channels/extension/index';
 import { channelSuite, expectSubscribed, published, TIMESTAMP } from '../../support/channel-suite';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
@@ -33,22 +34,22 @@ describe('TradingChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     const b = () => world.services.broadcaster;
-    const acct = () => world.own.accountId;
+    const acct = () => ({ account_id: world.own.accountId });
     const strategy: trading.StrategySummary = {
       id: 's1', name: 'Momentum', strategy_type: 'momentum', pair: 'BTC/USD', status: 'active', lifecycle_phase: 'live', portfolio_id: 'p1', venue_id: 'v1',
       current_pnl_usd: '12.5', current_pnl_pct: '1.25', last_tick_at: null,
     };
     const signal: trading.SignalSummary = { id: 'g1', strategy_id: 's1', pair: 'BTC/USD', signal_type: 'buy', direction: 'long', confidence: '0.8', strength: null, price: '65000.0', status: 'generated', reasoning: null, created_at: '2026-01-01T00:00:00Z' };
     const cases: Array<[string, () => Promise<void>, Record<string, unknown>]> = [
-      ['anything_custom', () => trading.publishTradingEvent(b(), acct(), 'anything_custom', { x: 1 }), { x: 1 }],
-      ['strategy_status_changed', () => trading.publishStrategyStatusChanged(b(), acct(), strategy, 'paused'), { strategy, previous_status: 'paused' }],
+      ['anything_custom', () => broadcaster(trading.TradingOtherEvent)(b(), acct(), { type: 'anything_custom', ...{ x: 1 } }), { x: 1 }],
+      ['strategy_status_changed', () => broadcaster(trading.StrategyStatusChanged)(b(), acct(), { strategy, previous_status: 'paused' }), { strategy, previous_status: 'paused' }],
       ['tick_outcome', () => trading.publishTickOutcome(b(), acct(), { strategy_id: 's1', strategy_name: 'Momentum', signals_generated: 2, orders_submitted: 1 }), { strategy_id: 's1', strategy_name: 'Momentum', signals_generated: 2, orders_submitted: 1 }],
-      ['signal_generated', () => trading.publishSignalGenerated(b(), acct(), signal), { signal }],
-      ['order_updated', () => trading.publishOrderUpdated(b(), acct(), { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' }), { order: { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' } }],
-      ['position_updated', () => trading.publishPositionUpdated(b(), acct(), { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' }), { position: { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' } }],
-      ['risk_alert', () => trading.publishRiskAlert(b(), acct(), { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' }), { alert: { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' } }],
+      ['signal_generated', () => trading.publishSignalGenerated(b(), acct(), { signal }), { signal }],
+      ['order_updated', () => broadcaster(trading.OrderUpdated)(b(), acct(), { order: { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' } }), { order: { id: 'o1', strategy_id: 's1', pair: 'BTC/USD', side: 'buy', status: 'filled', filled_qty: '0.1' } }],
+      ['position_updated', () => broadcaster(trading.PositionUpdated)(b(), acct(), { position: { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' } }), { position: { id: 'pos1', strategy_id: 's1', pair: 'BTC/USD', status: 'open' } }],
+      ['risk_alert', () => broadcaster(trading.RiskAlertRaised)(b(), acct(), { alert: { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' } }), { alert: { alert_type: 'stop_loss', severity: 'critical', message: 'Stop loss hit', strategy_id: 's1' } }],
     ];
 
     it.each(cases)('%s reaches a subscriber of the account as {type, timestamp, …payload}', async (type, publish, payload) => {

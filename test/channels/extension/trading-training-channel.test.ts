@@ -1,13 +1,25 @@
 // TradingTrainingChannel through the harness: account and session authorization, the two stream kinds, the
-// subscribe frame, every publisher (both streams) and the worker events on `training_session_events`.
+// subscribe frame, every event (both streams) and the worker events on `training_session_events`.
 
 import * as training from '../../../channels/extension/trading-training-events';
+import { broadcaster, type EventSpec } from '../../../src/channel/index';
 import { channelSuite, expectSubscribed, TIMESTAMP } from '../../support/channel-suite';
 import type { SidePublisher } from '../../../channels/support/services';
 import { extensionChannels } from '../../../channels/extension/index';
 import { openExtensionDb, userIdentity, workerIdentity } from './fixtures';
 
 const world = channelSuite(openExtensionDb, extensionChannels);
+
+/**
+ * What Rails does for a lifecycle event (schema-only here): both streams (or the account's only), then the workers'
+ * Redis channel (`publishTrainingWorkerEvent`).
+ */
+async function lifecycle<I extends { session_id: string }>(event: EventSpec<I>, s: training.TrainingSessionRecord, input: I, side: SidePublisher | null, opts: { accountOnly?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
+  const b = world.services.broadcaster;
+  if (!opts.accountOnly) await broadcaster(event, training.TrainingSessionStream)(b, { session_id: s.id }, input);
+  await broadcaster(event, training.TrainingAccountStream)(b, { account_id: s.accountId }, input);
+  await training.publishTrainingWorkerEvent(side, s.id, event.name, opts.extra);
+}
 
 const params = (extra: Record<string, unknown>) => ({ channel: 'TradingTrainingChannel', ...extra });
 
@@ -42,23 +54,24 @@ describe('TradingTrainingChannel', () => {
     });
   });
 
-  describe('publishers', () => {
+  describe('events (derived publishers)', () => {
     const session = (): training.TrainingSessionRecord => ({
       id: world.own.sessionId, accountId: world.own.accountId, name: 'Acme session', status: 'running', completedTicks: 1, totalTicks: 3,
       metrics: { total_signals: 2 }, timeline: [{ tick: 1 }], results: {}, errorMessage: 'venue down', completedAt: new Date('2026-02-01T10:00:00.456Z'),
     });
     const b = () => world.services.broadcaster;
     const side = () => world.services.side;
+    const statusOf = () => ({ session_id: session().id, status: session().status });
     const cases: Array<[string, () => Promise<void>, () => Record<string, unknown>, boolean, Record<string, unknown> | null]> = [
-      ['session_created', () => training.publishTrainingSessionCreated(b(), side(), session()), () => ({ session_id: world.own.sessionId, name: 'Acme session', status: 'running' }), false, {}],
+      ['session_created', () => lifecycle(training.TrainingSessionCreated, session(), { session_id: session().id, name: session().name, status: session().status }, side(), { accountOnly: true }), () => ({ session_id: world.own.sessionId, name: 'Acme session', status: 'running' }), false, {}],
       ['tick_update', () => training.publishTrainingTickUpdate(b(), session()), () => ({ session_id: world.own.sessionId, completed_ticks: 1, total_ticks: 3, progress_pct: 33.3, metrics: { total_signals: 2 }, timeline: [{ tick: 1 }], status: 'running' }), true, null],
       ['completed', () => training.publishTrainingCompleted(b(), session()), () => ({ session_id: world.own.sessionId, status: 'running', results: {}, completed_at: '2026-02-01T10:00:00Z' }), true, null],
-      ['failed', () => training.publishTrainingFailed(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running', error_message: 'venue down' }), true, {}],
-      ['cancelled', () => training.publishTrainingCancelled(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
-      ['paused', () => training.publishTrainingPaused(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
-      ['config_updated', () => training.publishTrainingConfigUpdated(b(), side(), session(), { tick_interval: 20 }), () => ({ session_id: world.own.sessionId, changes: { tick_interval: 20 } }), true, { changes: { tick_interval: 20 } }],
-      ['emergency_halt', () => training.publishTrainingEmergencyHalt(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
-      ['resumed', () => training.publishTrainingResumed(b(), side(), session()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['failed', () => lifecycle(training.TrainingFailed, session(), { session_id: session().id, status: session().status, error_message: session().errorMessage }, side()), () => ({ session_id: world.own.sessionId, status: 'running', error_message: 'venue down' }), true, {}],
+      ['cancelled', () => lifecycle(training.TrainingCancelled, session(), statusOf(), side()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['paused', () => lifecycle(training.TrainingPaused, session(), statusOf(), side()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['config_updated', () => lifecycle(training.TrainingConfigUpdated, session(), { session_id: session().id, changes: { tick_interval: 20 } }, side(), { extra: { changes: { tick_interval: 20 } } }), () => ({ session_id: world.own.sessionId, changes: { tick_interval: 20 } }), true, { changes: { tick_interval: 20 } }],
+      ['emergency_halt', () => lifecycle(training.TrainingEmergencyHalt, session(), statusOf(), side()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
+      ['resumed', () => lifecycle(training.TrainingResumed, session(), statusOf(), side()), () => ({ session_id: world.own.sessionId, status: 'running' }), true, {}],
     ];
 
     it.each(cases)('%s reaches the account stream, the session stream when due, and the workers when due', async (type, publish, payload, toSession, workerExtra) => {
@@ -82,8 +95,8 @@ describe('TradingTrainingChannel', () => {
       const c = await world.connect(userIdentity(world.own));
       const p = params({ account_id: world.own.accountId });
       await c.subscribe(p);
-      await training.publishTrainingCancelled(b(), null, session());
-      await training.publishTrainingPaused(b(), failing, session());
+      await lifecycle(training.TrainingCancelled, session(), statusOf(), null, { accountOnly: true });
+      await lifecycle(training.TrainingPaused, session(), statusOf(), failing, { accountOnly: true });
       await c.idle();
       expect((c.received(p) as Array<Record<string, unknown>>).map((m) => m.type)).toEqual(['subscribed', 'cancelled', 'paused']);
       expect(await training.publishTrainingWorkerEvent(failing, 'x', 'paused')).toBe(false);
