@@ -1,9 +1,11 @@
 // SupplyChainChannel (docs/channels.md): supply-chain updates of the caller's own account on
-// `supply_chain_<account_id>`. Subscribe-only; the events and their publishers are in supply-chain-*events.ts.
+// `supply_chain_<account_id>`. Subscribe-only; the events are in supply-chain-*events.ts.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
-import { supplyChainStream } from './supply-chain-events';
+import { SupplyChainStream, supplyChainStream, SupplyChainSubscribed } from './supply-chain-events';
+import { SUPPLY_CHAIN_EVENTS } from './supply-chain-ops-events';
 
 const Params = z.looseObject({ channel: z.string(), account_id: z.string().min(1).max(64) });
 type SupplyChainParams = z.infer<typeof Params>;
@@ -12,11 +14,13 @@ type SupplyChainParams = z.infer<typeof Params>;
 export class SupplyChainChannel extends ApplicationChannel<SupplyChainParams> {
   static override channel = 'SupplyChainChannel';
   static override params = Params;
+  static events = SUPPLY_CHAIN_EVENTS;
+  static streams = [SupplyChainStream];
 
   override subscribed(): void {
     const accountId = this.params.account_id;
     if (!this.ownsAccount(accountId)) return this.reject();
     this.streamFrom(supplyChainStream(accountId));
-    this.transmit({ type: 'subscribed', message: 'Connected to Supply Chain updates', account_id: accountId, timestamp: this.now() });
+    this.transmit(eventMessage(SupplyChainSubscribed, { account_id: accountId, timestamp: this.now() }));
   }
 }

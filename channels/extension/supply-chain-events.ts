@@ -1,20 +1,67 @@
-// Supply-chain events, part 1 (docs/channels.md): the stream name, the envelope `{type, …payload,
-// timestamp}` and the SBOM, attestation, container-scan, policy, CVE and vulnerability publishers. Inputs are
-// structural row shapes (camelCase, as Prisma returns them), so producers pass their rows directly.
+// Supply-chain events, part 1 (docs/channels.md): the stream, the `{type, …payload, timestamp}` events of SBOMs,
+// attestations, container scans, policies, CVEs and vulnerabilities, and the `subscribed` frame. Rails publishes
+// them (nothing here does), so they are schema-only: a producer uses `broadcaster(SbomCreated)` with the original's
+// serializers below (`sbomPayload`, `attestationPayload`), which take row shapes (camelCase, as Prisma returns them).
 
-import { isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+import { z } from 'zod';
+import { defineEvent, stream } from '../../src/channel/index';
 import { decimalString, type DecimalLike } from './extension-payloads';
 
-/** `supply_chain_<account_id>`: the one stream of SupplyChainChannel. */
+/** `supply_chain_{account_id}`: the one stream of SupplyChainChannel. */
+export const SupplyChainStream = stream('supply_chain_{account_id}', { description: 'Supply-chain updates of one account.' });
+
+/** `supply_chain_<account_id>`. */
 export function supplyChainStream(accountId: string): string {
-  return `supply_chain_${accountId}`;
+  return SupplyChainStream.name({ account_id: accountId });
 }
 
-/** Publish `{type, …payload, timestamp}` to the account's supply-chain stream (the original's broadcast_to_account). */
-export async function publishSupplyChainEvent(b: Broadcaster, accountId: string, type: string, payload: Record<string, unknown> = {}): Promise<void> {
-  await b.broadcast(supplyChainStream(accountId), { type, ...payload, timestamp: isoNow() });
+/** A `{type, …fields, timestamp}` event on the account's supply-chain stream (the original's broadcast_to_account). */
+export function supplyChainEvent<N extends string, F extends z.ZodRawShape>(name: N, fields: F, summary?: string) {
+  return defineEvent({ name, delivery: ['broadcast'], streams: [SupplyChainStream], stamp: true, ...(summary ? { summary } : {}), fields });
 }
+
+const Decimal = z.string().nullable();
+const Sbom = z.object({
+  id: z.string(), sbom_id: z.string(), name: z.string().nullable(), version: z.string().nullable(), format: z.string(), component_count: z.number(),
+  vulnerability_count: z.number(), risk_score: Decimal, ntia_minimum_compliant: z.boolean(), status: z.string(),
+});
+const Attestation = z.object({
+  id: z.string(), attestation_id: z.string(), attestation_type: z.string(), slsa_level: z.number().nullable(), subject_name: z.string(),
+  signed: z.boolean(), verified: z.boolean(),
+});
+const Counts = z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number(), total: z.number() });
+
+/** `sbom_created {sbom}`. */
+export const SbomCreated = supplyChainEvent('sbom_created', { sbom: Sbom });
+/** `sbom_updated {sbom}`. */
+export const SbomUpdated = supplyChainEvent('sbom_updated', { sbom: Sbom });
+/** `vulnerability_correlation_completed {sbom_id, vulnerability_count}`. */
+export const VulnerabilityCorrelationCompleted = supplyChainEvent('vulnerability_correlation_completed', { sbom_id: z.string(), vulnerability_count: z.number() });
+/** `attestation_created {attestation}`. */
+export const AttestationCreated = supplyChainEvent('attestation_created', { attestation: Attestation });
+/** `attestation_signed {attestation_id, signing_key_id}` (attestation_id is the row id, as in the original). */
+export const AttestationSigned = supplyChainEvent('attestation_signed', { attestation_id: z.string(), signing_key_id: z.string().nullable() }, 'attestation_id is the row id, as in the original.');
+/** `attestation_verified {attestation_id, verified}`. */
+export const AttestationVerified = supplyChainEvent('attestation_verified', { attestation_id: z.string(), verified: z.boolean() });
+/** `container_scan_started {container_image_id, image_reference}`. */
+export const ContainerScanStarted = supplyChainEvent('container_scan_started', { container_image_id: z.string(), image_reference: z.string() });
+/** `container_scan_completed {scan_id, container_image_id, vulnerability_counts}`. */
+export const ContainerScanCompleted = supplyChainEvent('container_scan_completed', { scan_id: z.string(), container_image_id: z.string(), vulnerability_counts: Counts });
+/** `policy_violation {violation}` (free-form violation details). */
+export const PolicyViolation = supplyChainEvent('policy_violation', { violation: z.record(z.string(), z.unknown()) });
+/** `policy_evaluation_completed {passed, policy_count}`. */
+export const PolicyEvaluationCompleted = supplyChainEvent('policy_evaluation_completed', { passed: z.boolean(), policy_count: z.number() });
+/** `cve_alert {cve}` (free-form CVE details). */
+export const CveAlert = supplyChainEvent('cve_alert', { cve: z.record(z.string(), z.unknown()) });
+/** `critical_vulnerability_found {vulnerability:{id, severity, cvss_score, component_name, component_version}, sbom_id}`. */
+export const CriticalVulnerabilityFound = supplyChainEvent('critical_vulnerability_found', {
+  vulnerability: z.object({ id: z.string(), severity: z.string(), cvss_score: Decimal, component_name: z.string().nullable(), component_version: z.string().nullable() }),
+  sbom_id: z.string(),
+}, 'vulnerability.id is the advisory id, e.g. CVE-2026-0001.');
+/** On subscribe: `{type:"subscribed", message, account_id, timestamp}`. */
+export const SupplyChainSubscribed = defineEvent({
+  name: 'subscribed', delivery: ['transmit'], stamp: true, fields: { message: z.literal('Connected to Supply Chain updates'), account_id: z.string() },
+});
 
 /** The SBOM columns the `sbom_*` events carry. */
 export interface SbomRecord {
@@ -45,7 +92,7 @@ export interface AttestationRecord {
 }
 
 /** The original's `serialize_sbom`. */
-export function sbomPayload(s: SbomRecord): Record<string, unknown> {
+export function sbomPayload(s: SbomRecord): z.input<typeof Sbom> {
   return {
     id: s.id, sbom_id: s.sbomId, name: s.name, version: s.version, format: s.format, component_count: s.componentCount,
     vulnerability_count: s.vulnerabilityCount, risk_score: decimalString(s.riskScore), ntia_minimum_compliant: s.ntiaMinimumCompliant, status: s.status,
@@ -53,93 +100,16 @@ export function sbomPayload(s: SbomRecord): Record<string, unknown> {
 }
 
 /** The original's `serialize_attestation`. */
-export function attestationPayload(a: AttestationRecord): Record<string, unknown> {
+export function attestationPayload(a: AttestationRecord): z.input<typeof Attestation> {
   return {
     id: a.id, attestation_id: a.attestationId, attestation_type: a.attestationType, slsa_level: a.slsaLevel, subject_name: a.subjectName,
     signed: !!a.signature, verified: a.verificationStatus === 'verified',
   };
 }
 
-/** `sbom_created {sbom}`. */
-export function publishSbomCreated(b: Broadcaster, sbom: SbomRecord): Promise<void> {
-  return publishSupplyChainEvent(b, sbom.accountId, 'sbom_created', { sbom: sbomPayload(sbom) });
-}
 
-/** `sbom_updated {sbom}`. */
-export function publishSbomUpdated(b: Broadcaster, sbom: SbomRecord): Promise<void> {
-  return publishSupplyChainEvent(b, sbom.accountId, 'sbom_updated', { sbom: sbomPayload(sbom) });
-}
-
-/** `vulnerability_correlation_completed {sbom_id, vulnerability_count}`. */
-export function publishVulnerabilityCorrelationCompleted(b: Broadcaster, sbom: { id: string; accountId: string }, vulnerabilityCount: number): Promise<void> {
-  return publishSupplyChainEvent(b, sbom.accountId, 'vulnerability_correlation_completed', { sbom_id: sbom.id, vulnerability_count: vulnerabilityCount });
-}
-
-/** `attestation_created {attestation}`. */
-export function publishAttestationCreated(b: Broadcaster, attestation: AttestationRecord): Promise<void> {
-  return publishSupplyChainEvent(b, attestation.accountId, 'attestation_created', { attestation: attestationPayload(attestation) });
-}
-
-/** `attestation_signed {attestation_id, signing_key_id}` (attestation_id is the row id, as in the original). */
-export function publishAttestationSigned(b: Broadcaster, attestation: Pick<AttestationRecord, 'id' | 'accountId' | 'signingKeyId'>): Promise<void> {
-  return publishSupplyChainEvent(b, attestation.accountId, 'attestation_signed', { attestation_id: attestation.id, signing_key_id: attestation.signingKeyId });
-}
-
-/** `attestation_verified {attestation_id, verified}`. */
-export function publishAttestationVerified(b: Broadcaster, attestation: { id: string; accountId: string }, verified: boolean): Promise<void> {
-  return publishSupplyChainEvent(b, attestation.accountId, 'attestation_verified', { attestation_id: attestation.id, verified });
-}
-
-/** `container_scan_started {container_image_id, image_reference}`. */
-export function publishContainerScanStarted(b: Broadcaster, image: { id: string; accountId: string }, imageReference: string): Promise<void> {
-  return publishSupplyChainEvent(b, image.accountId, 'container_scan_started', { container_image_id: image.id, image_reference: imageReference });
-}
-
-/** Severity counts of a finished container scan. */
-export interface VulnerabilityCounts {
-  critical: number;
-  high: number;
-  medium: number;
-  low: number;
-  total: number;
-}
-
-/** `container_scan_completed {scan_id, container_image_id, vulnerability_counts}`. */
-export function publishContainerScanCompleted(b: Broadcaster, scan: { id: string; accountId: string; containerImageId: string }, counts: VulnerabilityCounts): Promise<void> {
-  const { critical, high, medium, low, total } = counts;
-  return publishSupplyChainEvent(b, scan.accountId, 'container_scan_completed', {
-    scan_id: scan.id, container_image_id: scan.containerImageId, vulnerability_counts: { critical, high, medium, low, total },
-  });
-}
-
-/** `policy_violation {violation}` (free-form violation details). */
-export function publishPolicyViolation(b: Broadcaster, accountId: string, violation: Record<string, unknown>): Promise<void> {
-  return publishSupplyChainEvent(b, accountId, 'policy_violation', { violation });
-}
-
-/** `policy_evaluation_completed {passed, policy_count}`. */
-export function publishPolicyEvaluationCompleted(b: Broadcaster, accountId: string, result: { passed: boolean; policyResults?: readonly unknown[] }): Promise<void> {
-  return publishSupplyChainEvent(b, accountId, 'policy_evaluation_completed', { passed: result.passed, policy_count: result.policyResults?.length ?? 0 });
-}
-
-/** `cve_alert {cve}` (free-form CVE details). */
-export function publishCveAlert(b: Broadcaster, accountId: string, cve: Record<string, unknown>): Promise<void> {
-  return publishSupplyChainEvent(b, accountId, 'cve_alert', { cve });
-}
-
-/** A critical vulnerability found in an SBOM (`id` is the advisory id, e.g. CVE-2026-0001). */
-export interface CriticalVulnerability {
-  vulnerabilityId: string;
-  severity: string;
-  cvssScore: DecimalLike | null;
-  componentName: string | null;
-  componentVersion: string | null;
-}
-
-/** `critical_vulnerability_found {vulnerability:{id, severity, cvss_score, component_name, component_version}, sbom_id}`. */
-export function publishCriticalVulnerabilityFound(b: Broadcaster, sbom: { id: string; accountId: string }, v: CriticalVulnerability): Promise<void> {
-  return publishSupplyChainEvent(b, sbom.accountId, 'critical_vulnerability_found', {
-    vulnerability: { id: v.vulnerabilityId, severity: v.severity, cvss_score: decimalString(v.cvssScore), component_name: v.componentName, component_version: v.componentVersion },
-    sbom_id: sbom.id,
-  });
-}
+/** Part 1's events (SupplyChainChannel's `static events` adds part 2's). */
+export const SUPPLY_CHAIN_EVENTS_1 = [
+  SbomCreated, SbomUpdated, VulnerabilityCorrelationCompleted, AttestationCreated, AttestationSigned, AttestationVerified,
+  ContainerScanStarted, ContainerScanCompleted, PolicyViolation, PolicyEvaluationCompleted, CveAlert, CriticalVulnerabilityFound, SupplyChainSubscribed,
+] as const;

@@ -1,96 +1,52 @@
 // Supply-chain events, part 2 (docs/channels.md): vendor, report, scan-execution, signing-key, license and
-// questionnaire publishers, all to `supply_chain_<account_id>` with the `{type, …payload, timestamp}` envelope.
+// questionnaire events, all `{type, …payload, timestamp}` on `supply_chain_<account_id>`; schema-only like part 1
+// (`broadcaster(ReportGenerationStarted)`; `signingKeyPayload` is the original's key serializer).
 
-import type { Broadcaster } from '../support/services';
-import { decimalString, timeJson, type DecimalLike } from './extension-payloads';
-import { publishSupplyChainEvent } from './supply-chain-events';
+import { z } from 'zod';
+import { timeJson } from './extension-payloads';
+import { SUPPLY_CHAIN_EVENTS_1, supplyChainEvent } from './supply-chain-events';
 
-/** A vendor as the vendor events name it. */
-export interface VendorRef {
-  id: string;
-  accountId: string;
-  name: string;
-}
+const Decimal = z.string().nullable();
+const Report = { report_id: z.string(), report_type: z.string(), name: z.string() };
+const Execution = { execution_id: z.string(), scan_instance_id: z.string(), status: z.string() };
+const SigningKey = z.object({
+  id: z.string(), key_id: z.string(), name: z.string(), key_type: z.string(), status: z.string(), fingerprint: z.string().nullable(), created_at: z.string().nullable(),
+});
 
 /** `vendor_assessment_completed {assessment_id, vendor_id, vendor_name, scores:{security, compliance, operational}}`. */
-export function publishVendorAssessmentCompleted(
-  b: Broadcaster,
-  vendor: VendorRef,
-  assessment: { id: string; securityScore: DecimalLike | null; complianceScore: DecimalLike | null; operationalScore: DecimalLike | null },
-): Promise<void> {
-  return publishSupplyChainEvent(b, vendor.accountId, 'vendor_assessment_completed', {
-    assessment_id: assessment.id, vendor_id: vendor.id, vendor_name: vendor.name,
-    scores: { security: decimalString(assessment.securityScore), compliance: decimalString(assessment.complianceScore), operational: decimalString(assessment.operationalScore) },
-  });
-}
-
+export const VendorAssessmentCompleted = supplyChainEvent('vendor_assessment_completed', {
+  assessment_id: z.string(), vendor_id: z.string(), vendor_name: z.string(), scores: z.object({ security: Decimal, compliance: Decimal, operational: Decimal }),
+});
 /** `vendor_monitoring_event {event_id, vendor_id, vendor_name, event_type, severity, title}`. */
-export function publishVendorMonitoringEvent(b: Broadcaster, vendor: VendorRef, event: { id: string; eventType: string; severity: string; title: string }): Promise<void> {
-  return publishSupplyChainEvent(b, vendor.accountId, 'vendor_monitoring_event', {
-    event_id: event.id, vendor_id: vendor.id, vendor_name: vendor.name, event_type: event.eventType, severity: event.severity, title: event.title,
-  });
-}
-
-/** The report columns the `report_generation_*` events carry. */
-export interface ReportRecord {
-  id: string;
-  accountId: string;
-  reportType: string;
-  name: string;
-  status: string;
-  fileSize: number | bigint | null;
-}
-
-function reportBase(r: ReportRecord): Record<string, unknown> {
-  return { report_id: r.id, report_type: r.reportType, name: r.name };
-}
-
+export const VendorMonitoringEvent = supplyChainEvent('vendor_monitoring_event', {
+  event_id: z.string(), vendor_id: z.string(), vendor_name: z.string(), event_type: z.string(), severity: z.string(), title: z.string(),
+});
 /** `report_generation_started {report_id, report_type, name}`. */
-export function publishReportGenerationStarted(b: Broadcaster, report: ReportRecord): Promise<void> {
-  return publishSupplyChainEvent(b, report.accountId, 'report_generation_started', reportBase(report));
-}
-
+export const ReportGenerationStarted = supplyChainEvent('report_generation_started', Report);
 /** `report_generation_completed {report_id, report_type, name, status, file_size}`. */
-export function publishReportGenerationCompleted(b: Broadcaster, report: ReportRecord): Promise<void> {
-  const fileSize = report.fileSize === null ? null : Number(report.fileSize);
-  return publishSupplyChainEvent(b, report.accountId, 'report_generation_completed', { ...reportBase(report), status: report.status, file_size: fileSize });
-}
-
+export const ReportGenerationCompleted = supplyChainEvent('report_generation_completed', { ...Report, status: z.string(), file_size: z.number().nullable() });
 /** `report_generation_failed {report_id, report_type, name, error_message}`. */
-export function publishReportGenerationFailed(b: Broadcaster, report: ReportRecord, errorMessage: string): Promise<void> {
-  return publishSupplyChainEvent(b, report.accountId, 'report_generation_failed', { ...reportBase(report), error_message: errorMessage });
-}
-
-/** The scan-execution columns the `scan_execution_*` events carry. */
-export interface ScanExecutionRecord {
-  id: string;
-  accountId: string;
-  scanInstanceId: string;
-  status: string;
-  outputData?: unknown;
-  durationMs?: number | null;
-}
-
-function executionBase(e: ScanExecutionRecord): Record<string, unknown> {
-  return { execution_id: e.id, scan_instance_id: e.scanInstanceId, status: e.status };
-}
-
+export const ReportGenerationFailed = supplyChainEvent('report_generation_failed', { ...Report, error_message: z.string() });
 /** `scan_execution_started {execution_id, scan_instance_id, status}`. */
-export function publishScanExecutionStarted(b: Broadcaster, execution: ScanExecutionRecord): Promise<void> {
-  return publishSupplyChainEvent(b, execution.accountId, 'scan_execution_started', executionBase(execution));
-}
-
+export const ScanExecutionStarted = supplyChainEvent('scan_execution_started', Execution);
 /** `scan_execution_completed {execution_id, scan_instance_id, status, output_data, duration_ms}`. */
-export function publishScanExecutionCompleted(b: Broadcaster, execution: ScanExecutionRecord): Promise<void> {
-  return publishSupplyChainEvent(b, execution.accountId, 'scan_execution_completed', {
-    ...executionBase(execution), output_data: execution.outputData ?? null, duration_ms: execution.durationMs ?? null,
-  });
-}
-
+export const ScanExecutionCompleted = supplyChainEvent('scan_execution_completed', { ...Execution, output_data: z.unknown(), duration_ms: z.number().nullable() });
 /** `scan_execution_failed {execution_id, scan_instance_id, status, error_message}`. */
-export function publishScanExecutionFailed(b: Broadcaster, execution: ScanExecutionRecord, errorMessage: string): Promise<void> {
-  return publishSupplyChainEvent(b, execution.accountId, 'scan_execution_failed', { ...executionBase(execution), error_message: errorMessage });
-}
+export const ScanExecutionFailed = supplyChainEvent('scan_execution_failed', { ...Execution, error_message: z.string() });
+/** `signing_key_created {signing_key}`. */
+export const SigningKeyCreated = supplyChainEvent('signing_key_created', { signing_key: SigningKey });
+/** `signing_key_rotated {old_key_id, new_key_id, new_key}` (to the old key's account). */
+export const SigningKeyRotated = supplyChainEvent('signing_key_rotated', { old_key_id: z.string(), new_key_id: z.string(), new_key: SigningKey }, "To the old key's account.");
+/** `signing_key_revoked {signing_key_id, key_id}`. */
+export const SigningKeyRevoked = supplyChainEvent('signing_key_revoked', { signing_key_id: z.string(), key_id: z.string() });
+/** `license_violation_detected {violation_id, violation_type, severity, component_name, license_id}`. */
+export const LicenseViolationDetected = supplyChainEvent('license_violation_detected', {
+  violation_id: z.string(), violation_type: z.string(), severity: z.string(), component_name: z.string().nullable(), license_id: z.string().nullable(),
+});
+/** `questionnaire_submitted {response_id, vendor_id, vendor_name, template_name, overall_score}` (to the vendor's account). */
+export const QuestionnaireSubmitted = supplyChainEvent('questionnaire_submitted', {
+  response_id: z.string(), vendor_id: z.string(), vendor_name: z.string(), template_name: z.string().nullable(), overall_score: Decimal,
+}, "To the vendor's account.");
 
 /** The signing-key columns the `signing_key_*` events carry. */
 export interface SigningKeyRecord {
@@ -105,44 +61,14 @@ export interface SigningKeyRecord {
 }
 
 /** The original's `serialize_signing_key` (created_at is a raw Time: milliseconds). */
-export function signingKeyPayload(k: SigningKeyRecord): Record<string, unknown> {
+export function signingKeyPayload(k: SigningKeyRecord): z.input<typeof SigningKey> {
   return { id: k.id, key_id: k.keyId, name: k.name, key_type: k.keyType, status: k.status, fingerprint: k.fingerprint, created_at: timeJson(k.createdAt) };
 }
 
-/** `signing_key_created {signing_key}`. */
-export function publishSigningKeyCreated(b: Broadcaster, key: SigningKeyRecord): Promise<void> {
-  return publishSupplyChainEvent(b, key.accountId, 'signing_key_created', { signing_key: signingKeyPayload(key) });
-}
 
-/** `signing_key_rotated {old_key_id, new_key_id, new_key}` (to the old key's account). */
-export function publishSigningKeyRotated(b: Broadcaster, oldKey: { id: string; accountId: string }, newKey: SigningKeyRecord): Promise<void> {
-  return publishSupplyChainEvent(b, oldKey.accountId, 'signing_key_rotated', { old_key_id: oldKey.id, new_key_id: newKey.id, new_key: signingKeyPayload(newKey) });
-}
-
-/** `signing_key_revoked {signing_key_id, key_id}`. */
-export function publishSigningKeyRevoked(b: Broadcaster, key: Pick<SigningKeyRecord, 'id' | 'accountId' | 'keyId'>): Promise<void> {
-  return publishSupplyChainEvent(b, key.accountId, 'signing_key_revoked', { signing_key_id: key.id, key_id: key.keyId });
-}
-
-/** `license_violation_detected {violation_id, violation_type, severity, component_name, license_id}`. */
-export function publishLicenseViolationDetected(
-  b: Broadcaster,
-  violation: { id: string; accountId: string; violationType: string; severity: string; licenseId: string | null },
-  componentName: string | null,
-): Promise<void> {
-  return publishSupplyChainEvent(b, violation.accountId, 'license_violation_detected', {
-    violation_id: violation.id, violation_type: violation.violationType, severity: violation.severity, component_name: componentName, license_id: violation.licenseId,
-  });
-}
-
-/** `questionnaire_submitted {response_id, vendor_id, vendor_name, template_name, overall_score}` (to the vendor's account). */
-export function publishQuestionnaireSubmitted(
-  b: Broadcaster,
-  vendor: VendorRef,
-  response: { id: string; overallScore: DecimalLike | null },
-  templateName: string | null,
-): Promise<void> {
-  return publishSupplyChainEvent(b, vendor.accountId, 'questionnaire_submitted', {
-    response_id: response.id, vendor_id: vendor.id, vendor_name: vendor.name, template_name: templateName, overall_score: decimalString(response.overallScore),
-  });
-}
+/** Every SupplyChainChannel event (its `static events`). */
+export const SUPPLY_CHAIN_EVENTS = [
+  ...SUPPLY_CHAIN_EVENTS_1, VendorAssessmentCompleted, VendorMonitoringEvent, ReportGenerationStarted, ReportGenerationCompleted, ReportGenerationFailed,
+  ScanExecutionStarted, ScanExecutionCompleted, ScanExecutionFailed, SigningKeyCreated, SigningKeyRotated, SigningKeyRevoked, LicenseViolationDetected,
+  QuestionnaireSubmitted,
+] as const;

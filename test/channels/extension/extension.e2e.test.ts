@@ -7,7 +7,7 @@ import { railsCable, railsSubscribe } from '../../support/clients';
 import { startE2EServer, type E2EServer, type RunningServer } from '../../support/e2e-server';
 import { isReachable, TEST_REDIS_URL } from '../../support/services';
 import { waitFor } from '../../support/wait';
-import { publishCveAlert } from '../../../channels/extension/supply-chain-events';
+import { CveAlert } from '../../../channels/extension/supply-chain-events';
 import { RiskAlertRaised } from '../../../channels/extension/trading-events';
 import { publishTrainingTickUpdate, publishTrainingWorkerEvent, TRAINING_SESSION_EVENTS } from '../../../channels/extension/trading-training-events';
 import { broadcaster } from '../../../src/channel/index';
@@ -43,7 +43,7 @@ describe('extension channels through @rails/actioncable', () => {
     const sub = railsSubscribe(consumer, { channel: 'SupplyChainChannel', account_id: own.accountId });
     expect(await sub.state).toBe('connected');
     expect(await sub.next(isType('subscribed'))).toMatchObject({ message: 'Connected to Supply Chain updates', account_id: own.accountId });
-    await publishCveAlert(running.services.broadcaster, own.accountId, { id: 'CVE-2026-1' });
+    await broadcaster(CveAlert)(running.services.broadcaster, { account_id: own.accountId }, { cve: { id: 'CVE-2026-1' } });
     expect(await sub.next(isType('cve_alert'))).toMatchObject({ cve: { id: 'CVE-2026-1' } });
     const foreignSub = railsSubscribe(consumer, { channel: 'SupplyChainChannel', account_id: foreign.accountId });
     expect(await foreignSub.state).toBe('rejected');
