@@ -1,20 +1,23 @@
-// AnalyticsChannel streams, revenue metrics computed from subscriptions and plans, and the publishers of
-// `analytics_update`, `alert_triggered`, `alert_resolved` and `metrics_update`.
+// AnalyticsChannel streams and events, and revenue metrics computed from subscriptions and plans. Nothing in this
+// server broadcasts `analytics_update`, `alert_triggered`, `alert_resolved` or `metrics_update` (Rails does), so
+// they are schema-only: a TypeScript producer derives its publisher with `broadcaster(AlertTriggered, stream)`,
+// sending an account-less alert to AnalyticsGlobalStream.
 
+import { z } from 'zod';
+import { defineEvent, stream } from '../../src/channel/index';
 import type { AnalyticsAlert, Db, Plan } from '../../src/db/prisma';
-import { isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+
+/** `analytics_account_{account_id}`: one account's analytics. */
+export const AnalyticsAccountStream = stream('analytics_account_{account_id}', { description: "One account's analytics." });
+/** `analytics_global`: the platform-wide analytics (platform administrators only). */
+export const AnalyticsGlobalStream = stream('analytics_global', { description: 'Platform-wide analytics and account-less alerts (platform administrators only).' });
 
 /** The platform-wide analytics stream (platform administrators only). */
-export const ANALYTICS_GLOBAL_STREAM = 'analytics_global';
+export const ANALYTICS_GLOBAL_STREAM = AnalyticsGlobalStream.name({});
 
 /** `analytics_account_<account_id>`. */
 export function analyticsAccountStream(accountId: string): string {
-  return `analytics_account_${accountId}`;
-}
-
-function streamFor(accountId: string | null): string {
-  return accountId ? analyticsAccountStream(accountId) : ANALYTICS_GLOBAL_STREAM;
+  return AnalyticsAccountStream.name({ account_id: accountId });
 }
 
 /** The `current_metrics` of `request_analytics`. */
@@ -59,14 +62,9 @@ export async function computeRevenueMetrics(db: Db, accountId: string | null, no
   };
 }
 
-/** `analytics_update {data}` to the account's stream, or to `analytics_global` when `accountId` is null. */
-export function publishAnalyticsUpdate(b: Broadcaster, accountId: string | null, data: Record<string, unknown>): Promise<void> {
-  return b.broadcast(streamFor(accountId), { type: 'analytics_update', data });
-}
-
-/** `alert_triggered {alert:{…}, timestamp}`; an account-less alert goes to `analytics_global`. */
-export function publishAlertTriggered(b: Broadcaster, alert: AnalyticsAlert): Promise<void> {
-  const payload = {
+/** The `alert` object of `alert_triggered` (decimal values as strings). */
+export function alertJson(alert: AnalyticsAlert): z.input<typeof Alert> {
+  return {
     id: alert.id,
     name: alert.name,
     alert_type: alert.alertType,
@@ -77,15 +75,46 @@ export function publishAlertTriggered(b: Broadcaster, alert: AnalyticsAlert): Pr
     status: alert.status,
     trigger_count: alert.triggerCount,
   };
-  return b.broadcast(streamFor(alert.accountId), { type: 'alert_triggered', alert: payload, timestamp: isoNow() });
 }
 
+const Alert = z.looseObject({
+  id: z.string(), name: z.string(), alert_type: z.string(), metric_name: z.string(), condition: z.string(), threshold_value: z.string(),
+  current_value: z.string().nullable(), status: z.string(), trigger_count: z.number(),
+});
+const Streams = [AnalyticsAccountStream, AnalyticsGlobalStream];
+const Metrics = z.object({ mrr: z.number(), arr: z.number(), active_customers: z.number(), churn_rate: z.number() });
+
+/** `analytics_update {data}`: broadcast (any data), or the reply of `request_analytics` (`{current_metrics, timestamp, account_id}`). */
+export const AnalyticsUpdate = defineEvent({
+  name: 'analytics_update', delivery: ['broadcast', 'reply'], replyTo: ['request_analytics'], streams: Streams,
+  summary: 'Analytics data; `request_analytics` replies `{current_metrics:{mrr, arr, active_customers, churn_rate}, timestamp, account_id}`.',
+  fields: {
+    data: z.union([z.object({ current_metrics: Metrics, timestamp: z.string(), account_id: z.string().nullable() }), z.record(z.string(), z.unknown())]),
+  },
+});
+/** `alert_triggered {alert, timestamp}`; an account-less alert goes to `analytics_global`. */
+export const AlertTriggered = defineEvent({
+  name: 'alert_triggered', delivery: ['broadcast'], streams: Streams, stamp: true, summary: 'An analytics alert fired (account-less alerts on analytics_global).',
+  fields: { alert: Alert },
+});
 /** `alert_resolved {alert:{id, name, status}, timestamp}`. */
-export function publishAlertResolved(b: Broadcaster, alert: Pick<AnalyticsAlert, 'id' | 'name' | 'status' | 'accountId'>): Promise<void> {
-  return b.broadcast(streamFor(alert.accountId), { type: 'alert_resolved', alert: { id: alert.id, name: alert.name, status: alert.status }, timestamp: isoNow() });
-}
-
+export const AlertResolved = defineEvent({
+  name: 'alert_resolved', delivery: ['broadcast'], streams: Streams, stamp: true,
+  fields: { alert: z.looseObject({ id: z.string(), name: z.string(), status: z.string() }) },
+});
 /** `metrics_update {metrics, timestamp}` to `analytics_account_<account_id>`. */
-export function publishMetricsUpdate(b: Broadcaster, accountId: string, metrics: Record<string, unknown>): Promise<void> {
-  return b.broadcast(analyticsAccountStream(accountId), { type: 'metrics_update', metrics, timestamp: isoNow() });
-}
+export const MetricsUpdate = defineEvent({
+  name: 'metrics_update', delivery: ['broadcast'], streams: [AnalyticsAccountStream], stamp: true, fields: { metrics: z.record(z.string(), z.unknown()) },
+});
+/** On subscribe. */
+export const AnalyticsConnectionEstablished = defineEvent({
+  name: 'analytics_connection_established', delivery: ['transmit'], stamp: true, fields: { message: z.literal('Connected to real-time analytics') },
+});
+/** A refused or failed `request_analytics`. */
+export const AnalyticsError = defineEvent({
+  name: 'error', delivery: ['reply'], replyTo: ['request_analytics'],
+  fields: { message: z.enum(['Unauthorized analytics request', 'Failed to fetch analytics data']) },
+});
+
+/** Every AnalyticsChannel event (its `static events`). */
+export const ANALYTICS_EVENTS = [AnalyticsUpdate, AlertTriggered, AlertResolved, MetricsUpdate, AnalyticsConnectionEstablished, AnalyticsError] as const;

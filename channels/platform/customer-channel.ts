@@ -3,9 +3,13 @@
 // a status needs what Powernode's UsersController#suspend/#activate needs: admin.user.manage and users.read.
 
 import { z } from 'zod';
+import { eventMessage } from '../../src/channel/index';
 import type { User } from '../../src/db/prisma';
 import { ApplicationChannel, isUuid, permissionDenied } from '../application-channel';
-import { customerContext, customerJson, customerStream, publishCustomerStatusChanged, publishCustomerUpdated } from './customer-events';
+import {
+  CUSTOMER_EVENTS, CustomerConnectionEstablished, CustomerError, CustomerPong, CustomerStream, SearchResults, UpdateError, UpdateSuccess,
+  customerContext, customerJson, customerStream, publishCustomerStatusChanged, publishCustomerUpdated,
+} from './customer-events';
 import { isAccountAdmin } from './platform-access';
 import { actionErrorMessage } from './platform-errors';
 
@@ -34,16 +38,18 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
   static override params = Params;
   static override actions = { search: Search, load_customers: Load, update_customer_status: UpdateStatus, ping: NoData };
   static override writePermissions = { update_customer_status: CUSTOMER_STATUS_PERMISSIONS };
+  static events = CUSTOMER_EVENTS;
+  static streams = [CustomerStream];
 
   override subscribed(): void {
     if (!this.ownsAccount(this.params.account_id) || !isAccountAdmin(this.identity)) return this.reject();
     this.streamFrom(customerStream(this.accountId));
-    this.transmit({ type: 'connection_established', message: 'Connected to customer updates', timestamp: this.now() });
+    this.transmit(eventMessage(CustomerConnectionEstablished, { timestamp: this.now() }));
   }
 
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
-    this.transmit({ type: 'error', message: actionErrorMessage(error, 'Customer not found'), action });
+    this.transmit(eventMessage(CustomerError, { message: actionErrorMessage(error, 'Customer not found'), action }));
   }
 
   /** `update_error {message, errors:["Permission denied: …"], timestamp}`, as any other refused status change. */
@@ -55,7 +61,7 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
   async search({ query, filters }: z.infer<typeof Search>): Promise<void> {
     const q = (query ?? '').trim();
     const { rows } = await this.customers(q, filters?.status, filters?.plan, 0, 10);
-    this.transmit({ type: 'search_results', query: q, results: rows, timestamp: this.now() });
+    this.transmit(eventMessage(SearchResults, { query: q, results: rows, timestamp: this.now() }));
   }
 
   /** The UI's `load_customers {page?, per_page?, status?, search?}` → a `search_results` page with `total`. */
@@ -64,7 +70,7 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
     const page = data.page ?? 1;
     const perPage = data.per_page ?? 25;
     const { rows, total } = await this.customers(q, data.status, undefined, (page - 1) * perPage, perPage);
-    this.transmit({ type: 'search_results', query: q, results: rows, total, page, per_page: perPage, timestamp: this.now() });
+    this.transmit(eventMessage(SearchResults, { query: q, results: rows, total, page, per_page: perPage, timestamp: this.now() }));
   }
 
   /** `update_customer_status {customer_id, status}` → `update_success` + `customer_updated` + `customer_status_changed`, or `update_error`. */
@@ -76,19 +82,20 @@ export class CustomerChannel extends ApplicationChannel<z.infer<typeof Params>> 
     if (user.id === this.user.userId) return this.updateError('You cannot change your own status');
     const updated = await this.db.user.update({ where: { id: user.id }, data: { status } });
     const customer = customerJson(updated, await customerContext(this.db, this.accountId));
-    await publishCustomerUpdated(this.services.broadcaster, this.accountId, 'status_changed', customer);
-    await publishCustomerStatusChanged(this.services.broadcaster, this.accountId, customer, user.status);
-    this.transmit({ type: 'update_success', message: `Customer status updated to ${status}`, customer_id: user.id, timestamp: this.now() });
+    const to = { account_id: this.accountId };
+    await publishCustomerUpdated(this.services.broadcaster, to, { event: 'status_changed', customer });
+    await publishCustomerStatusChanged(this.services.broadcaster, to, { customer_id: customer.id, previous_status: user.status, status: customer.status, customer });
+    this.transmit(eventMessage(UpdateSuccess, { message: `Customer status updated to ${status}`, customer_id: user.id, timestamp: this.now() }));
   }
 
   /** `ping` → `pong {server_timestamp, customer_count}` (customers of the own account). */
   async ping(): Promise<void> {
     const count = await this.db.user.count({ where: { accountId: this.accountId } });
-    this.transmit({ type: 'pong', server_timestamp: this.now(), customer_count: count });
+    this.transmit(eventMessage(CustomerPong, { server_timestamp: this.now(), customer_count: count }));
   }
 
   private updateError(reason: string): void {
-    this.transmit({ type: 'update_error', message: 'Failed to update customer status', errors: [reason], timestamp: this.now() });
+    this.transmit(eventMessage(UpdateError, { errors: [reason], timestamp: this.now() }));
   }
 
   private async customers(q: string, status: string | null | undefined, plan: string | null | undefined, skip: number, take: number) {

@@ -4,10 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { logFailure } from '../../src/channel/index';
+import { eventMessage, logFailure } from '../../src/channel/index';
 import { ApplicationChannel, permissionDenied } from '../application-channel';
 import { jsonFault, type JsonLimits } from '../support/bounded-json';
-import { mcpAccountStream, mcpToolsStream, mcpUserStream, railsMcpStream } from './mcp-events';
+import {
+  MCP_EVENTS, McpAccountStream, McpInitialized, McpJsonRpcResponse, McpResponse, McpToolsStream, McpUserStream, RailsMcpStreams, mcpAccountStream,
+  mcpToolsStream, mcpUserStream, railsMcpStream, type RpcBody,
+} from './mcp-events';
 import {
   authorizationError, callTool, describeTool, executeAgent, executeWorkflow, initialize, listTools, McpError, ping, protocolError,
   rpcError, serverCapabilities, subscribeToResource, type McpContext,
@@ -83,6 +86,8 @@ export class McpChannel extends ApplicationChannel {
   static override actions = { ...answered, json_rpc_request: Request };
   static override writePermissions = { call_tool: 'mcp.tools.execute', execute_workflow: 'ai.workflows.execute', execute_agent: 'ai.agents.execute' };
   static override commandPermissions = { json_rpc_request: MCP_METHOD_PERMISSIONS };
+  static events = MCP_EVENTS;
+  static streams = [McpAccountStream, McpUserStream, McpToolsStream, ...RailsMcpStreams];
   private readonly connectionId = randomUUID();
 
   override async subscribed(): Promise<void> {
@@ -96,10 +101,10 @@ export class McpChannel extends ApplicationChannel {
     this.streamFrom(railsMcpStream(`account_${accountId}`));
     const tools = await this.db.mcpTool.count({ where: { accountId, enabled: true } });
     const permissions = MCP_RELATED_PERMISSIONS.filter((p) => this.identity.permissions.has(p));
-    this.send({
-      method: 'initialized',
+    this.transmit(eventMessage(McpInitialized, {
       params: { connection_id: this.connectionId, server_capabilities: serverCapabilities(), available_tools: tools, account_id: accountId, user_permissions: permissions },
-    });
+      timestamp: this.now(),
+    }));
   }
 
   override rescue(error: unknown, action: string): void {
@@ -148,10 +153,10 @@ export class McpChannel extends ApplicationChannel {
     }
   }
 
-  /** `{jsonrpc:"2.0", …body, timestamp}`; for json_rpc_request also `type:"json_rpc_response"` + the body in `data`. */
-  private send(body: Json, envelope = false): void {
-    const message = { jsonrpc: '2.0', ...body, timestamp: this.now() };
-    this.transmit(envelope ? { type: 'json_rpc_response', data: { jsonrpc: '2.0', ...body }, ...message } : message);
+  /** `{jsonrpc:"2.0", id, result|error, timestamp}`; for json_rpc_request also `type:"json_rpc_response"` + the body in `data`. */
+  private send(body: RpcBody, envelope = false): void {
+    const timestamp = this.now();
+    this.transmit(envelope ? eventMessage(McpJsonRpcResponse, { ...body, timestamp }) : eventMessage(McpResponse, { ...body, timestamp }));
   }
 
   private context(): McpContext {

@@ -42,7 +42,7 @@ async function toolStatus(services: AppServices, job: JobOutbox, phase: Phase): 
   const userId = text(a.user_id);
   const executionId = text(a.execution_id);
   if (!userId || !executionId) return;
-  await publishToolExecutionStatusChanged(services.broadcaster, userId, {
+  await publishToolExecutionStatusChanged(services.broadcaster, { user_id: userId }, {
     execution_id: executionId, tool_id: text(a.tool_id) ?? '', tool_name: text(a.tool_name) ?? '', status: phase, job_id: job.id,
     ...(phase === 'completed' ? { result: job.result ?? null } : {}),
     ...(phase === 'failed' ? { error: job.error ?? 'failed' } : {}),
@@ -69,7 +69,7 @@ async function workflowStatus(services: AppServices, job: JobOutbox, accountId: 
   await services.db.aiWorkflowRun.updateMany({ where: { ...where, status: movable(phase, ['initializing', 'pending']) }, data: transition(job, phase, 'outputVariables') as never });
   const run = await services.db.aiWorkflowRun.findFirst({ where });
   if (!run || (phase === 'running' && TERMINAL.includes(run.status))) return;
-  await publishWorkflowStatusChanged(services.broadcaster, accountId, { workflow_id: run.aiWorkflowId, run_id: run.runId, workflow_run_id: run.id, status: run.status });
+  await publishWorkflowStatusChanged(services.broadcaster, { account_id: accountId }, { workflow_id: run.aiWorkflowId, run_id: run.runId, workflow_run_id: run.id, status: run.status });
 }
 
 async function agentStatus(services: AppServices, job: JobOutbox, accountId: string, phase: Phase): Promise<void> {
@@ -79,5 +79,5 @@ async function agentStatus(services: AppServices, job: JobOutbox, accountId: str
   await services.db.aiAgentExecution.updateMany({ where: { ...where, status: movable(phase, ['pending']) }, data: transition(job, phase, 'outputData') as never });
   const execution = await services.db.aiAgentExecution.findFirst({ where });
   if (!execution || (phase === 'running' && TERMINAL.includes(execution.status))) return;
-  await publishAgentStatusChanged(services.broadcaster, accountId, { agent_id: execution.aiAgentId, execution_id: execution.executionId, id: execution.id, status: execution.status });
+  await publishAgentStatusChanged(services.broadcaster, { account_id: accountId }, { agent_id: execution.aiAgentId, execution_id: execution.executionId, id: execution.id, status: execution.status });
 }

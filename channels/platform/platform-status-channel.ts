@@ -2,15 +2,20 @@
 // infrastructure stream. Both stream names carry the `platform_status:` prefix; nothing streams a bare id.
 
 import { z } from 'zod';
+import { defineEvent, eventMessage, stream } from '../../src/channel/index';
 import { ApplicationChannel, isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+
+/** `platform_status:{account_id}`: transitions of one account's components. */
+export const PlatformStatusAccountStream = stream('platform_status:{account_id}', { description: "Transitions of one account's components." });
+/** `platform_status:shared`: transitions of shared (account-less) components; any signed-in user may read it. */
+export const PlatformStatusSharedStream = stream('platform_status:shared', { description: 'Transitions of shared infrastructure components (any signed-in user).' });
 
 /** The stream shared (account-less) components report on; any signed-in user may read it. */
-export const PLATFORM_STATUS_SHARED_STREAM = 'platform_status:shared';
+export const PLATFORM_STATUS_SHARED_STREAM = PlatformStatusSharedStream.name({});
 
 /** `platform_status:<account_id>`: transitions of one account's components. */
 export function platformStatusAccountStream(accountId: string): string {
-  return `platform_status:${accountId}`;
+  return PlatformStatusAccountStream.name({ account_id: accountId });
 }
 
 const Params = z.looseObject({ account_id: z.string().max(100).nullish() });
@@ -27,20 +32,25 @@ export interface ComponentTransition {
   occurredAt: Date;
 }
 
-/** Publish `data` to one account's platform-status stream. */
-export function publishPlatformStatusToAccount(b: Broadcaster, accountId: string, data: Record<string, unknown>): Promise<void> {
-  return b.broadcast(platformStatusAccountStream(accountId), data);
-}
+const ComponentStatus = z.object({
+  component_kind: z.string(), component_ref: z.string(), from_verdict: z.string().nullable(), to_verdict: z.string(), shared: z.boolean(),
+  event_ids: z.array(z.string()), occurred_at: z.string(),
+});
 
-/** Publish `data` to the shared platform-status stream. */
-export function publishPlatformStatusShared(b: Broadcaster, data: Record<string, unknown>): Promise<void> {
-  return b.broadcast(PLATFORM_STATUS_SHARED_STREAM, data);
-}
+/**
+ * `component_status_changed`: exactly one broadcast per transition, to the account's stream or (account-less) the
+ * shared one. Rails' sweep runner publishes it, so it is schema-only: `broadcaster(ComponentStatusChanged, stream)`
+ * with `componentStatusJson(t)`.
+ */
+export const ComponentStatusChanged = defineEvent({
+  name: 'component_status_changed', delivery: ['broadcast'], streams: [PlatformStatusAccountStream, PlatformStatusSharedStream],
+  summary: "One broadcast per transition: to the account's stream, or to platform_status:shared when the component has no account (`shared: true`).",
+  fields: ComponentStatus.shape,
+});
 
-/** `component_status_changed`: exactly one broadcast per transition, routed by tenancy (null account → shared). */
-export function publishComponentStatusChanged(b: Broadcaster, t: ComponentTransition): Promise<void> {
-  const data = {
-    type: 'component_status_changed',
+/** The `component_status_changed` payload of a transition (`shared` when it has no account). */
+export function componentStatusJson(t: ComponentTransition): z.input<typeof ComponentStatus> {
+  return {
     component_kind: t.componentKind,
     component_ref: t.componentRef,
     from_verdict: t.from,
@@ -49,24 +59,29 @@ export function publishComponentStatusChanged(b: Broadcaster, t: ComponentTransi
     event_ids: t.eventIds,
     occurred_at: isoNow(t.occurredAt),
   };
-  return t.accountId ? publishPlatformStatusToAccount(b, t.accountId, data) : publishPlatformStatusShared(b, data);
 }
+
+/** On subscribe: the scope subscribed. */
+export const PlatformStatusConnectionEstablished = defineEvent({
+  name: 'connection_established', delivery: ['transmit'], stamp: true, fields: { scope: z.enum(['shared', 'account']) },
+});
 
 /** Component status for the caller's account and the shared infrastructure. */
 export class PlatformStatusChannel extends ApplicationChannel<PlatformStatusParams> {
   static override channel = 'PlatformStatusChannel';
   static override params = Params;
+  static events = [ComponentStatusChanged, PlatformStatusConnectionEstablished] as const;
 
   override subscribed(): void {
     const accountId = this.params.account_id;
     if (accountId === undefined || accountId === null || accountId.trim() === '') {
       this.streamFrom(PLATFORM_STATUS_SHARED_STREAM);
-      this.transmit({ type: 'connection_established', scope: 'shared', timestamp: this.now() });
+      this.transmit(eventMessage(PlatformStatusConnectionEstablished, { scope: 'shared', timestamp: this.now() }));
       return;
     }
     if (!this.ownsAccount(accountId)) return this.reject();
     this.streamFrom(platformStatusAccountStream(accountId));
     this.streamFrom(PLATFORM_STATUS_SHARED_STREAM);
-    this.transmit({ type: 'connection_established', scope: 'account', timestamp: this.now() });
+    this.transmit(eventMessage(PlatformStatusConnectionEstablished, { scope: 'account', timestamp: this.now() }));
   }
 }

@@ -4,11 +4,10 @@
 // (`request_update`, `monitor`); all of them only read.
 
 import { z } from 'zod';
-import { ParamsInvalidError } from '../../src/channel/index';
+import { broadcaster, defineEvent, eventMessage, ParamsInvalidError } from '../../src/channel/index';
 import type { Db, Plan, Subscription } from '../../src/db/prisma';
 import { ApplicationChannel, iso, isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
-import { accountStream } from './notification-events';
+import { AccountStream, accountStream } from './notification-events';
 import { actionErrorMessage } from './platform-errors';
 
 const Params = z.looseObject({ account_id: z.string().max(100) });
@@ -28,7 +27,7 @@ function isBadSubscriptionId(error: unknown): boolean {
 export type SubscriptionWithPlan = Subscription & { plan: Plan | null };
 
 /** Powernode's subscription object (`serialize_subscription`). */
-export function subscriptionJson(s: SubscriptionWithPlan): Record<string, unknown> {
+export function subscriptionJson(s: SubscriptionWithPlan): z.input<typeof SubscriptionObject> {
   return {
     id: s.id,
     status: s.status,
@@ -51,16 +50,44 @@ export async function currentSubscription(db: Db, accountId: string): Promise<Su
   return rows.find((s) => !['canceled', 'ended', 'expired'].includes(s.status)) ?? rows[0] ?? null;
 }
 
-/** `subscription_updated {subscription}` to `account_<id>` (NotificationChannel subscribers receive it too). */
-export function publishSubscriptionUpdated(b: Broadcaster, accountId: string, subscription: SubscriptionWithPlan | null): Promise<void> {
-  return b.broadcast(accountStream(accountId), { type: 'subscription_updated', subscription: subscription ? subscriptionJson(subscription) : null });
-}
+const SubscriptionObject = z.looseObject({
+  id: z.string(), status: z.string(), current_period_start: z.string().nullable(), current_period_end: z.string().nullable(),
+  trial_ends_at: z.string().nullable(), canceled_at: z.string().nullable(), ends_at: z.string().nullable(), created_at: z.string(), updated_at: z.string(),
+  plan: z.looseObject({ id: z.string(), name: z.string(), price: z.number(), interval: z.string(), features: z.unknown(), currency: z.string() }).nullable(),
+});
+/** The account's subscription, or null without billing rows. */
+const Sub = SubscriptionObject.nullable();
+
+/**
+ * `subscription_updated {subscription}` broadcast to `account_<id>` (NotificationChannel subscribers receive it
+ * too); `request_update` and `monitor` transmit it to the caller with `account_id` and `timestamp`.
+ */
+export const SubscriptionUpdated = defineEvent({
+  name: 'subscription_updated', delivery: ['broadcast', 'reply'], replyTo: ['request_update', 'monitor'], streams: [AccountStream],
+  summary: 'Broadcast as `{subscription}`; the replies of `request_update` and `monitor` (to the caller only) add `account_id` and `timestamp`.',
+  fields: { subscription: Sub, account_id: z.string().optional(), timestamp: z.string().optional() },
+});
+/** On subscribe and `get_status`: `subscription_status {subscription, account_id, timestamp}`. */
+export const SubscriptionStatus = defineEvent({
+  name: 'subscription_status', delivery: ['transmit', 'reply'], replyTo: ['get_status'], stamp: true, fields: { subscription: Sub, account_id: z.string() },
+});
+/** A failed action: "Subscription not found" for a bad `subscription_id`, else "Request failed" or invalid parameters. */
+export const SubscriptionError = defineEvent({
+  name: 'error', delivery: ['reply'], replyTo: ['get_status', 'refresh_subscriptions', 'request_update', 'monitor'], fields: { message: z.string(), action: z.string() },
+});
+
+/** Every SubscriptionChannel event (its `static events`). */
+export const SUBSCRIPTION_EVENTS = [SubscriptionUpdated, SubscriptionStatus, SubscriptionError] as const;
+
+/** `refresh_subscriptions`: `subscription_updated {subscription}` to every subscriber of the account. */
+export const publishSubscriptionUpdated = broadcaster(SubscriptionUpdated);
 
 /** Subscription status of the caller's account. */
 export class SubscriptionChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override channel = 'SubscriptionChannel';
   static override params = Params;
   static override actions = { get_status: NoData, refresh_subscriptions: NoData, request_update: RequestUpdate, monitor: Monitor };
+  static events = SUBSCRIPTION_EVENTS;
 
   override async subscribed(): Promise<void> {
     if (!this.ownsAccount(this.params.account_id)) return this.reject();
@@ -72,18 +99,19 @@ export class SubscriptionChannel extends ApplicationChannel<z.infer<typeof Param
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
     const message = isBadSubscriptionId(error) ? NOT_FOUND : actionErrorMessage(error, NOT_FOUND);
-    this.transmit({ type: 'error', message, action });
+    this.transmit(eventMessage(SubscriptionError, { message, action }));
   }
 
   /** Transmit `subscription_status {subscription, account_id, timestamp}`. */
   async get_status(): Promise<void> {
     const s = await currentSubscription(this.db, this.accountId);
-    this.transmit({ type: 'subscription_status', subscription: s ? subscriptionJson(s) : null, account_id: this.accountId, timestamp: this.now() });
+    this.transmit(eventMessage(SubscriptionStatus, { subscription: s ? subscriptionJson(s) : null, account_id: this.accountId, timestamp: this.now() }));
   }
 
   /** Broadcast `subscription_updated` to every subscriber of the account. */
   async refresh_subscriptions(): Promise<void> {
-    await publishSubscriptionUpdated(this.services.broadcaster, this.accountId, await currentSubscription(this.db, this.accountId));
+    const s = await currentSubscription(this.db, this.accountId);
+    await publishSubscriptionUpdated(this.services.broadcaster, { account_id: this.accountId }, { subscription: s ? subscriptionJson(s) : null });
   }
 
   /** `request_update {subscription_id?}` → `subscription_updated` with that subscription of the account (or the current one), to the caller only. */
@@ -98,7 +126,7 @@ export class SubscriptionChannel extends ApplicationChannel<z.infer<typeof Param
   }
 
   private transmitUpdated(s: SubscriptionWithPlan | null): void {
-    this.transmit({ type: 'subscription_updated', subscription: s ? subscriptionJson(s) : null, account_id: this.accountId, timestamp: this.now() });
+    this.transmit(eventMessage(SubscriptionUpdated, { subscription: s ? subscriptionJson(s) : null, account_id: this.accountId, timestamp: this.now() }));
   }
 
   /** The subscription `id` of the caller's account (UUID checked before the query); NotFoundError otherwise. */

@@ -3,13 +3,16 @@
 // presence set of who has the channel open.
 
 import { z } from 'zod';
+import { defineEvent, eventMessage, stream } from '../../src/channel/index';
 import type { AiAgent, AiTeamMessage, AiTeamRole, User } from '../../src/db/prisma';
 import { ApplicationChannel } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+
+/** `team_channel:{channel_id}`: messages, whispers (typing) and presence of one team channel. */
+export const TeamChannelStream = stream('team_channel:{channel_id}', { description: 'Messages of one agent-team channel; members whisper (typing) and share presence on it.' });
 
 /** `team_channel:<channel id>`. */
 export function teamChannelStream(channelId: string): string {
-  return `team_channel:${channelId}`;
+  return TeamChannelStream.name({ channel_id: channelId });
 }
 
 /** A team message with the relations its broadcast shows. */
@@ -19,7 +22,7 @@ export type TeamMessageWithRelations = AiTeamMessage & {
   user: Pick<User, 'id' | 'name' | 'email'> | null;
 };
 
-/** The Prisma `include` that loads what `publishTeamMessageCreated` needs. */
+/** The Prisma `include` that loads what `teamMessageJson` needs. */
 export const TEAM_MESSAGE_INCLUDE = {
   fromRole: { include: { agent: { select: { name: true } } } },
   toRole: { include: { agent: { select: { name: true } } } },
@@ -29,7 +32,7 @@ export const TEAM_MESSAGE_INCLUDE = {
 const roleJson = (r: TeamMessageWithRelations['fromRole']) => (r ? { id: r.id, role_name: r.roleName, agent_name: r.agent?.name ?? null } : null);
 
 /** Ai::TeamMessage.serialize_for_broadcast (raw times: milliseconds). */
-export function teamMessageJson(m: TeamMessageWithRelations): Record<string, unknown> {
+export function teamMessageJson(m: TeamMessageWithRelations): z.input<typeof TeamMessage> {
   return {
     id: m.id,
     content: m.content,
@@ -45,10 +48,25 @@ export function teamMessageJson(m: TeamMessageWithRelations): Record<string, unk
   };
 }
 
-/** `message_created {message, channel_id}` to `team_channel:<channel id>` (no timestamp, as the original). */
-export function publishTeamMessageCreated(b: Broadcaster, m: TeamMessageWithRelations): Promise<void> {
-  return b.broadcast(teamChannelStream(m.channelId), { type: 'message_created', message: teamMessageJson(m), channel_id: m.channelId });
-}
+const Role = z.looseObject({ id: z.string(), role_name: z.string(), agent_name: z.string().nullable() }).nullable();
+const TeamMessage = z.looseObject({
+  id: z.string(), content: z.string(), message_type: z.string(), priority: z.string(), from_role: Role, to_role: Role,
+  user: z.looseObject({ id: z.string(), name: z.string(), email: z.string() }).nullable(), requires_response: z.boolean(),
+  responded_at: z.string().nullable(), sequence_number: z.number(), created_at: z.string(),
+});
+
+/**
+ * `message_created {message, channel_id}` to `team_channel:<channel id>` (no timestamp, as the original). Rails
+ * publishes it (Ai::TeamMessage), so it is schema-only: `broadcaster(TeamMessageCreated)` with `teamMessageJson(m)`.
+ */
+export const TeamMessageCreated = defineEvent({
+  name: 'message_created', delivery: ['broadcast'], streams: [TeamChannelStream], summary: 'A message was posted to the team channel (no timestamp).',
+  fields: { message: TeamMessage, channel_id: z.string() },
+});
+/** On subscribe. */
+export const TeamChannelConfirmed = defineEvent({
+  name: 'subscription.confirmed', delivery: ['transmit'], stamp: true, fields: { channel: z.literal('team_channel'), channel_id: z.string() },
+});
 
 const Params = z.looseObject({ channel_id: z.string().max(100) });
 
@@ -56,6 +74,7 @@ const Params = z.looseObject({ channel_id: z.string().max(100) });
 export class TeamChannelChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override channel = 'TeamChannelChannel';
   static override params = Params;
+  static events = [TeamMessageCreated, TeamChannelConfirmed] as const;
 
   override async subscribed(): Promise<void> {
     const channel = this.found(
@@ -64,6 +83,6 @@ export class TeamChannelChannel extends ApplicationChannel<z.infer<typeof Params
     );
     // Members whisper typing and see who is in the channel (presence); both stay inside the caller's account.
     this.streamFrom(teamChannelStream(channel.id), { whisper: true, presence: true });
-    this.transmit({ type: 'subscription.confirmed', channel: 'team_channel', channel_id: channel.id, timestamp: this.now() });
+    this.transmit(eventMessage(TeamChannelConfirmed, { channel_id: channel.id, timestamp: this.now() }));
   }
 }

@@ -3,11 +3,14 @@
 // execution of that team.
 
 import { z } from 'zod';
-import { ClientError } from '../../src/channel/index';
+import { ClientError, eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, isUuid, permissionDenied } from '../application-channel';
 import { boundedJsonObject } from '../support/bounded-json';
 import { actionErrorMessage } from './platform-errors';
-import { publishExecutionControl, teamExecutionStream, type ControlCommand } from './team-execution-events';
+import {
+  CommandAcknowledged, CommandError as CommandErrorEvent, TEAM_EXECUTION_EVENTS, TeamExecutionConfirmed, publishExecutionControl, teamExecutionStream,
+  type ControlCommand,
+} from './team-execution-events';
 
 const MAX_INSTRUCTIONS_CHARS = 20_000;
 
@@ -32,24 +35,25 @@ export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Para
   static override params = Params;
   static override actions = { pause: Command, resume: Command, cancel: Command, redirect: Command };
   static override writePermissions = { pause: TEAM_EXECUTION_PERMISSION, resume: TEAM_EXECUTION_PERMISSION, cancel: TEAM_EXECUTION_PERMISSION, redirect: TEAM_EXECUTION_PERMISSION };
+  static events = TEAM_EXECUTION_EVENTS;
   private teamId = '';
 
   override async subscribed(): Promise<void> {
     const team = this.found(await this.db.aiAgentTeam.findFirst({ where: this.owned(this.params.team_id), select: { id: true } }), 'team');
     this.teamId = team.id;
     this.streamFrom(teamExecutionStream(team.id));
-    this.transmit({ type: 'subscription.confirmed', channel: 'team_execution', team_id: team.id, timestamp: this.now() });
+    this.transmit(eventMessage(TeamExecutionConfirmed, { team_id: team.id, timestamp: this.now() }));
   }
 
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
     const message = error instanceof CommandError ? error.message : actionErrorMessage(error, 'Execution not found');
-    this.transmit({ type: 'command_error', error: message, timestamp: this.now() });
+    this.transmit(eventMessage(CommandErrorEvent, { error: message, timestamp: this.now() }));
   }
 
   /** `{type:"command_error", error:"Permission denied: ai.teams.execute", timestamp}`. */
   protected override refuse(_action: string, permissions: readonly string[]): void {
-    this.transmit({ type: 'command_error', error: permissionDenied(permissions), timestamp: this.now() });
+    this.transmit(eventMessage(CommandErrorEvent, { error: permissionDenied(permissions), timestamp: this.now() }));
   }
 
   /** Ask the execution to pause (`control_signal = "pause"`). */
@@ -84,9 +88,9 @@ export class TeamExecutionChannel extends ApplicationChannel<z.infer<typeof Para
       const { count } = await this.db.aiTeamExecution.updateMany({ where: { ...where, status: { in: [...ACTIVE_EXECUTION_STATUSES] } }, data });
       if (count === 0) throw new CommandError('Execution is not active');
     }
-    this.transmit({ type: 'command_acknowledged', command, execution_id, timestamp: this.now() });
+    this.transmit(eventMessage(CommandAcknowledged, { command, execution_id, timestamp: this.now() }));
     const controlSignal = data ? data.controlSignal : execution.controlSignal;
-    await publishExecutionControl(this.services.broadcaster, this.teamId, command, {
+    await publishExecutionControl(this.services.broadcaster, { team_id: this.teamId }, command, {
       execution_id: execution.id, status: execution.status, control_signal: controlSignal,
       ...(command === 'redirect' ? { instructions: instructions ?? {} } : {}),
     });

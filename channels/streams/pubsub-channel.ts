@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
-import { MAX_SIGNED_STREAM_NAME, MAX_STREAM_NAME, usableStream, verifiedStream, type StreamRefusal } from './stream-names';
+import { MAX_SIGNED_STREAM_NAME, MAX_STREAM_NAME, NamedStream, StreamBroadcast, usableStream, verifiedStream, type StreamRefusal } from './stream-names';
 
 const Params = z.looseObject({
   stream_name: z.string().max(MAX_STREAM_NAME).optional(),
@@ -19,6 +19,8 @@ export class PubSubChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override channel = '$pubsub';
   static override accepts = 'any' as const;
   static override params = Params;
+  static events = [StreamBroadcast] as const;
+  static streams = [NamedStream];
 
   override subscribed(): void {
     const settings = this.services.streams;

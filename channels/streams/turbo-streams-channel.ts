@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { ApplicationChannel } from '../application-channel';
-import { MAX_SIGNED_STREAM_NAME, verifiedStream, type StreamRefusal } from './stream-names';
+import { MAX_SIGNED_STREAM_NAME, TurboStream, TurboStreamBroadcast, verifiedStream, type StreamRefusal } from './stream-names';
 
 const Params = z.looseObject({ signed_stream_name: z.string().max(MAX_SIGNED_STREAM_NAME).optional() });
 
@@ -15,6 +15,8 @@ export class TurboStreamsChannel extends ApplicationChannel<z.infer<typeof Param
   static override channel = 'Turbo::StreamsChannel';
   static override accepts = 'any' as const;
   static override params = Params;
+  static events = [TurboStreamBroadcast] as const;
+  static streams = [TurboStream];
 
   override subscribed(): void {
     const signed = this.params.signed_stream_name;

@@ -79,7 +79,9 @@ export function buildAsyncApi(classes: readonly ChannelClass[], version: string)
       };
     }
     for (const s of cat.streams) {
-      const sid = `${id}.stream.${key(s.address)}`;
+      // Addresses that differ only in characters a component key cannot hold (`mcp:account_…` / `mcp_account_…`) get a suffix.
+      let sid = `${id}.stream.${key(s.address)}`;
+      for (let i = 2; sid in channels; i++) sid = `${id}.stream.${key(s.address)}.${i}`;
       const onStream = cat.events.filter((e) => e.streams.includes(s));
       channels[sid] = {
         address: s.address,

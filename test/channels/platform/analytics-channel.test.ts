@@ -1,8 +1,9 @@
 // AnalyticsChannel: own-account analytics with analytics.view; cross-account and global only for platform admins.
 
 import {
-  computeRevenueMetrics, publishAlertResolved, publishAlertTriggered, publishAnalyticsUpdate, publishMetricsUpdate,
+  AlertResolved, AlertTriggered, AnalyticsAccountStream, AnalyticsGlobalStream, AnalyticsUpdate, MetricsUpdate, alertJson, computeRevenueMetrics,
 } from '../../../channels/platform/analytics-events';
+import { broadcaster } from '../../../src/channel/index';
 import { expectSubscribed, replyTo } from '../../support/channel-suite';
 import { acme, createPlatformAdmin, globex, platformSuite } from './support';
 
@@ -90,10 +91,11 @@ describe('AnalyticsChannel', () => {
     it('deliver alert_triggered, alert_resolved, metrics_update and analytics_update to the account stream', async () => {
       const c = await env.subscribedUser(acme.member, params);
       const alert = await env.db.analyticsAlert.findFirstOrThrow({ where: { accountId: acme.account } });
-      await publishAlertTriggered(env.broadcaster, alert);
-      await publishAlertResolved(env.broadcaster, { ...alert, status: 'resolved' });
-      await publishMetricsUpdate(env.broadcaster, acme.account, { mrr: 1 });
-      await publishAnalyticsUpdate(env.broadcaster, acme.account, { current_metrics: {} });
+      const to = { account_id: acme.account };
+      await broadcaster(AlertTriggered)(env.broadcaster, to, { alert: alertJson(alert) });
+      await broadcaster(AlertResolved)(env.broadcaster, to, { alert: { id: alert.id, name: alert.name, status: 'resolved' } });
+      await broadcaster(MetricsUpdate)(env.broadcaster, to, { metrics: { mrr: 1 } });
+      await broadcaster(AnalyticsUpdate, AnalyticsAccountStream)(env.broadcaster, to, { data: { current_metrics: {} } });
       await c.idle();
       expect(c.received(params).slice(-4)).toEqual([
         {
@@ -113,9 +115,9 @@ describe('AnalyticsChannel', () => {
 
     it('deliver global analytics_update and account-less alerts to analytics_global', async () => {
       const c = await env.subscribedUser(admin, global);
-      await publishAnalyticsUpdate(env.broadcaster, null, { a: 1 });
+      await broadcaster(AnalyticsUpdate, AnalyticsGlobalStream)(env.broadcaster, {}, { data: { a: 1 } });
       const alert = await env.db.analyticsAlert.create({ data: { name: 'Global', alertType: 'threshold', metricName: 'mrr', condition: 'less_than', thresholdValue: '10.5' } });
-      await publishAlertTriggered(env.broadcaster, alert);
+      await broadcaster(AlertTriggered, AnalyticsGlobalStream)(env.broadcaster, {}, { alert: alertJson(alert) });
       await c.idle();
       expect(c.received(global).slice(-2)).toEqual([
         { type: 'analytics_update', data: { a: 1 } },

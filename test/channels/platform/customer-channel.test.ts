@@ -1,8 +1,9 @@
 // CustomerChannel: account admins/owners only; search, listing and status changes on the own account's users.
 
 import {
-  customerContext, customerJson, loadCustomer, publishCustomerCreated, publishCustomerStatusChanged, publishCustomerUpdated,
+  CustomerCreated, customerContext, customerJson, loadCustomer, publishCustomerStatusChanged, publishCustomerUpdated,
 } from '../../../channels/platform/customer-events';
+import { broadcaster } from '../../../src/channel/index';
 import { expectSubscribed, ofType, replyTo } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
 
@@ -121,11 +122,13 @@ describe('CustomerChannel', () => {
 
   it('publishers deliver customer_created, customer_updated and customer_status_changed', async () => {
     const c = await env.subscribedUser(acme.owner, params);
-    const customer = (await loadCustomer(env.db, acme.account, acme.member)) as Record<string, unknown>;
+    const customer = await loadCustomer(env.db, acme.account, acme.member);
+    if (!customer) throw new Error('no customer');
     expect(await loadCustomer(env.db, acme.account, globex.member)).toBeNull();
-    await publishCustomerCreated(env.broadcaster, acme.account, customer);
-    await publishCustomerUpdated(env.broadcaster, acme.account, 'updated', customer, { total: 4 });
-    await publishCustomerStatusChanged(env.broadcaster, acme.account, customer, 'inactive');
+    const to = { account_id: acme.account };
+    await broadcaster(CustomerCreated)(env.broadcaster, to, { customer });
+    await publishCustomerUpdated(env.broadcaster, to, { event: 'updated', customer, stats: { total: 4 } });
+    await publishCustomerStatusChanged(env.broadcaster, to, { customer_id: customer.id, previous_status: 'inactive', status: customer.status, customer });
     await c.idle();
     expect(c.received(params).slice(-3)).toEqual([
       { type: 'customer_created', customer, timestamp: expect.any(String) },

@@ -2,9 +2,10 @@
 // json_rpc_request, tool calls and runs through the job outbox, and the notification publishers.
 
 import {
-  publishAgentStatusChanged, publishMcpAccountNotification, publishMcpResourceEvent, publishMcpUserNotification,
-  publishToolExecutionStatusChanged, publishToolsListChanged, publishWorkflowStatusChanged,
+  McpKindEventsStream, McpNotification, McpResourceEvent, McpResourceEventsStream, McpUserStream, ToolsListChanged, publishAgentStatusChanged,
+  publishToolExecutionStatusChanged, publishWorkflowStatusChanged,
 } from '../../../channels/platform/mcp-events';
+import { broadcaster } from '../../../src/channel/index';
 import { seedId } from '../../../src/db/seed';
 import { replyTo } from '../../support/channel-suite';
 import { acme, globex, grantPermissions, platformSuite } from './support';
@@ -149,7 +150,9 @@ describe('McpChannel', () => {
       expect(await replyTo(c, params, 'subscribe_to_resource', { id: 3, params: { resource_type: 'agent_events', resource_id: seedId('globex:agent') } })).toMatchObject({ id: 3, error: { code: -32602, message: 'agent not found' } });
       expect(await replyTo(c, params, 'subscribe_to_resource', { id: 4, params: { resource_type: 'secrets', resource_id: 'all' } })).toMatchObject({ id: 4, error: { code: -32602, message: 'Unknown resource type: secrets' } });
       expect(c.streams(params).some((s) => s.includes(seedId('globex:agent')))).toBe(false);
-      await publishMcpResourceEvent(env.broadcaster, 'workflow', acme.account, workflowId, 'started', { run: 1 });
+      const event = { kind: 'workflow', id: workflowId, event_type: 'started', data: { run: 1 } } as const;
+      await broadcaster(McpResourceEvent, McpKindEventsStream)(env.broadcaster, { kind: 'workflow', account_id: acme.account }, event);
+      await broadcaster(McpResourceEvent, McpResourceEventsStream)(env.broadcaster, { kind: 'workflow', resource_id: workflowId }, event);
       await c.idle();
       expect(c.last(params)).toEqual({ jsonrpc: '2.0', method: 'notification', params: { type: 'workflow_event', event_type: 'started', workflow_id: workflowId, data: { run: 1 }, timestamp: expect.any(String) } });
     });
@@ -195,10 +198,10 @@ describe('McpChannel', () => {
       const member = await connected(acme.member);
       const owner = await connected(acme.owner);
       const other = await connected(globex.member);
-      await publishToolsListChanged(env.broadcaster, acme.account, [{ name: 't' }]);
-      await publishWorkflowStatusChanged(env.broadcaster, acme.account, { workflow_id: workflowId, run_id: 'r', status: 'running' });
-      await publishAgentStatusChanged(env.broadcaster, acme.account, { agent_id: agentId, execution_id: 'e', status: 'completed' });
-      await publishToolExecutionStatusChanged(env.broadcaster, acme.member, { execution_id: 'x', tool_id: 't', tool_name: 'search_docs', status: 'completed', result: 1 });
+      await broadcaster(ToolsListChanged)(env.broadcaster, { account_id: acme.account }, { tools: [{ name: 't' }] });
+      await publishWorkflowStatusChanged(env.broadcaster, { account_id: acme.account }, { workflow_id: workflowId, run_id: 'r', status: 'running' });
+      await publishAgentStatusChanged(env.broadcaster, { account_id: acme.account }, { agent_id: agentId, execution_id: 'e', status: 'completed' });
+      await publishToolExecutionStatusChanged(env.broadcaster, { user_id: acme.member }, { execution_id: 'x', tool_id: 't', tool_name: 'search_docs', status: 'completed', result: 1 });
       await Promise.all([member.idle(), owner.idle(), other.idle()]);
       const methods = (c: typeof member) => c.received(params).slice(1).map((m) => (m as { data: { method: string } }).data.method);
       expect(methods(member)).toEqual(['tools/list_changed', 'workflow/status_changed', 'agent/status_changed', 'tool_execution/status_changed']);
@@ -214,8 +217,8 @@ describe('McpChannel', () => {
 
     it('deliver the original\'s generic notifications and what Rails producers publish to mcp:<name>', async () => {
       const c = await connected(acme.member);
-      await publishMcpAccountNotification(env.broadcaster, acme.account, { type: 'memory_pool_update' });
-      await publishMcpUserNotification(env.broadcaster, acme.member, { type: 'hello' });
+      await broadcaster(McpNotification)(env.broadcaster, { account_id: acme.account }, { type: 'memory_pool_update' });
+      await broadcaster(McpNotification, McpUserStream)(env.broadcaster, { user_id: acme.member }, { type: 'hello' });
       await env.server.broadcast(`mcp:mcp_account_${acme.account}`, { jsonrpc: '2.0', method: 'notification', params: { type: 'a2a' } });
       await env.server.broadcast(`mcp:account_${acme.account}`, { type: 'agent_card_created' });
       await c.idle();

@@ -1,9 +1,9 @@
 // NotificationChannel through the harness with a seeded SQLite database.
 
-import { broadcastingFor, gidOf } from '../../../src/channel/index';
+import { broadcaster, broadcastingFor, gidOf } from '../../../src/channel/index';
 import {
-  publishAllNotificationsDismissed, publishAllNotificationsRead, publishNewNotification, publishNotificationDismissed,
-  publishNotificationRead, publishNotificationsUpdated, publishPreferencesUpdated, publishProfileUpdated, publishSettingsUpdated,
+  NewNotification, NotificationUserStream, NotificationsUpdated, PreferencesUpdated, ProfileUpdated, SettingsUpdated, notificationJson,
+  publishAllNotificationsDismissed, publishAllNotificationsRead, publishNotificationDismissed, publishNotificationRead,
 } from '../../../channels/platform/notification-events';
 import { ofType, replyTo } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
@@ -111,7 +111,7 @@ describe('NotificationChannel', () => {
       const owner = await env.subscribedUser(acme.owner, params);
       const member = await env.subscribedUser(acme.member, params);
       const n = await env.db.notification.create({ data: { accountId: acme.account, userId: acme.owner, notificationType: 'alert', title: 'Hi', message: 'There', metadata: { a: 1 } } });
-      await publishNewNotification(env.broadcaster, n);
+      await broadcaster(NewNotification, NotificationUserStream)(env.broadcaster, { user_id: acme.owner }, { notification: notificationJson(n) });
       await Promise.all([owner.idle(), member.idle()]);
       expect(owner.last(params)).toEqual({
         type: 'new_notification',
@@ -130,10 +130,10 @@ describe('NotificationChannel', () => {
       const other = await env.subscribedUser(globex.owner, otherParams);
       await owner.subscribe(params);
       const target = { accountId: acme.account };
-      await publishNotificationRead(env.broadcaster, { ...target, id: 'n1' });
-      await publishNotificationDismissed(env.broadcaster, { ...target, id: 'n2' });
-      await publishAllNotificationsRead(env.broadcaster, target, 3);
-      await publishAllNotificationsDismissed(env.broadcaster, target, 4);
+      await publishNotificationRead(env.broadcaster, target, { notification_id: 'n1' });
+      await publishNotificationDismissed(env.broadcaster, target, { notification_id: 'n2' });
+      await publishAllNotificationsRead(env.broadcaster, target, { count: 3 });
+      await publishAllNotificationsDismissed(env.broadcaster, target, { count: 4 });
       await Promise.all([owner.idle(), member.idle(), other.idle()]);
       const expected = [
         { type: 'notification_read', notification_id: 'n1' },
@@ -149,11 +149,11 @@ describe('NotificationChannel', () => {
     it('delivers the settings events to the user\'s own sessions', async () => {
       const member = await env.subscribedUser(acme.member, params);
       const owner = await env.subscribedUser(acme.owner, params);
-      const t = { accountId: acme.account, userId: acme.member };
-      await publishSettingsUpdated(env.broadcaster, t, { theme: 'dark' });
-      await publishProfileUpdated(env.broadcaster, t, { name: 'M' });
-      await publishPreferencesUpdated(env.broadcaster, t, { lang: 'en' });
-      await publishNotificationsUpdated(env.broadcaster, t, { email: false });
+      const t = { user_id: acme.member };
+      await broadcaster(SettingsUpdated)(env.broadcaster, t, { data: { theme: 'dark' }, user_id: acme.member });
+      await broadcaster(ProfileUpdated)(env.broadcaster, t, { data: { name: 'M' }, user_id: acme.member });
+      await broadcaster(PreferencesUpdated)(env.broadcaster, t, { data: { lang: 'en' }, user_id: acme.member });
+      await broadcaster(NotificationsUpdated)(env.broadcaster, t, { data: { email: false }, user_id: acme.member });
       await Promise.all([member.idle(), owner.idle()]);
       expect(member.received(params).slice(-4).map((m) => (m as { type: string }).type)).toEqual(['settings_updated', 'profile_updated', 'preferences_updated', 'notifications_updated']);
       expect(member.last(params)).toEqual({ type: 'notifications_updated', data: { email: false }, user_id: acme.member, timestamp: expect.any(String) });

@@ -1,6 +1,9 @@
-// PlatformStatusChannel (newer fork): shared and account scopes, and the transition publisher.
+// PlatformStatusChannel (newer fork): shared and account scopes, and component transitions routed by tenancy.
 
-import { publishComponentStatusChanged, publishPlatformStatusShared, publishPlatformStatusToAccount } from '../../../channels/platform/platform-status-channel';
+import {
+  ComponentStatusChanged, PlatformStatusAccountStream, PlatformStatusSharedStream, componentStatusJson, type ComponentTransition,
+} from '../../../channels/platform/platform-status-channel';
+import { broadcaster, type EventTarget } from '../../../src/channel/index';
 import { expectSubscribed } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
 
@@ -8,6 +11,11 @@ const shared = { channel: 'PlatformStatusChannel' };
 const account = { channel: 'PlatformStatusChannel', account_id: acme.account };
 
 const env = platformSuite();
+
+/** What Rails' sweep runner does: one broadcast per transition, to the account's stream or (account-less) the shared one. */
+const publishTransition = (b: EventTarget, t: ComponentTransition) => t.accountId
+  ? broadcaster(ComponentStatusChanged, PlatformStatusAccountStream)(b, { account_id: t.accountId }, componentStatusJson(t))
+  : broadcaster(ComponentStatusChanged, PlatformStatusSharedStream)(b, {}, componentStatusJson(t));
 
 describe('PlatformStatusChannel', () => {
   it('gives any user the shared stream without account_id', async () => {
@@ -28,14 +36,14 @@ describe('PlatformStatusChannel', () => {
     const otherParams = { channel: 'PlatformStatusChannel', account_id: globex.account };
     const other = await env.subscribedUser(globex.viewer, otherParams);
     const at = new Date('2026-03-02T10:00:00.123Z');
-    await publishComponentStatusChanged(env.broadcaster, { accountId: acme.account, componentKind: 'ai_provider', componentRef: 'openai', from: 'up', to: 'down', eventIds: ['e1'], occurredAt: at });
+    await publishTransition(env.broadcaster, { accountId: acme.account, componentKind: 'ai_provider', componentRef: 'openai', from: 'up', to: 'down', eventIds: ['e1'], occurredAt: at });
     await Promise.all([mine.idle(), other.idle()]);
     const expected = { type: 'component_status_changed', component_kind: 'ai_provider', component_ref: 'openai', from_verdict: 'up', to_verdict: 'down', shared: false, event_ids: ['e1'], occurred_at: '2026-03-02T10:00:00Z' };
     expect(mine.last(account)).toEqual(expected);
     expect(other.received(otherParams)).toHaveLength(1);
-    await publishComponentStatusChanged(env.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'redis', from: null, to: 'degraded', eventIds: [], occurredAt: at });
-    await publishPlatformStatusToAccount(env.broadcaster, globex.account, { type: 'x' });
-    await publishPlatformStatusShared(env.broadcaster, { type: 'y' });
+    await publishTransition(env.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'redis', from: null, to: 'degraded', eventIds: [], occurredAt: at });
+    await env.server.broadcast(`platform_status:${globex.account}`, { type: 'x' });
+    await env.server.broadcast('platform_status:shared', { type: 'y' });
     await Promise.all([mine.idle(), other.idle()]);
     expect(mine.last(account)).toEqual({ type: 'y' });
     expect(mine.received(account).slice(-2)[0]).toMatchObject({ shared: true, component_ref: 'redis' });

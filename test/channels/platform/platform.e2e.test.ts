@@ -1,11 +1,11 @@
 // The platform channels end to end against a server from startServer (migrated, seeded SQLite): a raw
 // WebSocket client as Powernode's UI speaks it (no subprotocol, `{account_id}` identifiers) and @rails/actioncable.
 
-import { publishComponentStatusChanged } from '../../../channels/platform/platform-status-channel';
-import { publishNewNotification } from '../../../channels/platform/notification-events';
-import { publishToolsListChanged } from '../../../channels/platform/mcp-events';
-import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channels/platform/team-channel-channel';
-import { broadcastingFor, gidOf } from '../../../src/channel/index';
+import { ComponentStatusChanged, PlatformStatusSharedStream, componentStatusJson } from '../../../channels/platform/platform-status-channel';
+import { NewNotification, NotificationUserStream, notificationJson } from '../../../channels/platform/notification-events';
+import { ToolsListChanged } from '../../../channels/platform/mcp-events';
+import { TEAM_MESSAGE_INCLUDE, TeamMessageCreated, teamMessageJson } from '../../../channels/platform/team-channel-channel';
+import { broadcaster, broadcastingFor, gidOf } from '../../../src/channel/index';
 import { signToken } from '../../../src/auth/jwt';
 import { seedId } from '../../../src/db/seed';
 import { railsCable, railsSubscribe } from '../../support/clients';
@@ -80,7 +80,7 @@ describe('platform channels end to end', () => {
     ui.perform(p, 'mark_as_read', { notification_id: unread });
     expect(await ui.message(p, (m) => m.type === 'notification_read')).toEqual({ type: 'notification_read', notification_id: unread });
     const n = await running.db.notification.create({ data: { accountId: acme.account, userId: acme.owner, notificationType: 'system_alert', title: 'Deploy', message: 'Done' } });
-    await publishNewNotification(running.services.broadcaster, n);
+    await broadcaster(NewNotification, NotificationUserStream)(running.services.broadcaster, { user_id: acme.owner }, { notification: notificationJson(n) });
     expect(await ui.message(p, (m) => m.type === 'new_notification')).toMatchObject({ notification: { id: n.id, 'read?': false } });
     const railsName = broadcastingFor(running.config.cable.globalIdApp, 'notification', gidOf('Account', acme.account));
     expect(await outsideBroadcast(railsName, { type: 'new_notification', notification: { id: 'from-rails' } })).toBeLessThan(300);
@@ -192,7 +192,7 @@ describe('platform channels end to end', () => {
     expect(await sub.state).toBe('connected');
     sub.perform('json_rpc_request', { jsonrpc: '2.0', id: 'mcp_1', method: 'tools/list' });
     expect(await sub.next(isType('json_rpc_response'))).toMatchObject({ data: { jsonrpc: '2.0', id: 'mcp_1', result: { tools: [{ name: 'search_docs' }] } } });
-    await publishToolsListChanged(running.services.broadcaster, acme.account, [{ name: 'search_docs' }]);
+    await broadcaster(ToolsListChanged)(running.services.broadcaster, { account_id: acme.account }, { tools: [{ name: 'search_docs' }] });
     expect(await sub.next(isType('json_rpc_notification'))).toMatchObject({ data: { method: 'tools/list_changed', params: { tools: [{ name: 'search_docs' }] } } });
     const viewer = consumerFor(acme.viewer);
     expect(await railsSubscribe(viewer, { channel: 'McpChannel' }).state).toBe('rejected');
@@ -259,7 +259,7 @@ describe('platform channels end to end', () => {
     const sub = railsSubscribe(consumer, { channel: 'TeamChannelChannel', channel_id: channelId });
     expect(await sub.state).toBe('connected');
     const m = await running.db.aiTeamMessage.findFirstOrThrow({ where: { channelId }, include: TEAM_MESSAGE_INCLUDE });
-    await publishTeamMessageCreated(running.services.broadcaster, m);
+    await broadcaster(TeamMessageCreated)(running.services.broadcaster, { channel_id: channelId }, { message: teamMessageJson(m), channel_id: channelId });
     expect(await sub.next(isType('message_created'))).toMatchObject({ channel_id: channelId, message: { id: m.id, from_role: { role_name: 'lead' } } });
     expect(await railsSubscribe(consumer, { channel: 'TeamChannelChannel', channel_id: seedId('globex:team-channel') }).state).toBe('rejected');
     consumer.disconnect();
@@ -270,7 +270,8 @@ describe('platform channels end to end', () => {
     const sub = railsSubscribe(consumer, { channel: 'PlatformStatusChannel', account_id: globex.account });
     expect(await sub.next(isType('connection_established'))).toMatchObject({ scope: 'account' });
     expect(await sub.state).toBe('connected');
-    await publishComponentStatusChanged(running.services.broadcaster, { accountId: null, componentKind: 'core', componentRef: 'db', from: 'up', to: 'down', eventIds: [], occurredAt: new Date() });
+    const transition = { accountId: null, componentKind: 'core', componentRef: 'db', from: 'up', to: 'down', eventIds: [], occurredAt: new Date() };
+    await broadcaster(ComponentStatusChanged, PlatformStatusSharedStream)(running.services.broadcaster, {}, componentStatusJson(transition));
     expect(await sub.next(isType('component_status_changed'))).toMatchObject({ shared: true, to_verdict: 'down' });
     consumer.disconnect();
   });

@@ -1,11 +1,17 @@
 // SubscriptionChannel through the harness: status on subscribe, with and without billing rows; the actions of the
 // public useSubscriptionWebSocket hook (request_update, monitor) sent exactly as its WebSocketManager frames them.
 
-import { currentSubscription, publishSubscriptionUpdated } from '../../../channels/platform/subscription-channel';
+import { currentSubscription, publishSubscriptionUpdated, subscriptionJson } from '../../../channels/platform/subscription-channel';
 import { seedId } from '../../../src/db/seed';
 import type { HarnessClient } from '../../../src/testing/index';
 import { replyTo } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
+
+/** The `subscription_updated` payload of the account's current subscription. */
+const current = async (db: Parameters<typeof currentSubscription>[0], accountId: string) => {
+  const s = await currentSubscription(db, accountId);
+  return { subscription: s ? subscriptionJson(s) : null };
+};
 
 const params = { channel: 'SubscriptionChannel', account_id: acme.account };
 
@@ -62,7 +68,7 @@ describe('SubscriptionChannel', () => {
 
   it('publishSubscriptionUpdated reaches the account\'s subscribers', async () => {
     const c = await env.subscribedUser(acme.viewer, params);
-    await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
+    await publishSubscriptionUpdated(env.broadcaster, { account_id: acme.account }, await current(env.db, acme.account));
     await c.idle();
     expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { status: 'active' } });
   });
@@ -118,7 +124,7 @@ describe('SubscriptionChannel', () => {
       const c = await subscribed();
       await hookSends(c, 'monitor', { subscription_id: ACME_SUB });
       expect(c.last(params)).toMatchObject({ type: 'subscription_updated', subscription: { id: ACME_SUB } });
-      await publishSubscriptionUpdated(env.broadcaster, acme.account, await currentSubscription(env.db, acme.account));
+      await publishSubscriptionUpdated(env.broadcaster, { account_id: acme.account }, await current(env.db, acme.account));
       await c.idle();
       expect(c.last(params)).toEqual({ type: 'subscription_updated', subscription: expect.objectContaining({ id: ACME_SUB }) });
     });

@@ -1,9 +1,14 @@
 // TeamChannelChannel: channels scoped through their team's account; message_created publisher.
 
-import { publishTeamMessageCreated, TEAM_MESSAGE_INCLUDE } from '../../../channels/platform/team-channel-channel';
+import { TEAM_MESSAGE_INCLUDE, TeamMessageCreated, teamMessageJson, type TeamMessageWithRelations } from '../../../channels/platform/team-channel-channel';
+import { broadcaster, type EventTarget } from '../../../src/channel/index';
 import { seedId } from '../../../src/db/seed';
 import { expectSubscribed } from '../../support/channel-suite';
 import { acme, globex, platformSuite } from './support';
+
+/** What Rails' Ai::TeamMessage broadcast sends: `message_created` to the message's channel stream. */
+const publishMessage = (b: EventTarget, m: TeamMessageWithRelations) =>
+  broadcaster(TeamMessageCreated)(b, { channel_id: m.channelId }, { message: teamMessageJson(m), channel_id: m.channelId });
 
 const channelId = seedId('acme:team-channel');
 const params = { channel: 'TeamChannelChannel', channel_id: channelId };
@@ -25,7 +30,7 @@ describe('TeamChannelChannel', () => {
   it('publishes message_created with roles, user and no timestamp', async () => {
     const c = await env.subscribedUser(acme.viewer, params);
     const m = await env.db.aiTeamMessage.findFirstOrThrow({ where: { channelId }, include: TEAM_MESSAGE_INCLUDE });
-    await publishTeamMessageCreated(env.broadcaster, m);
+    await publishMessage(env.broadcaster, m);
     await c.idle();
     expect(c.last(params)).toEqual({
       type: 'message_created',
@@ -40,7 +45,7 @@ describe('TeamChannelChannel', () => {
     const withUser = await env.db.aiTeamMessage.create({
       data: { channelId, userId: acme.owner, content: 'ok', sequenceNumber: 2 }, include: TEAM_MESSAGE_INCLUDE,
     });
-    await publishTeamMessageCreated(env.broadcaster, withUser);
+    await publishMessage(env.broadcaster, withUser);
     await c.idle();
     expect(c.last(params)).toMatchObject({ message: { user: { id: acme.owner, name: 'Acme Owner', email: 'owner@acme.example' }, from_role: null } });
   });

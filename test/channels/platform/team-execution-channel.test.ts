@@ -1,10 +1,10 @@
 // TeamExecutionChannel: team scoping, the UI's pause/resume/cancel/redirect commands (which need ai.teams.execute),
-// and the event publishers.
+// and the catalog's execution events broadcast through broadcaster(Event).
 
 import {
-  publishExecutionCompleted, publishExecutionFailed, publishExecutionProgress, publishExecutionStarted, publishExecutionTimeout,
-  publishMemberCompleted, publishPlanAwaitingApproval,
+  ExecutionCompleted, ExecutionFailed, ExecutionProgress, ExecutionStarted, ExecutionTimeout, MemberCompleted, PlanAwaitingApproval,
 } from '../../../channels/platform/team-execution-events';
+import { broadcaster } from '../../../src/channel/index';
 import { seedId } from '../../../src/db/seed';
 import { expectSubscribed, ofType, replyTo } from '../../support/channel-suite';
 import { acme, globex, grantPermissions, platformSuite } from './support';
@@ -108,18 +108,19 @@ describe('TeamExecutionChannel', () => {
     });
   });
 
-  it('publishers deliver every documented event to the team stream', async () => {
+  it('every documented execution event reaches the team stream', async () => {
     const c = await env.subscribedUser(acme.viewer, params);
     const gp = { channel: 'TeamExecutionChannel', team_id: seedId('globex:team') };
     const g = await env.subscribedUser(globex.viewer, gp);
-    const ref = { execution_id: executionId };
-    await publishExecutionStarted(env.broadcaster, teamId, { ...ref, status: 'running', tasks_total: 3 });
-    await publishExecutionProgress(env.broadcaster, teamId, { ...ref, progress: 50, current_member: 'lead', tasks_total: 3, tasks_completed: 1 });
-    await publishMemberCompleted(env.broadcaster, teamId, { ...ref, member_name: 'lead', member_success: true, member_duration_ms: 12 });
-    await publishExecutionCompleted(env.broadcaster, teamId, { ...ref, result: { ok: true }, duration_ms: 99 });
-    await publishExecutionFailed(env.broadcaster, teamId, { ...ref, error: 'boom' });
-    await publishExecutionTimeout(env.broadcaster, teamId, ref);
-    await publishPlanAwaitingApproval(env.broadcaster, teamId, { execution_id: executionId, conversation_id: 'conv', message_id: 'msg' });
+    const to = { team_id: teamId };
+    const ref = { team_id: teamId, execution_id: executionId };
+    await broadcaster(ExecutionStarted)(env.broadcaster, to, { ...ref, status: 'running', tasks_total: 3 });
+    await broadcaster(ExecutionProgress)(env.broadcaster, to, { ...ref, progress: 50, current_member: 'lead', tasks_total: 3, tasks_completed: 1 });
+    await broadcaster(MemberCompleted)(env.broadcaster, to, { ...ref, member_name: 'lead', member_success: true, member_duration_ms: 12 });
+    await broadcaster(ExecutionCompleted)(env.broadcaster, to, { ...ref, result: { ok: true }, duration_ms: 99 });
+    await broadcaster(ExecutionFailed)(env.broadcaster, to, { ...ref, error: 'boom' });
+    await broadcaster(ExecutionTimeout)(env.broadcaster, to, ref);
+    await broadcaster(PlanAwaitingApproval)(env.broadcaster, to, { ...ref, conversation_id: 'conv', message_id: 'msg' });
     await Promise.all([c.idle(), g.idle()]);
     const got = c.received(params).slice(-7) as Array<Record<string, unknown>>;
     expect(got.map((m) => m.type)).toEqual([
