@@ -4,10 +4,12 @@
 // subscribing with `tool_executor: true` is registered as an executor of tool-call jobs while subscribed.
 
 import { z } from 'zod';
+import { stream } from '../../src/channel/index';
 import { isUuid } from '../application-channel';
 import { boundedJson } from '../support/bounded-json';
 import { toolExecutorsOf } from '../support/tool-executors';
-import { rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
+import { JobEnqueued, WorkerJobsAccountStream, WorkerJobsSystemStream } from '../support/job-queue';
+import { rpcReplies, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { announceJob, claimJob, completeJob, jobPayload, jobStreamsFor, pendingJobs, type JobRow } from './worker-jobs';
 import { cachedTickers, strategyContexts } from './worker-trading-data';
 import { recordResults, StrategyResult, type TickRef } from './worker-trading-results';
@@ -36,27 +38,36 @@ const ClaimJob = rpcRequest({ job_id: Id('job_id') });
 const CompleteJob = rpcRequest({ job_id: Id('job_id'), success: z.boolean().optional(), result: JobResult.optional(), error: z.string().max(2000).optional() });
 const Ping = rpcRequest({});
 
+const ACTIONS = {
+  batch_strategy_contexts: BatchStrategyContexts,
+  batch_fetch_tickers: BatchFetchTickers,
+  batch_record_results: BatchRecordResults,
+  training_tick_complete: TrainingTickComplete,
+  training_status: TrainingStatus,
+  pending_jobs: PendingJobs,
+  claim_job: ClaimJob,
+  complete_job: CompleteJob,
+  ping: Ping,
+};
+/** `{request_id, success, data|error}` replies of every action. */
+const REPLIES = rpcReplies(Object.keys(ACTIONS));
+/** `worker_data:{worker_id}`: the worker's own stream (nothing in this server publishes to it). */
+export const WorkerDataStream = stream('worker_data:{worker_id}', { description: "The worker's own stream." });
+
 /** Strategy contexts, tickers, results and training progress for the training worker; the job feed for every worker. */
 export class WorkerDataChannel extends WorkerRpcChannel {
   static override channel = 'WorkerDataChannel';
   static override params = Params;
-  static override actions = {
-    batch_strategy_contexts: BatchStrategyContexts,
-    batch_fetch_tickers: BatchFetchTickers,
-    batch_record_results: BatchRecordResults,
-    training_tick_complete: TrainingTickComplete,
-    training_status: TrainingStatus,
-    pending_jobs: PendingJobs,
-    claim_job: ClaimJob,
-    complete_job: CompleteJob,
-    ping: Ping,
-  };
+  static override actions = ACTIONS;
+  static events = [REPLIES.Success, REPLIES.Failure, JobEnqueued] as const;
+  static streams = [WorkerDataStream, WorkerJobsAccountStream, WorkerJobsSystemStream];
+  protected override readonly replies = REPLIES;
 
   /** Removes this subscription's tool-executor registration. */
   private unregister: (() => void) | null = null;
 
   override async subscribed(): Promise<void> {
-    this.streamFrom(`worker_data:${this.worker.workerId}`);
+    this.streamFrom(WorkerDataStream.name({ worker_id: this.worker.workerId }));
     for (const stream of await jobStreamsFor(this.db, this.worker)) this.streamFrom(stream);
     if (this.params.tool_executor !== true) return;
     const { workerId, accountId, isSystem } = this.worker;

@@ -81,7 +81,7 @@ async function pushToolResult(services: AppServices, job: JobRow): Promise<void>
   const requester = typeof args.requested_by_worker_id === 'string' ? args.requested_by_worker_id : null;
   if (!requester) return;
   const call = jsonObject(args.tool_call);
-  await publishToolResult(services.broadcaster, requester, {
+  await publishToolResult(services.broadcaster, { worker_id: requester }, {
     job_id: job.id,
     agent_id: typeof args.agent_id === 'string' ? args.agent_id : null,
     tool_call_id: typeof call.id === 'string' ? call.id : null,

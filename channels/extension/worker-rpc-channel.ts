@@ -3,7 +3,7 @@
 // `{request_id, success:false, error}` — also for unknown actions and invalid data, so a worker never waits 30 s.
 
 import { z } from 'zod';
-import { ClientError, NotFoundError, ParamsInvalidError } from '../../src/channel/index';
+import { ClientError, defineEvent, eventMessage, NotFoundError, ParamsInvalidError } from '../../src/channel/index';
 import { ApplicationChannel, isUuid } from '../application-channel';
 
 /** A failure whose message is meant for the worker (the original's `transmit_error(request_id, message)`). */
@@ -16,6 +16,21 @@ export class RpcError extends ClientError {
 
 /** The correlation id the Ruby client puts in every request (a UUID; any short string or number is echoed). */
 export const RequestId = z.union([z.string().min(1).max(200), z.number()]);
+
+/** The replies of `actions`: `{request_id, success:true, data}` and `{request_id, success:false, error}` (no `type`). */
+export function rpcReplies(actions: readonly string[]) {
+  const replyTo = [...actions];
+  const Success = defineEvent({
+    name: 'reply (success)', key: null, delivery: ['reply'], replyTo, summary: "The action's answer, by request_id (null when the request had none).",
+    fields: { request_id: RequestId.nullable(), success: z.literal(true), data: z.unknown() },
+  });
+  const Failure = defineEvent({
+    name: 'reply (error)', key: null, delivery: ['reply'], replyTo: [...replyTo, '(unknown action)'],
+    summary: 'A failure meant for the worker, also for an unknown action or invalid data, so a worker never waits for its timeout.',
+    fields: { request_id: RequestId.nullable(), success: z.literal(false), error: z.string() },
+  });
+  return { Success, Failure };
+}
 
 /** Schema of a request envelope plus the action's own fields. */
 export function rpcRequest<T extends z.ZodRawShape>(shape: T) {
@@ -35,6 +50,8 @@ const requestIdOf = (data: Record<string, unknown>) => RequestId.safeParse(data.
 export abstract class WorkerRpcChannel extends ApplicationChannel {
   static override accepts = 'worker' as const;
   static override params = Params;
+  /** The concrete channel's replies (rpcReplies of its actions). */
+  protected abstract readonly replies: ReturnType<typeof rpcReplies>;
 
   /** Answers every action by its request_id: the handler's value (unless REPLY_LATER) or the failure meant for the worker. */
   protected override async around(action: string, data: Record<string, unknown>, run: () => Promise<unknown>): Promise<void> {
@@ -55,13 +72,13 @@ export abstract class WorkerRpcChannel extends ApplicationChannel {
   }
 
   /** `{request_id, success:true, data}`. */
-  protected replySuccess(requestId: unknown, data: unknown): void {
-    this.transmit({ request_id: requestId, success: true, data: data ?? null });
+  protected replySuccess(requestId: z.infer<typeof RequestId> | null, data: unknown): void {
+    this.transmit(eventMessage(this.replies.Success, { request_id: requestId, data: data ?? null }));
   }
 
   /** `{request_id, success:false, error}`. */
-  protected replyError(requestId: unknown, error: string): void {
-    this.transmit({ request_id: requestId, success: false, error });
+  protected replyError(requestId: z.infer<typeof RequestId> | null, error: string): void {
+    this.transmit(eventMessage(this.replies.Failure, { request_id: requestId, error }));
   }
 
   /** `ping` → `{pong:true}` (both worker channels). */

@@ -5,9 +5,9 @@
 // once when none is, so the Ruby LlmProxyClient falls back to HTTP in milliseconds instead of 25 s.
 
 import { z } from 'zod';
-import { REPLY_LATER, RequestId, RpcError, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
+import { REPLY_LATER, RequestId, RpcError, rpcReplies, rpcRequest, WorkerRpcChannel } from './worker-rpc-channel';
 import { jobPayload } from './worker-jobs';
-import { enqueueToolCall, toolArguments, toolDefinitions, toolDispatchStream, toolError, toolOutput, toolsEnabled, TOOL_ARGUMENT_LIMITS, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
+import { enqueueToolCall, toolArguments, toolDefinitions, ToolDispatchStream, toolDispatchStream, ToolResultPushed, toolError, toolOutput, toolsEnabled, TOOL_ARGUMENT_LIMITS, TOOL_DISPATCH_JOB, type ToolAgent } from './worker-tools';
 import { jsonObject } from './extension-payloads';
 import { boundedJson } from '../support/bounded-json';
 import type { RailsApi } from '../support/services';
@@ -23,6 +23,10 @@ const DispatchTool = rpcRequest({
 const ToolResult = rpcRequest({ job_id: z.string({ error: 'job_id required' }).max(64) });
 const Ping = rpcRequest({});
 
+const ACTIONS = { tool_definitions: ToolDefinitions, dispatch_tool: DispatchTool, tool_result: ToolResult, ping: Ping };
+/** `{request_id, success, data|error}` replies of every action. */
+const REPLIES = rpcReplies(Object.keys(ACTIONS));
+
 /** Tool calls of one subscription that may wait for their result at the same time. */
 export const MAX_TOOL_CALLS_IN_FLIGHT = 64;
 
@@ -36,7 +40,10 @@ interface Waiting {
 /** Tool definitions and tool calls for the agents a worker runs. */
 export class WorkerToolDispatchChannel extends WorkerRpcChannel {
   static override channel = 'WorkerToolDispatchChannel';
-  static override actions = { tool_definitions: ToolDefinitions, dispatch_tool: DispatchTool, tool_result: ToolResult, ping: Ping };
+  static override actions = ACTIONS;
+  static events = [REPLIES.Success, REPLIES.Failure, ToolResultPushed] as const;
+  static streams = [ToolDispatchStream];
+  protected override readonly replies = REPLIES;
   /** How long `dispatch_tool` waits for the tool's result: under the Ruby client's 30 s request timeout. */
   static toolResultTimeoutMs = 25_000;
   private readonly waiting = new Map<string, Waiting>();

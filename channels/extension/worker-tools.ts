@@ -2,6 +2,8 @@
 // definitions built from the McpTool rows of the agent's account, and tool calls handed to the job outbox. Results
 // are never invented: the executing worker records the result via complete_job, and the call is answered with it.
 
+import { z } from 'zod';
+import { broadcaster, defineEvent, stream } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
 import { jsonFault, type JsonLimits } from '../support/bounded-json';
 import type { AppServices } from '../support/services';
@@ -116,23 +118,22 @@ export async function enqueueToolCall(
   return services.jobs.enqueue({ accountId: agent.accountId, jobClass: TOOL_DISPATCH_JOB, args, queue: TOOL_DISPATCH_QUEUE });
 }
 
-/** `worker_tool_dispatch:<worker_id>`: the per-worker stream tool results are pushed to. */
+/** `worker_tool_dispatch:{worker_id}`: what the worker's WorkerToolDispatchChannel subscription relays. */
+export const ToolDispatchStream = stream('worker_tool_dispatch:{worker_id}', { description: 'Messages for one worker, relayed by its WorkerToolDispatchChannel subscription.' });
+
+/** `worker_tool_dispatch:<worker_id>`. */
 export function toolDispatchStream(workerId: string): string {
-  return `worker_tool_dispatch:${workerId}`;
+  return ToolDispatchStream.name({ worker_id: workerId });
 }
 
-/** What a finished tool job reports to the worker that asked for it. */
-export interface ToolResultPush {
-  job_id: string;
-  agent_id: string | null;
-  tool_call_id: string | null;
-  tool: string | null;
-  success: boolean;
-  result: unknown;
-  error: string | null;
-}
-
-/** Push `{type:"tool_result", …}` to the requesting worker's `worker_tool_dispatch:<worker_id>` stream. */
-export async function publishToolResult(b: AppServices['broadcaster'], workerId: string, push: ToolResultPush): Promise<void> {
-  await b.broadcast(toolDispatchStream(workerId), { type: 'tool_result', ...push });
-}
+/** `{type:"tool_result", job_id, agent_id, tool_call_id, tool, success, result, error}`: a finished tool job, to the worker that asked for it. */
+export const ToolResultPushed = defineEvent({
+  name: 'tool_result', delivery: ['broadcast'], streams: [ToolDispatchStream],
+  summary: 'A tool-call job finished (complete_job); it also answers the waiting dispatch_tool request.',
+  fields: {
+    job_id: z.string(), agent_id: z.string().nullable(), tool_call_id: z.string().nullable(), tool: z.string().nullable(),
+    success: z.boolean(), result: z.unknown(), error: z.string().nullable(),
+  },
+});
+/** Push `tool_result` to the requesting worker's stream (complete_job, through announceJob). */
+export const publishToolResult = broadcaster(ToolResultPushed);

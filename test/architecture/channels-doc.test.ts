@@ -277,8 +277,9 @@ describe('docs/channels.md', () => {
         }
       }
       expect([...new Set(missing)]).toEqual([]);
-      // The probe works (a section whose channels are all catalogued has no hand-written publishers left to probe).
-      if (publishers > 0) expect(events).toBeGreaterThan(0);
+      // The probe works: checked on sections with no catalogued channel yet (a catalogued section's remaining
+      // publishers are derived from its events, which validate and so refuse the probe's stand-ins).
+      if (publishers > 0 && !modules.some((m) => m.owner && CATALOGUED.has(m.owner))) expect(events).toBeGreaterThan(5);
     });
   });
 
