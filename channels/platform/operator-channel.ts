@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { SYSTEM_ADMIN } from '../../src/auth/identity';
+import { defineEvent, eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
 
 const Params = z.looseObject({});
@@ -15,12 +16,34 @@ const Disconnect = z.union([
   z.looseObject({ worker_id: z.string().min(1).max(100), reconnect: z.boolean().optional() }),
 ]);
 
+const Count = z.number().int().nonnegative();
+/** The node's figures (CableMetrics.snapshot, CableServer.roster, Hub.busiestStreams); docs/channels.md lists every key. */
+const Snapshot = z.looseObject({
+  connections: z.looseObject({ user: Count, worker: Count, pending: Count }),
+  subscriptions: z.record(z.string(), Count),
+  busiestStreams: z.array(z.looseObject({ stream: z.string() })),
+  series: z.array(z.looseObject({ t: z.number() })),
+  pubsubHealthy: z.boolean(),
+  disconnects: z.record(z.string(), Count),
+  recentRejections: z.array(z.looseObject({ channel: z.string() })),
+});
+
+/** `{type:"snapshot", snapshot}`: on subscribe, every few seconds, and in reply to `refresh`. */
+export const OperatorSnapshot = defineEvent({ name: 'snapshot', delivery: ['transmit', 'reply'], replyTo: ['refresh'], fields: { snapshot: Snapshot } });
+/** `{type:"disconnect_requested", kind, id, stream}` once the remote disconnect is published. */
+export const DisconnectRequested = defineEvent({
+  name: 'disconnect_requested', delivery: ['reply'], replyTo: ['disconnect'], fields: { kind: z.enum(['user', 'worker']), id: z.string(), stream: z.string() },
+});
+/** `{type:"error", message, action}` when an action failed. */
+export const OperatorError = defineEvent({ name: 'error', delivery: ['reply'], replyTo: ['refresh', 'disconnect'], fields: { message: z.string(), action: z.string() } });
+
 /** The operator dashboard's feed: figures of this node and remote disconnects, for `system.admin` only. */
 export class OperatorChannel extends ApplicationChannel<z.infer<typeof Params>> {
   static override channel = 'OperatorChannel';
   static override params = Params;
   static override acceptsOperator = true;
   static override actions = { refresh: NoData, disconnect: Disconnect };
+  static events = [OperatorSnapshot, DisconnectRequested, OperatorError];
 
   override async subscribed(): Promise<void> {
     const feed = this.services.operator;
@@ -36,7 +59,7 @@ export class OperatorChannel extends ApplicationChannel<z.infer<typeof Params>> 
   /** `refresh` → `{type:"snapshot", snapshot}` now (it also comes every few seconds by itself). */
   async refresh(): Promise<void> {
     const feed = this.services.operator;
-    if (feed) this.transmit({ type: 'snapshot', snapshot: await feed.snapshot() });
+    if (feed) this.transmit(eventMessage(OperatorSnapshot, { snapshot: (await feed.snapshot()) as z.input<typeof Snapshot> }));
   }
 
   /**
@@ -50,11 +73,11 @@ export class OperatorChannel extends ApplicationChannel<z.infer<typeof Params>> 
     const id = String(kind === 'user' ? data.user_id : data.worker_id);
     this.logger.info('operator disconnect', { kind, id });
     const stream = await feed.disconnect(kind, id, data.reconnect ?? true);
-    this.transmit({ type: 'disconnect_requested', kind, id, stream });
+    this.transmit(eventMessage(DisconnectRequested, { kind, id, stream }));
   }
 
   override async rescue(error: unknown, action: string): Promise<void> {
     await super.rescue(error, action);
-    this.transmit({ type: 'error', message: 'Request failed', action });
+    this.transmit(eventMessage(OperatorError, { message: 'Request failed', action }));
   }
 }
