@@ -2,9 +2,12 @@
 // resource looked up in the caller's account in the query, and the initial status frame where the type has one.
 
 import { hasPermission, type Identity } from '../../src/auth/identity';
+import { eventMessage } from '../../src/channel/index';
 import type { Db } from '../../src/db/prisma';
 import { isoNow, isUuid } from '../application-channel';
 import { ralphLoopProgress, serializeWorkflowRun, worktreeSessionSummary } from './ai-orchestration-payloads';
+import { RalphLoopInitialStatus, WorktreeSessionInitialStatus } from './ai-orchestration-resource-events';
+import { WorkflowRunInitialStatus } from './ai-orchestration-workflow-events';
 
 /** Subscription types (rett HEAD plus the fork's `agent`, which crashed at HEAD). */
 export const ORCHESTRATION_TYPES = [
@@ -61,20 +64,20 @@ async function breakerVisible(db: Db, accountId: string, id: string): Promise<bo
 async function workflowRunGrant(db: Db, accountId: string, runId: string): Promise<Grant | null> {
   const run = await db.aiWorkflowRun.findFirst({ where: { runId, accountId } });
   if (!run) return null;
-  const initial = { event: 'workflow.run.status.changed', type: 'workflow_run', resource_id: runId, payload: { workflow_run: serializeWorkflowRun(run) }, timestamp: isoNow(), is_initial_status: true };
+  const initial = eventMessage(WorkflowRunInitialStatus, { resource_id: runId, payload: { workflow_run: serializeWorkflowRun(run) }, timestamp: isoNow() });
   return { streamId: runId, initial };
 }
 
 async function ralphLoopGrant(db: Db, accountId: string, pk: string, id: string): Promise<Grant | null> {
   const loop = await db.aiRalphLoop.findFirst({ where: { id: pk, accountId } });
   if (!loop) return null;
-  const initial = { event: 'ralph_loop.progress', resource_type: 'ralph_loop', resource_id: id, payload: ralphLoopProgress(loop), timestamp: isoNow(), is_initial_status: true };
+  const initial = eventMessage(RalphLoopInitialStatus, { resource_id: id, payload: ralphLoopProgress(loop), timestamp: isoNow() });
   return { streamId: pk, initial };
 }
 
 async function worktreeSessionGrant(db: Db, accountId: string, pk: string, id: string): Promise<Grant | null> {
   const session = await db.aiWorktreeSession.findFirst({ where: { id: pk, accountId } });
   if (!session) return null;
-  const initial = { event: 'worktree_session.status_changed', resource_type: 'worktree_session', resource_id: id, payload: worktreeSessionSummary(session), timestamp: isoNow(), is_initial_status: true };
+  const initial = eventMessage(WorktreeSessionInitialStatus, { resource_id: id, payload: worktreeSessionSummary(session), timestamp: isoNow() });
   return { streamId: pk, initial };
 }

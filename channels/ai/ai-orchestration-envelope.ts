@@ -1,10 +1,9 @@
 // The AiOrchestrationChannel wire envelope (docs/channels.md): stream keys `ai_orchestration:<type>:<id>`, the
-// `{event, resource_type, resource_id, payload, timestamp}` message, the generic fan-out rule, and the `type` key
-// account subscriptions add at delivery for usePageWebSocket.
+// `{event, resource_type, resource_id, payload, timestamp}` message (declared per event with `orchestrationEvent`),
+// and the `type` key account subscriptions add at delivery for usePageWebSocket.
 
-import { stream } from '../../src/channel/index';
-import { isoNow } from '../application-channel';
-import type { Broadcaster } from '../support/services';
+import { z } from 'zod';
+import { defineEvent, stream, type StreamSpec } from '../../src/channel/index';
 
 /** `ai_orchestration:account:{account_id}`: orchestration events of one account (AiWorkflowOrchestrationChannel's stream too). */
 export const OrchestrationAccountStream = stream('ai_orchestration:account:{account_id}', { description: 'Orchestration events of one account.' });
@@ -12,17 +11,31 @@ export const OrchestrationAccountStream = stream('ai_orchestration:account:{acco
 export const OrchestrationMonitoringStream = stream('ai_orchestration:monitoring:{account_id}', { description: 'Monitoring events (dashboard stats, alerts, failures) of one account.' });
 /** `ai_orchestration:workflow:{workflow_id}`: events of one workflow and its runs. */
 export const OrchestrationWorkflowStream = stream('ai_orchestration:workflow:{workflow_id}', { description: 'Events of one workflow and its runs.' });
+/** `ai_orchestration:workflow_run:{run_id}`: events of one run (its `run_id` column). */
+export const OrchestrationRunStream = stream('ai_orchestration:workflow_run:{run_id}', { description: 'Run, node and streaming events of one workflow run (run_id column).' });
+/** `ai_orchestration:agent:{agent_id}`: execution and resource events of one agent. */
+export const OrchestrationAgentStream = stream('ai_orchestration:agent:{agent_id}', { description: 'Execution and resource events of one agent.' });
+/** `ai_orchestration:system:{system_id}`: system events (`system.health.changed` on `system:health`); system.admin only. */
+export const OrchestrationSystemStream = stream('ai_orchestration:system:{system_id}', { description: 'System events (health events use the id "health").' });
+/** `ai_orchestration:batch_execution:{batch_id}`: events of one batch (its `batch_id` column). */
+export const OrchestrationBatchStream = stream('ai_orchestration:batch_execution:{batch_id}', { description: 'Events of one batch execution (batch_id column).' });
+/** `ai_orchestration:circuit_breaker:{breaker_id}`: one breaker, or `all` (every service breaker). */
+export const OrchestrationBreakerStream = stream('ai_orchestration:circuit_breaker:{breaker_id}', { description: 'Events of one circuit breaker, or of every service breaker (id "all").' });
+/** `ai_orchestration:circuit_breaker_service:{service}`: the breakers of one service. */
+export const OrchestrationBreakerServiceStream = stream('ai_orchestration:circuit_breaker_service:{service}', { description: 'Events of the service breakers of one service.' });
+/** `ai_orchestration:ralph_loop:{loop_id}`: events of one Ralph loop. */
+export const OrchestrationRalphLoopStream = stream('ai_orchestration:ralph_loop:{loop_id}', { description: 'Events of one Ralph loop.' });
+/** `ai_orchestration:worktree_session:{session_id}`: session, worktree and merge events of one worktree session. */
+export const OrchestrationWorktreeSessionStream = stream('ai_orchestration:worktree_session:{session_id}', { description: 'Session, worktree and merge events of one worktree session.' });
 /** `ai_orchestration_{account_id}`: where the monitoring controller publishes `system_metrics_update`. */
 export const LegacyMetricsStream = stream('ai_orchestration_{account_id}', { description: "The monitoring controller's system_metrics_update of one account." });
 
-/** An orchestration event as it goes on the wire (note `event`, not `type`). */
-export interface OrchestrationMessage {
-  event: string;
-  resource_type: string;
-  resource_id: string;
-  payload: unknown;
-  timestamp: string;
-}
+/** Every stream an AiOrchestrationChannel subscription can follow (its `static streams`). */
+export const ORCHESTRATION_STREAMS = [
+  OrchestrationAccountStream, OrchestrationMonitoringStream, OrchestrationWorkflowStream, OrchestrationRunStream, OrchestrationAgentStream,
+  OrchestrationSystemStream, OrchestrationBatchStream, OrchestrationBreakerStream, OrchestrationBreakerServiceStream, OrchestrationRalphLoopStream,
+  OrchestrationWorktreeSessionStream, LegacyMetricsStream,
+] as const;
 
 /** `ai_orchestration:<type>:<id>`. */
 export function orchestrationStream(type: string, id: string): string {
@@ -32,6 +45,30 @@ export function orchestrationStream(type: string, id: string): string {
 /** `ai_orchestration_<account>`: where the monitoring controller publishes `system_metrics_update`. */
 export function legacyMetricsStream(accountId: string): string {
   return LegacyMetricsStream.name({ account_id: accountId });
+}
+
+/**
+ * One orchestration event: `{event:<name>, resource_type:<resourceType>, resource_id, payload, timestamp}` on
+ * `streams` (the fan-out the docs give; a producer broadcasts the same message, with one timestamp, to each).
+ */
+export function orchestrationEvent<N extends string, R extends string, P extends z.ZodType>(
+  name: N, resourceType: R, streams: readonly StreamSpec[], summary: string, payload: P,
+) {
+  return defineEvent({
+    name, key: 'event', delivery: ['broadcast'], streams, stamp: true, summary,
+    fields: { resource_type: z.literal(resourceType), resource_id: z.string(), payload },
+  });
+}
+
+/**
+ * Orchestration events whose name is built from an argument (`workflow.*`, `agent.*`, …): the same envelope with
+ * `event` an input (key-less; `label` is the catalog's name for the family).
+ */
+export function orchestrationFamily<R extends string, P extends z.ZodType>(label: string, resourceType: R, streams: readonly StreamSpec[], summary: string, payload: P) {
+  return defineEvent({
+    name: label, key: null, delivery: ['broadcast'], streams, stamp: true, summary,
+    fields: { event: z.string(), resource_type: z.literal(resourceType), resource_id: z.string(), payload },
+  });
 }
 
 /**
@@ -45,34 +82,8 @@ export function withEventType(message: unknown): unknown {
   return { ...m, type: m.event };
 }
 
-/** Build the envelope of one event. */
-export function orchestrationMessage(event: string, resourceType: string, resourceId: string, payload: unknown): OrchestrationMessage {
-  return { event, resource_type: resourceType, resource_id: resourceId, payload, timestamp: isoNow() };
-}
-
-/** Send `message` to each of `streams` (in order). */
-export async function broadcastAll(b: Broadcaster, streams: string[], message: unknown): Promise<void> {
-  for (const stream of streams) await b.broadcast(stream, message);
-}
-
-/**
- * The generic rule (workflow, agent, health events): the resource stream, the account stream when an account is
- * known, and the account's monitoring stream when the event name contains `failed` or `alert`.
- */
-export async function publishOrchestrationEvent(
-  b: Broadcaster,
-  e: { event: string; resourceType: string; resourceId: string; payload: unknown; accountId: string | null },
-): Promise<void> {
-  const streams = [orchestrationStream(e.resourceType, e.resourceId)];
-  if (e.accountId) {
-    streams.push(orchestrationStream('account', e.accountId));
-    // The original also sent alerts without an account to `ai_orchestration:monitoring:` (nobody can subscribe).
-    if (e.event.includes('failed') || e.event.includes('alert')) streams.push(orchestrationStream('monitoring', e.accountId));
-  }
-  await broadcastAll(b, streams, orchestrationMessage(e.event, e.resourceType, e.resourceId, e.payload));
-}
-
-/** `system_metrics_update` `{type, metrics, timestamp}` to `ai_orchestration_<account>` (monitoring controller). */
-export async function publishSystemMetricsUpdate(b: Broadcaster, accountId: string, metrics: Record<string, unknown>): Promise<void> {
-  await b.broadcast(legacyMetricsStream(accountId), { type: 'system_metrics_update', metrics, timestamp: isoNow() });
-}
+/** `system_metrics_update {metrics, timestamp}` on `ai_orchestration_<account>` (the monitoring controller; schema-only). */
+export const SystemMetricsUpdate = defineEvent({
+  name: 'system_metrics_update', delivery: ['broadcast'], streams: [LegacyMetricsStream], stamp: true,
+  summary: "The monitoring controller's metrics (Rails publishes it).", fields: { metrics: z.record(z.string(), z.unknown()) },
+});

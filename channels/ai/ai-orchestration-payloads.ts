@@ -1,6 +1,8 @@
 // Resource serializers of AiOrchestrationChannel (docs/channels.md): workflow run data, Ralph loop progress, worktree session
-// and worktree summaries, batch executions and circuit breakers, built from the columns the schema holds.
+// and worktree summaries, batch executions and circuit breakers, built from the columns the schema holds; their
+// schemas are the payload shapes of the catalogued events (ai-orchestration-workflow-events.ts, …-resource-events.ts).
 
+import { z } from 'zod';
 import { iso } from '../application-channel';
 import type { AiCircuitBreaker, AiRalphLoop, AiWorkflowRun, AiWorktree, AiWorktreeSession, BatchWorkflowRun, CircuitBreaker } from '../../src/db/prisma';
 import { decimalString, jsonArray, jsonObject, percentage } from './ai-values';
@@ -10,8 +12,45 @@ function railsTime(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
 
+const Time = z.string().nullable();
+const Json = z.record(z.string(), z.unknown());
+
+/** `workflow_run` of `workflow.run.status.changed` (raw Rails times, with milliseconds). */
+export const WorkflowRunData = z.object({
+  id: z.string(), run_id: z.string(), ai_workflow_id: z.string(), status: z.string(), trigger_type: z.string(), started_at: Time, completed_at: Time,
+  created_at: Time, duration_seconds: z.number().nullable(), total_nodes: z.number(), completed_nodes: z.number(), failed_nodes: z.number(),
+  cost_usd: z.string().nullable(), error_details: Json, progress_percentage: z.number(),
+});
+/** The progress fields every Ralph loop event carries. */
+export const RalphLoopProgress = z.object({
+  loop_id: z.string(), status: z.string(), progress_percentage: z.number(), current_iteration: z.number(), completed_task_count: z.number(), task_count: z.number(),
+});
+/** `Ai::WorktreeSession#session_summary`. */
+export const WorktreeSessionData = z.object({
+  id: z.string(), status: z.string(), repository_path: z.string(), base_branch: z.string(), merge_strategy: z.string(), max_parallel: z.number(),
+  total_worktrees: z.number(), completed_worktrees: z.number(), failed_worktrees: z.number(), progress_percentage: z.number(),
+  source_type: z.string().nullable(), source_id: z.string().nullable(), execution_mode: z.string().nullable(), max_duration_seconds: z.number().nullable(),
+  conflict_matrix: z.unknown(), error_message: z.string().nullable(), started_at: Time, completed_at: Time, duration_ms: z.number().nullable(), created_at: Time,
+});
+/** `Ai::Worktree#worktree_summary` (the columns the schema holds). */
+export const WorktreeData = z.object({
+  id: z.string(), worktree_session_id: z.string(), branch_name: z.string(), worktree_path: z.string().nullable(), status: z.string(),
+  error_message: z.string().nullable(), completed_at: Time, duration_ms: z.number().nullable(), created_at: Time,
+});
+/** The batch payload of every `batch.*` event. */
+export const BatchData = z.object({
+  batch_id: z.string(), status: z.string(), total_workflows: z.number(), completed_workflows: z.number(), successful_workflows: z.number(),
+  failed_workflows: z.number(), running_workflows: z.number(), pending_workflows: z.number(), started_at: Time, completed_at: Time,
+  estimated_completion_at: Time, workflows: z.array(z.unknown()), configuration: Json,
+});
+/** The `breaker` hash of an account or service breaker. */
+export const BreakerData = z.object({
+  id: z.string(), name: z.string(), service: z.string(), account_id: z.string().nullable(), agent_id: z.string().nullable(), state: z.string(),
+  failure_count: z.number(), success_count: z.number(), failure_threshold: z.number(), last_failure_at: Time, opened_at: Time,
+});
+
 /** `workflow_run` of the run status events and of the initial `workflow_run` status frame. */
-export function serializeWorkflowRun(run: AiWorkflowRun, now = new Date()): Record<string, unknown> {
+export function serializeWorkflowRun(run: AiWorkflowRun, now = new Date()): z.input<typeof WorkflowRunData> {
   const end = run.completedAt ?? now;
   return {
     id: run.id,
@@ -33,7 +72,7 @@ export function serializeWorkflowRun(run: AiWorkflowRun, now = new Date()): Reco
 }
 
 /** The progress fields every Ralph loop event carries. */
-export function ralphLoopProgress(loop: AiRalphLoop): Record<string, unknown> {
+export function ralphLoopProgress(loop: AiRalphLoop): z.input<typeof RalphLoopProgress> {
   return {
     loop_id: loop.id,
     status: loop.status,
@@ -45,7 +84,7 @@ export function ralphLoopProgress(loop: AiRalphLoop): Record<string, unknown> {
 }
 
 /** `Ai::WorktreeSession#session_summary`. */
-export function worktreeSessionSummary(s: AiWorktreeSession): Record<string, unknown> {
+export function worktreeSessionSummary(s: AiWorktreeSession): z.input<typeof WorktreeSessionData> {
   return {
     id: s.id,
     status: s.status,
@@ -71,7 +110,7 @@ export function worktreeSessionSummary(s: AiWorktreeSession): Record<string, unk
 }
 
 /** `Ai::Worktree#worktree_summary`, limited to the columns the schema holds. */
-export function worktreeSummary(w: AiWorktree): Record<string, unknown> {
+export function worktreeSummary(w: AiWorktree): z.input<typeof WorktreeData> {
   return {
     id: w.id,
     worktree_session_id: w.worktreeSessionId,
@@ -86,7 +125,7 @@ export function worktreeSummary(w: AiWorktree): Record<string, unknown> {
 }
 
 /** The batch payload of every `batch.*` event. */
-export function serializeBatch(batch: BatchWorkflowRun): Record<string, unknown> {
+export function serializeBatch(batch: BatchWorkflowRun): z.input<typeof BatchData> {
   return {
     batch_id: batch.batchId,
     status: batch.status,
@@ -105,7 +144,7 @@ export function serializeBatch(batch: BatchWorkflowRun): Record<string, unknown>
 }
 
 /** The `breaker` hash of an account breaker (`ai_circuit_breakers`) or a service breaker (`circuit_breakers`). */
-export function serializeBreaker(breaker: AiCircuitBreaker | CircuitBreaker): Record<string, unknown> {
+export function serializeBreaker(breaker: AiCircuitBreaker | CircuitBreaker): z.input<typeof BreakerData> {
   const account = 'accountId' in breaker;
   return {
     id: breaker.id,

@@ -1,116 +1,143 @@
-// Workflow-side publishers of AiOrchestrationChannel (docs/channels.md): workflow events (generic rule), workflow-run,
-// node and streaming events (run + workflow + account streams) and batch events (batch + account streams).
+// Workflow-side events of AiOrchestrationChannel (docs/channels.md), declared once in the channel catalog: workflow
+// events (generic rule), workflow-run, node and streaming events (run + workflow + account streams), batch events
+// (batch + account streams) and the initial `workflow_run` status frame. Rails publishes them, so they are
+// schema-only — a TypeScript producer broadcasts the same message to each stream with `broadcaster(Event, Stream)` —
+// except `workflow.execution.started`, which `execute_workflow` sends (`publishWorkflowExecutionStarted`).
 
-import type { AiWorkflowRun, BatchWorkflowRun } from '../../src/db/prisma';
+import { z } from 'zod';
+import { broadcaster, defineEvent } from '../../src/channel/index';
+import { isoNow } from '../application-channel';
+import type { AiWorkflowRun } from '../../src/db/prisma';
 import type { Broadcaster } from '../support/services';
-import { broadcastAll, orchestrationMessage, orchestrationStream, publishOrchestrationEvent } from './ai-orchestration-envelope';
-import { serializeBatch, serializeWorkflowRun } from './ai-orchestration-payloads';
+import {
+  OrchestrationAccountStream, OrchestrationBatchStream, OrchestrationMonitoringStream, OrchestrationRunStream, OrchestrationWorkflowStream,
+  orchestrationEvent, orchestrationFamily,
+} from './ai-orchestration-envelope';
+import { BatchData, WorkflowRunData } from './ai-orchestration-payloads';
 
-/** What run publishers need of a run. */
+/** What run events need of a run. */
 export type RunRef = Pick<AiWorkflowRun, 'id' | 'runId' | 'aiWorkflowId' | 'accountId'>;
 
+/** Where workflow events go (generic rule): the workflow, its account, and monitoring when the name has `failed`/`alert`. */
+export const WORKFLOW_STREAMS = [OrchestrationWorkflowStream, OrchestrationAccountStream, OrchestrationMonitoringStream] as const;
+/** Where run, node and streaming events go: `workflow_run:<run_id>`, `workflow:<workflow id>`, `account:<account>`. */
+export const RUN_STREAMS = [OrchestrationRunStream, OrchestrationWorkflowStream, OrchestrationAccountStream] as const;
+/** Where batch events go: `batch_execution:<batch_id>`, `account:<account>`. */
+export const BATCH_STREAMS = [OrchestrationBatchStream, OrchestrationAccountStream] as const;
+
+const Payload = z.record(z.string(), z.unknown());
+
 /** A node execution as producers report it (there is no node-execution table in this schema). */
-export interface NodeExecutionInput {
-  id: string;
-  execution_id: string;
-  status: string;
-  started_at: string | null;
-  completed_at: string | null;
-  execution_time_ms: number | null;
-  cost: string | number | null;
-  retry_count: number;
-  node: { node_id: string; node_type: string; name: string };
-  input_data: unknown;
-  output_data: unknown;
-  error_details: unknown;
-}
+export const NodeExecution = z.looseObject({
+  id: z.string(), execution_id: z.string(), status: z.string(), started_at: z.string().nullable(), completed_at: z.string().nullable(),
+  execution_time_ms: z.number().nullable(), cost: z.union([z.string(), z.number()]).nullable(), retry_count: z.number(),
+  node: z.object({ node_id: z.string(), node_type: z.string(), name: z.string() }), input_data: z.unknown(), output_data: z.unknown(), error_details: z.unknown(),
+});
+/** A node execution as producers report it. */
+export type NodeExecutionInput = z.input<typeof NodeExecution>;
+const NodePayload = z.object({ workflow_run_id: z.string(), run_id: z.string(), node_execution: NodeExecution });
+const StartedRun = z.object({
+  id: z.string(), run_id: z.string(), workflow_id: z.string(), trigger_type: z.string(), status: z.string(), started_at: z.string().nullable(), total_nodes: z.number(),
+});
+const RunOnly = z.object({ run_id: z.string() });
 
-/** Streaming execution transitions without extra payload. */
-export type StreamingTransition = 'paused' | 'resumed' | 'completed' | 'cancelled';
-/** Batch transitions whose payload is the batch itself. */
-export type BatchTransition = 'started' | 'progress' | 'completed' | 'paused' | 'resumed' | 'cancelled';
+/** `workflow.*` (`workflow.created`, `workflow.updated`, `workflow.execution.failed`, …), resource `workflow`, generic rule. */
+export const WorkflowEvent = orchestrationFamily('workflow events (workflow.*)', 'workflow', WORKFLOW_STREAMS,
+  'Workflow events by the generic rule: the workflow and account streams, plus monitoring when the name contains "failed" or "alert".', Payload);
 
-/** A workflow event (`workflow.created`, `workflow.updated`, …) by the generic rule. */
-export function publishWorkflowEvent(b: Broadcaster, event: string, workflow: { id: string; accountId: string }, payload: Record<string, unknown>): Promise<void> {
-  return publishOrchestrationEvent(b, { event, resourceType: 'workflow', resourceId: workflow.id, payload, accountId: workflow.accountId });
-}
+/** `workflow.run.status.changed {workflow_run}` with the run's current data. */
+export const WorkflowRunStatusChanged = orchestrationEvent('workflow.run.status.changed', 'workflow_run', RUN_STREAMS, "A run's status changed (raw Rails times with milliseconds).",
+  z.object({ workflow_run: WorkflowRunData }));
+/** `workflow.execution.started {workflow_run, event_type:"execution_started"}`: the run's after-create broadcast. */
+export const WorkflowExecutionStarted = orchestrationEvent('workflow.execution.started', 'workflow_run', RUN_STREAMS, 'A new run (sent by AiWorkflowOrchestrationChannel execute_workflow).',
+  z.object({ workflow_run: StartedRun, event_type: z.literal('execution_started') }));
+/** Any other run event (resource `workflow_run`, id = run_id). */
+export const WorkflowRunOtherEvent = orchestrationFamily('other workflow run events', 'workflow_run', RUN_STREAMS, 'Any other event of a run.', Payload);
 
-/** A workflow-run event to `workflow_run:<run_id>`, `workflow:<workflow id>` and `account:<account>`. */
-export async function publishWorkflowRunEvent(b: Broadcaster, event: string, run: RunRef, payload: Record<string, unknown>): Promise<void> {
-  const streams = [orchestrationStream('workflow_run', run.runId), orchestrationStream('workflow', run.aiWorkflowId), orchestrationStream('account', run.accountId)];
-  await broadcastAll(b, streams, orchestrationMessage(event, 'workflow_run', run.runId, payload));
-}
+/** `node.execution.updated {workflow_run_id, run_id, node_execution}`. */
+export const NodeExecutionUpdated = orchestrationEvent('node.execution.updated', 'workflow_run', RUN_STREAMS, 'A node execution of a run changed.', NodePayload);
+/** Any other `node.execution.<x>` with the same payload. */
+export const NodeExecutionEvent = orchestrationFamily('node.execution.* events', 'workflow_run', RUN_STREAMS, 'Other node.execution.<x> events of a run.', NodePayload);
+/** `node.duration.updated {workflow_run_id, run_id, node_execution:{execution_id, execution_time_ms, elapsed_ms, elapsed_display, status}}`. */
+export const NodeDurationUpdated = orchestrationEvent('node.duration.updated', 'workflow_run', RUN_STREAMS, 'Elapsed time of a running node (elapsed_display "12.3s" / "2m 5s").',
+  z.object({
+    workflow_run_id: z.string(), run_id: z.string(),
+    node_execution: z.object({ execution_id: z.string(), execution_time_ms: z.number(), elapsed_ms: z.number(), elapsed_display: z.string(), status: z.string() }),
+  }));
 
-/** `workflow.run.status.changed` with the run's current data. */
-export function publishWorkflowRunStatusChanged(b: Broadcaster, run: AiWorkflowRun): Promise<void> {
-  return publishWorkflowRunEvent(b, 'workflow.run.status.changed', run, { workflow_run: serializeWorkflowRun(run) });
-}
-
-/** `workflow.execution.started` (the run's after-create broadcast) with the new run. */
-export function publishWorkflowExecutionStarted(b: Broadcaster, run: AiWorkflowRun): Promise<void> {
-  const workflowRun = { id: run.id, run_id: run.runId, workflow_id: run.aiWorkflowId, trigger_type: run.triggerType, status: run.status, started_at: run.startedAt?.toISOString() ?? null, total_nodes: run.totalNodes };
-  return publishWorkflowRunEvent(b, 'workflow.execution.started', run, { workflow_run: workflowRun, event_type: 'execution_started' });
-}
-
-/** `node.execution.*` (default `node.execution.updated`) `{workflow_run_id, run_id, node_execution}`. */
-export function publishNodeExecution(b: Broadcaster, run: RunRef, nodeExecution: NodeExecutionInput, event = 'node.execution.updated'): Promise<void> {
-  return publishWorkflowRunEvent(b, event, run, { workflow_run_id: run.id, run_id: run.runId, node_execution: nodeExecution });
-}
-
-/** `node.duration.updated` with the elapsed time and its display form. */
-export function publishNodeDuration(b: Broadcaster, run: RunRef, node: { execution_id: string; status: string }, elapsedMs: number): Promise<void> {
-  const nodeExecution = { execution_id: node.execution_id, execution_time_ms: elapsedMs, elapsed_ms: elapsedMs, elapsed_display: formatElapsed(elapsedMs), status: node.status };
-  return publishWorkflowRunEvent(b, 'node.duration.updated', run, { workflow_run_id: run.id, run_id: run.runId, node_execution: nodeExecution });
-}
-
-/** "12.3s" under a minute, otherwise "2m 5s". */
+/** "12.3s" under a minute, otherwise "2m 5s" (`elapsed_display` of `node.duration.updated`). */
 export function formatElapsed(elapsedMs: number): string {
   const seconds = elapsedMs / 1000;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
 }
 
-/** `streaming.execution.started` `{run_id, workflow_id, workflow_name}`. */
-export function publishStreamingStarted(b: Broadcaster, run: RunRef, workflowName: string | null): Promise<void> {
-  return publishWorkflowRunEvent(b, 'streaming.execution.started', run, { run_id: run.runId, workflow_id: run.aiWorkflowId, workflow_name: workflowName ?? 'Unknown Workflow' });
+/** `streaming.execution.started {run_id, workflow_id, workflow_name}` ("Unknown Workflow" without a name). */
+export const StreamingExecutionStarted = orchestrationEvent('streaming.execution.started', 'workflow_run', RUN_STREAMS, 'A streaming execution started.',
+  z.object({ run_id: z.string(), workflow_id: z.string(), workflow_name: z.string() }));
+/** `streaming.message.received {run_id, message}`. */
+export const StreamingMessageReceived = orchestrationEvent('streaming.message.received', 'workflow_run', RUN_STREAMS, 'A streamed message.',
+  z.object({ run_id: z.string(), message: z.unknown() }));
+/** `streaming.node.changed {run_id, current_node:{node_id, node_name, node_type}}`. */
+export const StreamingNodeChanged = orchestrationEvent('streaming.node.changed', 'workflow_run', RUN_STREAMS, 'The streaming execution moved to another node.',
+  z.object({ run_id: z.string(), current_node: z.object({ node_id: z.string(), node_name: z.string(), node_type: z.string() }) }));
+const streamingTransition = <N extends string>(name: N, summary: string) => orchestrationEvent(name, 'workflow_run', RUN_STREAMS, summary, RunOnly);
+/** `streaming.execution.paused {run_id}`. */
+export const StreamingExecutionPaused = streamingTransition('streaming.execution.paused', 'The streaming execution paused.');
+/** `streaming.execution.resumed {run_id}`. */
+export const StreamingExecutionResumed = streamingTransition('streaming.execution.resumed', 'The streaming execution resumed.');
+/** `streaming.execution.completed {run_id}`. */
+export const StreamingExecutionCompleted = streamingTransition('streaming.execution.completed', 'The streaming execution completed.');
+/** `streaming.execution.cancelled {run_id}`. */
+export const StreamingExecutionCancelled = streamingTransition('streaming.execution.cancelled', 'The streaming execution was cancelled.');
+/** `streaming.execution.failed {run_id, error}`. */
+export const StreamingExecutionFailed = orchestrationEvent('streaming.execution.failed', 'workflow_run', RUN_STREAMS, 'The streaming execution failed.',
+  z.object({ run_id: z.string(), error: z.string() }));
+
+const batchEvent = <N extends string>(name: N, summary: string) => orchestrationEvent(name, 'batch_execution', BATCH_STREAMS, summary, BatchData);
+/** `batch.execution.started` with the batch payload. */
+export const BatchExecutionStarted = batchEvent('batch.execution.started', 'A batch started.');
+/** `batch.execution.progress` with the batch payload. */
+export const BatchExecutionProgress = batchEvent('batch.execution.progress', 'Progress of a batch.');
+/** `batch.execution.completed` with the batch payload. */
+export const BatchExecutionCompleted = batchEvent('batch.execution.completed', 'A batch completed.');
+/** `batch.execution.paused` with the batch payload. */
+export const BatchExecutionPaused = batchEvent('batch.execution.paused', 'A batch paused.');
+/** `batch.execution.resumed` with the batch payload. */
+export const BatchExecutionResumed = batchEvent('batch.execution.resumed', 'A batch resumed.');
+/** `batch.execution.cancelled` with the batch payload. */
+export const BatchExecutionCancelled = batchEvent('batch.execution.cancelled', 'A batch was cancelled.');
+/** `batch.execution.failed` with the batch payload plus `error` and `message` (the same text). */
+export const BatchExecutionFailed = orchestrationEvent('batch.execution.failed', 'batch_execution', BATCH_STREAMS, 'A batch failed (error and message hold the same text).',
+  BatchData.extend({ error: z.string(), message: z.string() }));
+/** `batch.workflow.completed {batch_execution, workflow_id, workflow_status}` (workflow_status: the workflow's result hash). */
+export const BatchWorkflowCompleted = orchestrationEvent('batch.workflow.completed', 'batch_execution', BATCH_STREAMS, 'One workflow of a batch completed.',
+  z.object({ batch_execution: BatchData, workflow_id: z.string(), workflow_status: z.looseObject({ workflow_id: z.string() }) }));
+
+/** The initial status of a `workflow_run` subscription: `{event, type:"workflow_run", resource_id, payload:{workflow_run}, timestamp, is_initial_status:true}`. */
+export const WorkflowRunInitialStatus = defineEvent({
+  name: 'workflow.run.status.changed', key: 'event', delivery: ['transmit'], stamp: true, summary: 'The initial status of a workflow_run subscription (after the confirmation).',
+  fields: { type: z.literal('workflow_run'), resource_id: z.string(), payload: z.object({ workflow_run: WorkflowRunData }), timestamp: z.string(), is_initial_status: z.literal(true) },
+});
+
+const startedToRun = broadcaster(WorkflowExecutionStarted, OrchestrationRunStream);
+const startedToWorkflow = broadcaster(WorkflowExecutionStarted, OrchestrationWorkflowStream);
+const startedToAccount = broadcaster(WorkflowExecutionStarted, OrchestrationAccountStream);
+
+/** `workflow.execution.started` (the new run of `execute_workflow`) to the run, workflow and account streams, one timestamp. */
+export async function publishWorkflowExecutionStarted(b: Broadcaster, run: AiWorkflowRun): Promise<void> {
+  const workflowRun = { id: run.id, run_id: run.runId, workflow_id: run.aiWorkflowId, trigger_type: run.triggerType, status: run.status, started_at: run.startedAt?.toISOString() ?? null, total_nodes: run.totalNodes };
+  const input = { resource_id: run.runId, payload: { workflow_run: workflowRun, event_type: 'execution_started' as const }, timestamp: isoNow() };
+  await startedToRun(b, { run_id: run.runId }, input);
+  await startedToWorkflow(b, { workflow_id: run.aiWorkflowId }, input);
+  await startedToAccount(b, { account_id: run.accountId }, input);
 }
 
-/** `streaming.message.received` `{run_id, message}`. */
-export function publishStreamingMessage(b: Broadcaster, run: RunRef, message: unknown): Promise<void> {
-  return publishWorkflowRunEvent(b, 'streaming.message.received', run, { run_id: run.runId, message });
-}
-
-/** `streaming.node.changed` `{run_id, current_node:{node_id, node_name, node_type}}`. */
-export function publishStreamingNodeChanged(b: Broadcaster, run: RunRef, node: { node_id: string; name: string; node_type: string }): Promise<void> {
-  return publishWorkflowRunEvent(b, 'streaming.node.changed', run, { run_id: run.runId, current_node: { node_id: node.node_id, node_name: node.name, node_type: node.node_type } });
-}
-
-/** `streaming.execution.{paused,resumed,completed,cancelled}` `{run_id}`. */
-export function publishStreamingTransition(b: Broadcaster, run: RunRef, transition: StreamingTransition): Promise<void> {
-  return publishWorkflowRunEvent(b, `streaming.execution.${transition}`, run, { run_id: run.runId });
-}
-
-/** `streaming.execution.failed` `{run_id, error}`. */
-export function publishStreamingFailed(b: Broadcaster, run: RunRef, error: string): Promise<void> {
-  return publishWorkflowRunEvent(b, 'streaming.execution.failed', run, { run_id: run.runId, error });
-}
-
-async function publishBatch(b: Broadcaster, event: string, batch: BatchWorkflowRun, payload: Record<string, unknown>): Promise<void> {
-  const streams = [orchestrationStream('batch_execution', batch.batchId), orchestrationStream('account', batch.accountId)];
-  await broadcastAll(b, streams, orchestrationMessage(event, 'batch_execution', batch.batchId, payload));
-}
-
-/** `batch.execution.{started,progress,completed,paused,resumed,cancelled}` with the batch payload. */
-export function publishBatchEvent(b: Broadcaster, batch: BatchWorkflowRun, transition: BatchTransition): Promise<void> {
-  return publishBatch(b, `batch.execution.${transition}`, batch, serializeBatch(batch));
-}
-
-/** `batch.execution.failed` with the batch payload plus `error` and `message`. */
-export function publishBatchFailed(b: Broadcaster, batch: BatchWorkflowRun, error: string): Promise<void> {
-  return publishBatch(b, 'batch.execution.failed', batch, { ...serializeBatch(batch), error, message: error });
-}
-
-/** `batch.workflow.completed` `{batch_execution, workflow_id, workflow_status}`. */
-export function publishBatchWorkflowCompleted(b: Broadcaster, batch: BatchWorkflowRun, result: { workflow_id: string } & Record<string, unknown>): Promise<void> {
-  return publishBatch(b, 'batch.workflow.completed', batch, { batch_execution: serializeBatch(batch), workflow_id: result.workflow_id, workflow_status: result });
-}
+/** Every workflow-side AiOrchestrationChannel event. */
+export const ORCHESTRATION_WORKFLOW_EVENTS = [
+  WorkflowEvent, WorkflowRunStatusChanged, WorkflowExecutionStarted, WorkflowRunOtherEvent, NodeExecutionUpdated, NodeExecutionEvent, NodeDurationUpdated,
+  StreamingExecutionStarted, StreamingMessageReceived, StreamingNodeChanged, StreamingExecutionPaused, StreamingExecutionResumed, StreamingExecutionCompleted,
+  StreamingExecutionCancelled, StreamingExecutionFailed,
+  BatchExecutionStarted, BatchExecutionProgress, BatchExecutionCompleted, BatchExecutionPaused, BatchExecutionResumed, BatchExecutionCancelled,
+  BatchExecutionFailed, BatchWorkflowCompleted, WorkflowRunInitialStatus,
+] as const;

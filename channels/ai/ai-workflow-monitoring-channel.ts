@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel } from '../application-channel';
+import { orchestrationEventsOn } from './ai-orchestration-channel';
 import {
   LegacyMetricsStream, OrchestrationAccountStream, OrchestrationMonitoringStream, OrchestrationWorkflowStream, orchestrationStream, legacyMetricsStream,
 } from './ai-orchestration-envelope';
@@ -23,8 +24,9 @@ export class AiWorkflowMonitoringChannel extends ApplicationChannel<MonitoringPa
   static override channel = 'AiWorkflowMonitoringChannel';
   static override params = Params;
   static override actions = { get_dashboard_stats: z.looseObject({}), get_active_executions: z.looseObject({}) };
-  static events = WORKFLOW_MONITORING_EVENTS;
   static streams = [OrchestrationWorkflowStream, OrchestrationMonitoringStream, OrchestrationAccountStream, LegacyMetricsStream];
+  // Its own events, and AiOrchestrationChannel's broadcasts on the streams it follows.
+  static events = [...WORKFLOW_MONITORING_EVENTS, ...orchestrationEventsOn(AiWorkflowMonitoringChannel.streams)];
 
   override async subscribed(): Promise<void> {
     const { workflow_id: workflowId, account_id: accountId } = this.params;

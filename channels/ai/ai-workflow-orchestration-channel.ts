@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { eventMessage } from '../../src/channel/index';
 import { ApplicationChannel, permissionDenied } from '../application-channel';
+import { orchestrationEventsOn } from './ai-orchestration-channel';
 import { OrchestrationAccountStream, orchestrationStream } from './ai-orchestration-envelope';
 import { publishWorkflowExecutionStarted } from './ai-orchestration-workflow-events';
 import {
@@ -26,8 +27,9 @@ export class AiWorkflowOrchestrationChannel extends ApplicationChannel<z.infer<t
   static override actions = { create_workflow: Create, update_workflow: Update, execute_workflow: Execute };
   // Api::V1::Ai::WorkflowsController#validate_permissions: create / update / execute.
   static override writePermissions = { create_workflow: 'ai.workflows.create', update_workflow: 'ai.workflows.update', execute_workflow: 'ai.workflows.execute' };
-  static events = WORKFLOW_ORCHESTRATION_EVENTS;
   static streams = [OrchestrationAccountStream];
+  // Its own events, and AiOrchestrationChannel's broadcasts on the account stream (`workflow.execution.started`, …).
+  static events = [...WORKFLOW_ORCHESTRATION_EVENTS, ...orchestrationEventsOn(AiWorkflowOrchestrationChannel.streams)];
 
   override subscribed(): void {
     if (this.params.account_id !== undefined && !this.ownsAccount(this.params.account_id)) return this.reject();

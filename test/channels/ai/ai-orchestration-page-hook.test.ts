@@ -1,13 +1,18 @@
 // AiOrchestrationChannel for usePageWebSocket (issue 16 item 7): the hook subscribes `{account_id}` and drops every
 // message without a `type` key, so account subscriptions get `"type": <event>` appended to `event`-only envelopes at
 // delivery — whether a Rails process published them raw through the pub/sub (memory here, Redis end to end below) or
-// our own publishers did — while every other subscription type, and messages that already carry `type`, are
+// this server broadcast them through the catalog (`broadcaster(Event, Stream)`) — while every other subscription type, and messages that already carry `type`, are
 // delivered unchanged (useAiOrchestrationWebSocket and useWorkflowExecution read `message.event || message.type`).
 
 import Redis from 'ioredis';
 import { AiOrchestrationChannel } from '../../../channels/ai/ai-orchestration-channel';
-import { publishSystemMetricsUpdate, withEventType } from '../../../channels/ai/ai-orchestration-envelope';
-import { publishWorkflowEvent, publishWorkflowRunStatusChanged } from '../../../channels/ai/ai-orchestration-workflow-events';
+import {
+  LegacyMetricsStream, OrchestrationAccountStream, OrchestrationRunStream, OrchestrationWorkflowStream, SystemMetricsUpdate, withEventType,
+} from '../../../channels/ai/ai-orchestration-envelope';
+import { serializeWorkflowRun } from '../../../channels/ai/ai-orchestration-payloads';
+import { WorkflowEvent, WorkflowRunStatusChanged } from '../../../channels/ai/ai-orchestration-workflow-events';
+import { isoNow } from '../../../channels/application-channel';
+import { broadcaster } from '../../../src/channel/index';
 import { signToken } from '../../../src/auth/jwt';
 import { testUser, type HarnessClient } from '../../../src/testing/index';
 import { channelSuite } from '../../support/channel-suite';
@@ -112,10 +117,13 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
     for (const f of frames) expect(f).toContain('"note":"\\u003cb\\u003e"');
   });
 
-  it('our publisher reaches the account subscribers with type and the workflow subscriber in the Rails shape', async () => {
+  it('a catalog broadcast reaches the account subscribers with type and the workflow subscriber in the Rails shape', async () => {
     const subs = [page, typed, workflow, monitoring];
     const before = subs.map((p) => client.received(p).length);
-    await publishWorkflowEvent(d.broadcaster, 'workflow.updated', { id: d.own.workflowId, accountId: d.own.accountId }, { name: 'x' });
+    // The generic rule of workflow.updated: the workflow stream, then the account's.
+    const message = { event: 'workflow.updated', resource_id: d.own.workflowId, payload: { name: 'x' }, timestamp: isoNow() };
+    await broadcaster(WorkflowEvent, OrchestrationWorkflowStream)(d.broadcaster, { workflow_id: d.own.workflowId }, message);
+    await broadcaster(WorkflowEvent, OrchestrationAccountStream)(d.broadcaster, { account_id: d.own.accountId }, message);
     await client.idle();
     const [pageGot, typedGot, workflowGot, monitoringGot] = subs.map((p, i) => client.received(p).slice(before[i]) as Msg[]) as [Msg[], Msg[], Msg[], Msg[]];
     const rails = { event: 'workflow.updated', resource_type: 'workflow', resource_id: d.own.workflowId, payload: { name: 'x' }, timestamp: expect.any(String) };
@@ -129,7 +137,13 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   it('a run event reaches the page hook; a raw publish on a workflow stream stays in the Rails shape', async () => {
     const run = await d.db.aiWorkflowRun.findUniqueOrThrow({ where: { id: d.own.runPk } });
     const seen: Msg[] = [];
-    (await during(page, () => publishWorkflowRunStatusChanged(d.broadcaster, run))).forEach(pageHookHandler((m) => seen.push(m)));
+    const statusChanged = async () => {
+      const message = { resource_id: run.runId, payload: { workflow_run: serializeWorkflowRun(run) }, timestamp: isoNow() };
+      await broadcaster(WorkflowRunStatusChanged, OrchestrationRunStream)(d.broadcaster, { run_id: run.runId }, message);
+      await broadcaster(WorkflowRunStatusChanged, OrchestrationWorkflowStream)(d.broadcaster, { workflow_id: run.aiWorkflowId }, message);
+      await broadcaster(WorkflowRunStatusChanged, OrchestrationAccountStream)(d.broadcaster, { account_id: run.accountId }, message);
+    };
+    (await during(page, statusChanged)).forEach(pageHookHandler((m) => seen.push(m)));
     expect(seen.map((m) => m.type)).toEqual(['workflow.run.status.changed']);
     const raw = railsEnvelope('workflow.updated', d.own.workflowId);
     const got = await during(workflow, () => d.server.pubsub.broadcast(`ai_orchestration:workflow:${d.own.workflowId}`, raw));
@@ -137,7 +151,7 @@ describe('AiOrchestrationChannel account subscriptions (harness, memory pub/sub)
   });
 
   it('messages that already carry type pass unchanged: system_metrics_update on ai_orchestration_<acct>, and on the account stream', async () => {
-    const metrics = await during(page, () => publishSystemMetricsUpdate(d.broadcaster, d.own.accountId, { cpu: 0.5 }));
+    const metrics = await during(page, () => broadcaster(SystemMetricsUpdate, LegacyMetricsStream)(d.broadcaster, { account_id: d.own.accountId }, { metrics: { cpu: 0.5 } }));
     expect(metrics).toEqual([{ type: 'system_metrics_update', metrics: { cpu: 0.5 }, timestamp: expect.any(String) }]);
     const both = await during(page, () => d.server.pubsub.broadcast(`ai_orchestration:account:${d.own.accountId}`, '{"event":"a.b","type":"custom","x":1}'));
     expect(both).toEqual([{ event: 'a.b', type: 'custom', x: 1 }]);

@@ -2,7 +2,10 @@
 // browser's frames) against one server from startServer, with tokens signed for users of the database.
 
 import { ConversationCreated, serializeListConversation } from '../../../channels/ai/ai-conversations-list-events';
-import { publishRalphLoopEvent } from '../../../channels/ai/ai-orchestration-resource-events';
+import { OrchestrationAccountStream, OrchestrationRalphLoopStream } from '../../../channels/ai/ai-orchestration-envelope';
+import { ralphLoopProgress } from '../../../channels/ai/ai-orchestration-payloads';
+import { RalphLoopCompleted } from '../../../channels/ai/ai-orchestration-resource-events';
+import { isoNow } from '../../../channels/application-channel';
 import { ConversationStreamingStream, StreamToken } from '../../../channels/ai/ai-streaming-events';
 import { CONVERSATION_INCLUDE } from '../../../channels/ai/conversation-access';
 import { broadcaster } from '../../../src/channel/index';
@@ -64,7 +67,9 @@ describe('AI channels end to end', () => {
     expect(await sub.next()).toMatchObject({ event: 'ralph_loop.progress', is_initial_status: true, payload: { task_count: 8 } });
     expect(await sub.state).toBe('connected');
     const loop = await e.running.db.aiRalphLoop.findUniqueOrThrow({ where: { id: e.own.ralphLoopId } });
-    await publishRalphLoopEvent(e.running.services.broadcaster, loop, 'completed');
+    const completed = { resource_id: loop.id, payload: ralphLoopProgress(loop), timestamp: isoNow() };
+    await broadcaster(RalphLoopCompleted, OrchestrationRalphLoopStream)(e.running.services.broadcaster, { loop_id: loop.id }, completed);
+    await broadcaster(RalphLoopCompleted, OrchestrationAccountStream)(e.running.services.broadcaster, { account_id: loop.accountId }, completed);
     expect(await sub.next()).toMatchObject({ event: 'ralph_loop.completed', resource_type: 'ralph_loop', resource_id: e.own.ralphLoopId });
     const breakers = railsSubscribe(await consumer(e.own.ownerId), { channel: 'AiOrchestrationChannel', type: 'circuit_breaker', resource_id: 'all' });
     expect(await breakers.state).toBe('rejected');
