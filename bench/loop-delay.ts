@@ -13,6 +13,10 @@ export interface LoopReport {
   meanMs: number;
   rss: number;
   heapUsed: number;
+  /** V8 heap reserved (used, free and fragmented), off-heap memory V8 knows of, and the part of it in ArrayBuffers. */
+  heapTotal?: number;
+  external?: number;
+  arrayBuffers?: number;
 }
 
 const SETTLE_MS = 100;
@@ -27,7 +31,7 @@ function install(): void {
     setTimeout(() => {
       histogram.reset();
       const mem = process.memoryUsage();
-      const report: LoopReport = { ...snapshot, rss: mem.rss, heapUsed: mem.heapUsed };
+      const report: LoopReport = { ...snapshot, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers };
       process.stdout.write(`${LOOP_REPORT_PREFIX}${JSON.stringify(report)}\n`);
     }, SETTLE_MS);
   });

@@ -91,6 +91,9 @@ function mergeReports(reports: Array<LoopReport & { procRss: number }>): LoopRep
     meanMs: sum((r) => r.meanMs) / reports.length,
     rss: sum((r) => r.rss),
     heapUsed: sum((r) => r.heapUsed),
+    heapTotal: sum((r) => r.heapTotal ?? 0),
+    external: sum((r) => r.external ?? 0),
+    arrayBuffers: sum((r) => r.arrayBuffers ?? 0),
     procRss: sum((r) => r.procRss),
   };
 }

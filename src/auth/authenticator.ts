@@ -18,6 +18,9 @@ export interface ConnectRequest {
 
 /** Authenticates connect requests against the store. */
 export class Authenticator {
+  /** One permission set per distinct list and one connection identifier per user or worker, shared by their sockets. */
+  private readonly shared = new SharedIdentityParts();
+
   /** `operatorKey` (CABLE_OPERATOR_KEY) lets the dashboard's operator tickets connect. */
   constructor(private readonly store: IdentityStore, private readonly jwt: JwtConfig, private readonly gidApp: string, private readonly operatorKey?: string) {}
 
@@ -60,8 +63,8 @@ export class Authenticator {
       email: user.email,
       name: user.name,
       roles: user.roles,
-      permissions: new Set(user.permissions),
-      connectionIdentifier: connectionIdentifierFor(this.gidApp, 'user', user.id),
+      permissions: this.shared.permissions(user.permissions),
+      connectionIdentifier: this.shared.connectionIdentifier(this.gidApp, 'user', user.id),
       tokenExp: legacy ? undefined : claims.exp,
       tokenIat: claims.iat,
       jti: claims.jti,
@@ -79,8 +82,8 @@ export class Authenticator {
       accountId: worker.accountId,
       name: worker.name,
       isSystem: worker.isSystem,
-      permissions: new Set(worker.permissions),
-      connectionIdentifier: connectionIdentifierFor(this.gidApp, 'worker', worker.id),
+      permissions: this.shared.permissions(worker.permissions),
+      connectionIdentifier: this.shared.connectionIdentifier(this.gidApp, 'worker', worker.id),
       tokenExp: claims.exp,
       tokenIat: claims.iat,
       jti: claims.jti,
@@ -106,5 +109,37 @@ async function readStore<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (err) {
     throw new AuthUnavailableError(errorText(err));
+  }
+}
+
+/** Entries either table may hold before it starts over (ids and permission lists come from the store, not clients). */
+const MAX_SHARED = 10_000;
+
+/**
+ * Parts of identities that are equal for many sockets, kept once: the permission set of each distinct permission list
+ * (read-only, so sharing is safe) and the connection identifier of each user or worker.
+ */
+class SharedIdentityParts {
+  private readonly sets = new Map<string, ReadonlySet<string>>();
+  private readonly identifiers = new Map<string, string>();
+
+  permissions(names: readonly string[]): ReadonlySet<string> {
+    const key = names.join('\n');
+    let set = this.sets.get(key);
+    if (!set) {
+      if (this.sets.size >= MAX_SHARED) this.sets.clear();
+      this.sets.set(key, (set = new Set(names)));
+    }
+    return set;
+  }
+
+  connectionIdentifier(app: string, kind: 'user' | 'worker', id: string): string {
+    const key = `${kind}\n${app}\n${id}`;
+    let identifier = this.identifiers.get(key);
+    if (identifier === undefined) {
+      if (this.identifiers.size >= MAX_SHARED) this.identifiers.clear();
+      this.identifiers.set(key, (identifier = connectionIdentifierFor(app, kind, id)));
+    }
+    return identifier;
   }
 }

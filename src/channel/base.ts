@@ -38,6 +38,8 @@ export const MAX_TRANSIENT_BYTES = 4096;
 export interface ChannelContext<I = unknown, S = unknown> {
   host: ChannelHost<I, S>;
   identifier: string;
+  /** The identifier as a JSON string literal, when the caller has it (shared by every subscription of the identifier). */
+  quoted?: string;
   rawParams: Record<string, unknown>;
 }
 
@@ -98,7 +100,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   private readonly host: ChannelHost<I, S>;
   private readonly quoted: string;
   private readonly streamSet: StreamSet;
-  private readonly timers: TimerSet;
+  /** Made by the first timer (most subscriptions have none). */
+  private timers: TimerSet | undefined;
   private rejected = false;
   private live = true;
   /** The stream this subscription's client may whisper on. */
@@ -112,9 +115,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     this.host = ctx.host;
     this.identifier = ctx.identifier;
     this.rawParams = ctx.rawParams;
-    this.quoted = quoteIdentifier(ctx.identifier);
+    this.quoted = ctx.quoted ?? quoteIdentifier(ctx.identifier);
     this.streamSet = new StreamSet(ctx.host as ChannelHost, this.quoted);
-    this.timers = new TimerSet(ctx.host.logger);
   }
 
   /** Runs before `subscribed` (Rails before_subscribe); a reject() here skips `subscribed` (Rails 8.2). */
@@ -228,11 +230,11 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   }
   /** Run `fn` every `everyMs` ms while subscribed. */
   protected periodically(fn: () => unknown, everyMs: number): void {
-    this.timers.every(everyMs, fn);
+    this.timerSet().every(everyMs, fn);
   }
   /** Run `fn` once after `ms` ms unless unsubscribed first; returns a function that cancels it. */
   protected after(ms: number, fn: () => unknown): () => void {
-    return this.timers.after(ms, fn);
+    return this.timerSet().after(ms, fn);
   }
   /** Join this subscription's presence stream from the server (as `presenceFor` would shape a client's join). */
   protected async joinPresence(info: unknown = null, id?: string): Promise<void> {
@@ -334,7 +336,15 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   detach(): void {
     this.live = false;
     this.stopAllStreams();
-    this.timers.clear();
+    this.timers?.clear();
+  }
+
+  /** The subscription's timers, made on first use; stopped already when it was detached before. */
+  private timerSet(): TimerSet {
+    if (this.timers) return this.timers;
+    this.timers = new TimerSet(this.host.logger);
+    if (!this.live) this.timers.clear();
+    return this.timers;
   }
 
   private async enterPresence(entry: PresenceEntry): Promise<void> {

@@ -6,9 +6,12 @@ import { codeOf } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Transport } from './types';
 
+/** The tail of every queue with nothing left to run (an idle connection holds no promise of its own). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Steps of one connection, in order. */
 export class CommandQueue {
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = SETTLED;
   private pending = 0;
   private paused = false;
 
@@ -16,8 +19,12 @@ export class CommandQueue {
 
   /** Run `step` after everything queued before it. */
   run(step: () => Promise<void> | void): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => {
+    const tail = this.chain.then(step).catch((err: unknown) => {
       this.logger.error('command failed', { code: codeOf(err), err });
+    });
+    this.chain = tail;
+    void tail.then(() => {
+      if (this.chain === tail) this.chain = SETTLED;
     });
   }
 
@@ -30,7 +37,7 @@ export class CommandQueue {
       this.logger.warn('command queue full, pausing reads', { code: 'CABLE_BACKPRESSURE', pending: this.pending });
       this.transport.pause();
     }
-    this.chain = this.chain.then(() => this.done());
+    this.run(() => this.done());
   }
 
   /** Commands queued and not yet run. */

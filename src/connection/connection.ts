@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth/identity';
 import type { ChannelHost, StreamHandle, TransientHandle } from '../channel/host';
+import { streamNames } from '../channel/shared-strings';
 import type { HubSession, PreparedFrame } from '../hub/hub';
-import { limitWarnings, type Logger } from '../log/logger';
+import { limitedChild, type LineObserver, type Logger } from '../log/logger';
 import { encodeDisconnect, encodeMessage, encodeWelcome } from '../protocol/codec';
 import { closeCodeFor, EXT_PROTOCOL, type DisconnectReason } from '../protocol/messages';
 import type { HistoryReader } from '../broker/broker';
 import { awaitIdentity, type AuthenticationTarget } from './authentication';
-import { BudgetedStreams, ConnectionBudget } from './budget';
+import { ConnectionBudget } from './budget';
 import { CatchUp } from './catch-up';
 import { CommandQueue } from './command-queue';
 import { runFrame, type CommandContext } from './commands';
@@ -20,32 +21,29 @@ import { InternalChannel } from './internal-channel';
 import { identityKey } from './live-sessions';
 import { SessionRecovery } from './session-recovery';
 import { Subscriptions } from './subscriptions';
-import { ExpiryTimer, expiryDisconnect } from './token-expiry';
+import { expiryDisconnect, expirySchedule, type Expiring } from './token-expiry';
 import { ConnectionTransient } from './transient';
 import type { ConnectionDeps, ConnectionMetrics, StartOptions, Transport } from './types';
 
 export type { ConnectionDeps, ConnectionMetrics, IdentityCap, StartOptions, Transport } from './types';
 
 /** The server side of one WebSocket. */
-export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, CommandContext, AuthenticationTarget {
+export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSession, CommandContext, AuthenticationTarget, Expiring {
   readonly logger: Logger;
-  readonly gidApp: string;
-  readonly services: S;
   /** Whether this socket negotiated AnyCable's extended protocol. */
   readonly ext: boolean;
-  /** Live frames held or filtered while subscriptions catch up (ext protocol). */
-  readonly catchUp = new CatchUp((frame) => this.writeShared(frame));
-  /** Its subscriptions' streams, through the hub, within CABLE_MAX_STREAMS. */
-  readonly streams: StreamHandle;
   readonly subscriptions: Subscriptions;
   /** Session snapshot, restore and takeover (ext protocol only). */
   readonly recovery: SessionRecovery<Connection<S>> | undefined;
   private readonly queue: CommandQueue;
-  private readonly expiry = new ExpiryTimer();
+  /** The token's `exp` while this socket waits in the expiry schedule. */
+  private expiresAt: number | undefined;
   private internal: InternalChannel | undefined;
   private whispers: ConnectionTransient | undefined;
+  private catchUpState: CatchUp | undefined;
   private ident: Identity | undefined;
   private state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
+  /** Its subscriptions' streams, through the hub, within CABLE_MAX_STREAMS, and its slot in the identity cap. */
   private readonly budget: ConnectionBudget;
   /** Ends a pending authentication when the socket closes first (a hung lookup must not pin the connection). */
   private abandonAuth: ((reason: Error) => void) | undefined;
@@ -53,15 +51,26 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
   constructor(private readonly transport: Transport, private readonly deps: ConnectionDeps<S, Connection<S>>, readonly id: string) {
     const m = deps.metrics;
     // Per-connection log budget: a client that makes every command fail cannot flood the log (metrics still count all).
-    this.logger = limitWarnings(deps.logger.child({ conn: id }), undefined, undefined, m && ((level, f) => m.problem(level, typeof f?.code === 'string' ? f.code : 'CABLE_CHANNEL_ERROR')));
-    this.gidApp = deps.gidApp;
-    this.services = deps.services;
+    this.logger = limitedChild(deps.logger, { conn: id }, m && problemCounter(m));
     this.ext = transport.protocol === EXT_PROTOCOL;
     this.recovery = this.ext ? new SessionRecovery(randomBytes(9).toString('base64url'), this, deps) : undefined;
     this.queue = new CommandQueue(transport, this.logger, deps.limits?.maxPendingCommands ?? Infinity);
-    this.budget = new ConnectionBudget(deps.limits?.maxStreams ?? Infinity, deps.identityCap);
-    this.streams = new BudgetedStreams(deps.hub, this, this.budget);
+    this.budget = new ConnectionBudget(deps.hub, this, deps.limits?.maxStreams ?? Infinity, deps.identityCap);
     this.subscriptions = new Subscriptions(deps.registry, this as ChannelHost, deps.limits, m);
+  }
+
+  /** GlobalID application name (ChannelHost). */
+  get gidApp(): string { return this.deps.gidApp; }
+
+  /** Application services (ChannelHost). */
+  get services(): S { return this.deps.services; }
+
+  /** Its subscriptions' streams, through the hub, within CABLE_MAX_STREAMS (ChannelHost). */
+  get streams(): StreamHandle { return this.budget; }
+
+  /** Live frames held or filtered while subscriptions catch up (ext protocol; made when first needed). */
+  get catchUp(): CatchUp {
+    return (this.catchUpState ??= new CatchUp((frame) => this.writeShared(frame)));
   }
 
   /** Ext-protocol session id sent in welcome. */
@@ -73,8 +82,14 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     return this.ident;
   }
 
-  /** Whispers and presence of this connection's subscriptions (ChannelHost), once authenticated. */
-  get transient(): TransientHandle | undefined { return this.whispers; }
+  /** Whispers and presence of this connection's subscriptions (ChannelHost), once authenticated; made on first use. */
+  get transient(): TransientHandle | undefined {
+    // Admitted (authenticated and within the identity cap) is when the internal channel exists.
+    if (this.whispers || !this.ident || !this.internal) return this.whispers;
+    this.whispers = new ConnectionTransient(this.deps.hub, this, this.ident, this.deps.presence, this.logger);
+    if (this.state === 'closed') this.whispers.finish();
+    return this.whispers;
+  }
 
   /** The identity if authenticated. */
   get maybeIdentity(): Identity | undefined { return this.ident; }
@@ -100,9 +115,8 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
       this.ident = await awaitIdentity(this, authentication, abandoned).finally(() => (this.abandonAuth = undefined));
       if (!this.ident || !this.acquireIdentitySlot()) return;
-      this.whispers = new ConnectionTransient(this.deps.hub, this, this.ident, this.deps.presence, this.logger);
       // Rails subscribes each identified connection to `action_cable/<identifier>` for remote disconnects.
-      this.internal = new InternalChannel(this.deps.hub, `action_cable/${this.identity.connectionIdentifier}`, this);
+      this.internal = new InternalChannel(this.deps.hub, streamNames.get(`action_cable/${this.identity.connectionIdentifier}`), this);
       await this.internal.attach();
       const restored = opts.restoreSid && this.recovery && this.state === 'connecting' ? await this.recovery.restore(opts.restoreSid) : undefined;
       if (this.state !== 'connecting') return;
@@ -111,13 +125,21 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
       this.transport.setFrameLimit?.(this.deps.maxFrameBytes);
       this.transport.send(encodeWelcome(this.sid, restored));
       this.recovery?.track(restored !== undefined);
-      const policy = this.deps.tokenExpiry ?? 'refresh';
-      this.expiry.arm(this.identity.tokenExp, this.identity.kind, policy, () => {
-        this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy });
-        const { reason, reconnect } = expiryDisconnect(policy, this.transport.protocol);
-        this.disconnect(reason, reconnect);
-      });
+      // Workers are never closed at expiry (token-expiry.ts); the schedule calls expired() once `exp` has passed.
+      const exp = this.identity.tokenExp;
+      if (exp === undefined || this.identity.kind === 'worker' || (this.deps.tokenExpiry ?? 'refresh') === 'never') return;
+      this.expiresAt = exp;
+      expirySchedule.add(exp, this);
     });
+  }
+
+  /** The token's `exp` has passed (ExpirySchedule): close as CABLE_TOKEN_EXPIRY says. */
+  expired(): void {
+    this.expiresAt = undefined;
+    const policy = this.deps.tokenExpiry ?? 'refresh';
+    this.logger.info('token expired, closing', { code: 'CABLE_TOKEN_EXPIRED', policy });
+    const { reason, reconnect } = expiryDisconnect(policy, this.transport.protocol);
+    this.disconnect(reason, reconnect);
   }
 
   /** Handle one inbound frame (text), in order with every other command of this connection. */
@@ -144,14 +166,15 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.abandonAuth?.(new Error('socket closed during authentication'));
-    this.expiry.clear();
+    if (this.expiresAt !== undefined) expirySchedule.remove(this.expiresAt, this);
+    this.expiresAt = undefined;
     this.budget.releaseSlot();
     this.internal?.detach();
     this.whispers?.finish();
     // Session snapshot and streams go now, not behind in-flight commands (one that never settles must not pin them).
     this.recovery?.persist();
     this.recovery?.untrack();
-    this.catchUp.clear();
+    this.catchUpState?.clear();
     this.subscriptions.detachAll();
     this.queue.run(() => this.subscriptions.unsubscribeAll());
     this.queue.run(async () => this.deps.onClosed?.(this));
@@ -194,7 +217,8 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   /** Write a frame shared with other sessions (HubSession); held or dropped while its subscription catches up. */
   sendFrame(frame: PreparedFrame): void {
-    if (this.catchUp.active && this.state !== 'closed' && this.catchUp.offer(frame)) return;
+    const catchUp = this.catchUpState;
+    if (catchUp?.active && this.state !== 'closed' && catchUp.offer(frame)) return;
     this.writeShared(frame);
   }
 
@@ -241,4 +265,13 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.disconnect('too_slow', true);
     return true;
   }
+}
+
+/** One warn/error observer per metrics object, shared by its connections' loggers (not a closure per connection). */
+const problemCounters = new WeakMap<ConnectionMetrics, LineObserver>();
+
+function problemCounter(m: ConnectionMetrics): LineObserver {
+  let counter = problemCounters.get(m);
+  if (!counter) problemCounters.set(m, (counter = (level, f) => m.problem(level, typeof f?.code === 'string' ? f.code : 'CABLE_CHANNEL_ERROR')));
+  return counter;
 }

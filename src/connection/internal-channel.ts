@@ -3,7 +3,7 @@
 // from any node (POST /_disconnect, Rails' remote_connections). While pub/sub is down it keeps retrying with backoff,
 // so a remote disconnect issued after the outage still arrives.
 
-import type { Hub, StreamCallback } from '../hub/hub';
+import type { Hub, StreamListener } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import { internalRetryDelay } from './live-sessions';
 
@@ -15,11 +15,10 @@ export interface InternalChannelOwner {
   remoteDisconnect(reconnect: boolean): void;
 }
 
-/** `action_cable/<id>` for one connection. */
-export class InternalChannel {
+/** `action_cable/<id>` for one connection (the hub's listener of that stream: a method, not a closure per socket). */
+export class InternalChannel implements StreamListener {
   private retry: NodeJS.Timeout | undefined;
   private attempts = 0;
-  private readonly onMessage: StreamCallback = (message) => this.receive(message);
 
   constructor(private readonly hub: Hub, readonly stream: string, private readonly owner: InternalChannelOwner) {}
 
@@ -27,7 +26,7 @@ export class InternalChannel {
   async attach(): Promise<void> {
     if (this.owner.isClosed) return;
     try {
-      await this.hub.addCallback(this.stream, this.onMessage);
+      await this.hub.addCallback(this.stream, this);
       if (this.attempts > 0) this.owner.logger.info('internal channel subscribed after retry', { attempts: this.attempts + 1 });
       this.attempts = 0;
     } catch (err) {
@@ -43,10 +42,11 @@ export class InternalChannel {
   detach(): void {
     if (this.retry) clearTimeout(this.retry);
     this.retry = undefined;
-    this.hub.removeCallback(this.stream, this.onMessage);
+    this.hub.removeCallback(this.stream, this);
   }
 
-  private receive(message: unknown): void {
+  /** A message on the internal stream (StreamListener). */
+  receiveStreamMessage(message: unknown): void {
     const msg = message as { type?: unknown; reconnect?: unknown } | null;
     if (!msg || msg.type !== 'disconnect') return;
     this.owner.logger.info('remote disconnect');

@@ -12,6 +12,7 @@ import { CableError, ProtocolError } from '../errors';
 import { encodeSubscriptionFrame, quoteIdentifier } from '../protocol/codec';
 import { parseIdentifier } from '../protocol/identifier';
 import { DEFAULT_MAX_JSON_DEPTH, parseBoundedJson } from '../protocol/json-depth';
+import { parsedIdentifier, sharedIdentifier, type SharedIdentifier } from './identifiers';
 
 /** Result of a subscribe command. */
 export type SubscribeOutcome = 'confirmed' | 'rejected' | 'duplicate';
@@ -44,15 +45,54 @@ const UNLIMITED: SubscriptionLimits = { maxSubscriptions: Infinity, maxIdentifie
 
 const result = (outcome?: SubscribeOutcome): CommandResult => ({ outcome, frames: [], streamsAdded: [], streamsRemoved: [] });
 
-/** A live subscription: its channel instance and the host it was built with. */
-interface Subscribed {
-  channel: Channel;
-  host: SubscriptionHost;
+/** Subscriptions a connection keeps in an exact-size array before it switches to a Map. */
+const FEW = 8;
+
+/**
+ * A connection's subscriptions by identifier (in subscribe order): an exact-size array of hosts while there are a few
+ * (a connection usually holds one to a handful, and a Map's table is larger than the hosts), a Map beyond. Kept in a
+ * field of Subscriptions and changed through these functions (not an object of its own: one exists per socket).
+ */
+type HostTable = SubscriptionHost[] | Map<string, SubscriptionHost>;
+
+/** The empty table (shared: tables are copied, never changed in place, while they are arrays). */
+const NONE: SubscriptionHost[] = [];
+
+function hostOf(table: HostTable, identifier: string): SubscriptionHost | undefined {
+  if (table instanceof Map) return table.get(identifier);
+  for (const host of table) if (host.identifier === identifier) return host;
+  return undefined;
 }
 
-/** Per-connection registry of channel instances. */
+/** The table with `host` (its channel set, its identifier not present) added. */
+function withHost(table: HostTable, host: SubscriptionHost): HostTable {
+  if (table instanceof Map) return table.set(host.identifier, host);
+  // Copies of exact size (concat): pushing, or spreading into a literal, reserves room for 17 entries.
+  if (table.length < FEW) return table.concat([host]);
+  return new Map([...table, host].map((h) => [h.identifier, h]));
+}
+
+/** The table without `identifier`. */
+function withoutHost(table: HostTable, identifier: string): HostTable {
+  if (table instanceof Map) {
+    table.delete(identifier);
+    return table;
+  }
+  const at = table.findIndex((h) => h.identifier === identifier);
+  if (at < 0) return table;
+  if (table.length === 1) return NONE;
+  const rest = table.slice();
+  rest.splice(at, 1);
+  return rest;
+}
+
+function hostsOf(table: HostTable): SubscriptionHost[] {
+  return table instanceof Map ? [...table.values()] : [...table];
+}
+
+/** Per-connection registry of channel instances (each held through the host it was built with). */
 export class Subscriptions {
-  private readonly map = new Map<string, Subscribed>();
+  private table: HostTable = NONE;
   /** The command running now and the subscription it is for: that subscription's stream changes (and, for a subscribe, its frames) go into it. */
   private current: { host: SubscriptionHost; result: CommandResult; collect: boolean } | undefined;
 
@@ -65,24 +105,27 @@ export class Subscriptions {
 
   /** Handle `subscribe`: duplicate → nothing; unknown channel or invalid identifier → reject; else run the channel. */
   async subscribe(identifier: string): Promise<CommandResult> {
-    if (this.map.has(identifier)) {
+    if (hostOf(this.table, identifier) !== undefined) {
       this.host.logger.debug('duplicate subscribe ignored', { code: 'CABLE_ALREADY_SUBSCRIBED' });
       return result('duplicate');
     }
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    const quoted = quoteIdentifier(identifier);
+    // Within the limits, the identifier and its quoted form are the process's shared copies.
+    const shared = this.withinLimits(identifier) ? sharedIdentifier(identifier) : undefined;
+    const quoted = shared?.quoted ?? quoteIdentifier(identifier);
     const host = new SubscriptionHost(this, this.host);
-    const channel = this.withinLimits(identifier) ? this.instantiate(identifier, host) : undefined;
-    if (!channel) {
+    const channel = shared && this.instantiate(shared, host);
+    if (!channel || !shared) {
       this.observer?.subscriptionRejected('unknown', seconds(), whoOf(this.host));
       return { ...result('rejected'), frames: [encodeSubscriptionFrame(quoted, 'reject_subscription')] };
     }
     // Registered before `subscribed` runs, as Rails does, so state is found by later commands.
-    this.map.set(identifier, { channel, host });
+    host.channel = channel;
+    this.table = withHost(this.table, host);
     const out = await this.during(host, () => channel.subscribeToChannel(), true);
     if (!out.value) {
-      this.map.delete(identifier);
+      this.table = withoutHost(this.table, identifier);
       this.observer?.subscriptionRejected(nameOf(channel), seconds(), whoOf(this.host));
       return { ...out.result, outcome: 'rejected', frames: [...out.result.frames, encodeSubscriptionFrame(quoted, 'reject_subscription')] };
     }
@@ -93,10 +136,10 @@ export class Subscriptions {
 
   /** Handle `message`: decode `data` and run the action; every failure is logged only. */
   async perform(identifier: string, data: string): Promise<CommandResult> {
-    const target = this.map.get(identifier) ?? this.bareChannelTarget(identifier) ?? this.find(identifier, 'message');
-    const decoded = target && this.decodeData(data);
-    if (!target || !decoded) return result();
-    const { channel, host } = target;
+    const host = hostOf(this.table, identifier) ?? this.bareChannelTarget(identifier) ?? this.find(identifier, 'message');
+    const decoded = host && this.decodeData(data);
+    if (!host || !decoded) return result();
+    const channel = host.channel as Channel;
     const out = await this.during(host, async () => {
       try {
         await channel.performAction(decoded);
@@ -109,39 +152,40 @@ export class Subscriptions {
 
   /** Handle `unsubscribe`: run `unsubscribed`, stop streams and timers, forget the identifier. */
   async unsubscribe(identifier: string): Promise<CommandResult> {
-    const target = this.find(identifier, 'unsubscribe');
-    if (!target) return result();
-    this.map.delete(identifier);
-    this.observer?.unsubscribed(nameOf(target.channel));
-    return (await this.during(target.host, () => target.channel.unsubscribeFromChannel())).result;
+    const host = this.find(identifier, 'unsubscribe');
+    if (!host) return result();
+    const channel = host.channel as Channel;
+    this.table = withoutHost(this.table, identifier);
+    this.observer?.unsubscribed(nameOf(channel));
+    return (await this.during(host, () => channel.unsubscribeFromChannel())).result;
   }
 
   /** Stop every subscription's streams and timers at once (socket closed); hooks run later in unsubscribeAll. */
   detachAll(): void {
-    for (const { channel } of this.map.values()) channel.detach();
+    for (const { channel } of hostsOf(this.table)) channel?.detach();
   }
 
   /** Unsubscribe every subscription (on disconnect). */
   async unsubscribeAll(): Promise<void> {
-    const channels = [...this.map.values()].map((s) => s.channel);
-    this.map.clear();
+    const channels = hostsOf(this.table).map((s) => s.channel as Channel);
+    this.table = NONE;
     for (const channel of channels) this.observer?.unsubscribed(nameOf(channel));
     for (const channel of channels) await channel.unsubscribeFromChannel();
   }
 
   /** The channel instance for `identifier`, if subscribed. */
   get(identifier: string): Channel | undefined {
-    return this.map.get(identifier)?.channel;
+    return hostOf(this.table, identifier)?.channel;
   }
 
   /** Identifiers currently subscribed. */
   identifiers(): string[] {
-    return [...this.map.keys()];
+    return hostsOf(this.table).map((h) => h.identifier);
   }
 
   /** Number of subscriptions. */
   get size(): number {
-    return this.map.size;
+    return this.table instanceof Map ? this.table.size : this.table.length;
   }
 
   /** A frame written by a subscription's channel: into the running command's result when it is for that subscription. */
@@ -188,7 +232,7 @@ export class Subscriptions {
    * `{"channel":"X","account_id":…}` (docs/original-differences.md). When the connection holds exactly one
    * subscription of X, the action goes to it; its own authorization applies. Anything else stays unknown.
    */
-  private bareChannelTarget(identifier: string): Subscribed | undefined {
+  private bareChannelTarget(identifier: string): SubscriptionHost | undefined {
     let parsed: ReturnType<typeof parseIdentifier>;
     try {
       parsed = parseIdentifier(identifier, this.depth);
@@ -196,7 +240,7 @@ export class Subscriptions {
       return undefined;
     }
     if (Object.keys(parsed.params).length !== 1) return undefined;
-    const matches = [...this.map.values()].filter((s) => nameOf(s.channel) === parsed.channel);
+    const matches = hostsOf(this.table).filter((s) => nameOf(s.channel as Channel) === parsed.channel);
     if (matches.length !== 1) return undefined;
     this.host.logger.debug('bare-identifier message routed to the only subscription of its channel', { channel: parsed.channel });
     return matches[0];
@@ -211,28 +255,29 @@ export class Subscriptions {
       this.host.logger.warn('identifier too large', { code: 'CABLE_INVALID_IDENTIFIER', bytes: Buffer.byteLength(identifier) });
       return false;
     }
-    if (this.map.size >= this.limits.maxSubscriptions) {
+    if (this.size >= this.limits.maxSubscriptions) {
       this.host.logger.warn('too many subscriptions on one connection', { code: 'CABLE_TOO_MANY_SUBSCRIPTIONS', limit: this.limits.maxSubscriptions });
       return false;
     }
     return true;
   }
 
-  private find(identifier: string, command: string): Subscribed | undefined {
-    const target = this.map.get(identifier);
+  private find(identifier: string, command: string): SubscriptionHost | undefined {
+    const target = hostOf(this.table, identifier);
     if (!target) this.host.logger.warn(`${command} for unknown subscription`, { code: 'CABLE_UNKNOWN_SUBSCRIPTION' });
     return target;
   }
 
-  private instantiate(identifier: string, host: SubscriptionHost): Channel | undefined {
+  private instantiate(shared: SharedIdentifier, host: SubscriptionHost): Channel | undefined {
+    const { identifier, quoted } = shared;
     try {
-      const { channel, params } = parseIdentifier(identifier, this.depth);
+      const { channel, params } = parsedIdentifier(shared, this.depth);
       const cls = this.registry.lookup(channel);
       if (!cls) {
         this.host.logger.warn('subscription class not found', { code: 'CABLE_CHANNEL_NOT_FOUND', channel: channel.slice(0, 100) });
         return undefined;
       }
-      return new cls({ host: host as unknown as ChannelHost<never, never>, identifier, rawParams: params });
+      return new cls({ host: host as unknown as ChannelHost<never, never>, identifier, quoted, rawParams: params });
     } catch (err) {
       const code = err instanceof ProtocolError ? err.code : 'CABLE_CHANNEL_ERROR';
       this.host.logger.warn('invalid subscribe', { code, err: err instanceof Error ? err.message : String(err) });
@@ -241,23 +286,35 @@ export class Subscriptions {
   }
 }
 
-/** One subscription's view of its connection: frames and stream changes are routed through the Subscriptions. */
-export class SubscriptionHost implements ChannelHost {
-  readonly streams: StreamHandle;
 
-  constructor(private readonly subs: Subscriptions, private readonly connection: ChannelHost) {
-    const base = connection.streams;
-    this.streams = {
-      attach: (stream: string, target: StreamTarget) => {
-        const live = base.attach(stream, target);
-        subs.recordStream(this, stream, true);
-        return live;
-      },
-      detach: (stream: string, target: StreamTarget) => {
-        base.detach(stream, target);
-        subs.recordStream(this, stream, false);
-      },
-    };
+/**
+ * One subscription's view of its connection: frames and stream changes are routed through the Subscriptions. It is
+ * its own stream handle (methods, not closures: one exists per subscription) and holds the subscription's channel.
+ */
+export class SubscriptionHost implements ChannelHost, StreamHandle {
+  /** The channel instance built with this host (set right after it is). */
+  channel: Channel | undefined = undefined;
+
+  /** The identifier of the subscription (its channel's). */
+  get identifier(): string {
+    return (this.channel as Channel).identifier;
+  }
+
+  constructor(private readonly subs: Subscriptions, private readonly connection: ChannelHost) {}
+
+  get streams(): StreamHandle {
+    return this;
+  }
+
+  attach(stream: string, target: StreamTarget): Promise<void> {
+    const live = this.connection.streams.attach(stream, target);
+    this.subs.recordStream(this, stream, true);
+    return live;
+  }
+
+  detach(stream: string, target: StreamTarget): void {
+    this.connection.streams.detach(stream, target);
+    this.subs.recordStream(this, stream, false);
   }
 
   get identity(): unknown {

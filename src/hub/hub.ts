@@ -22,6 +22,11 @@ export interface HubSession {
 /** A custom stream callback receiving the decoded message (Rails `stream_from name, callback`). */
 export type StreamCallback = (message: unknown) => void;
 
+/** A server-side receiver of a stream's decoded messages, as an object (one per connection needs no closure). */
+export interface StreamListener {
+  receiveStreamMessage(message: unknown): void;
+}
+
 interface IdentifierEntry {
   readonly prefix: DataFramePrefix;
   readonly sessions: Set<HubSession>;
@@ -71,7 +76,7 @@ export const DEFAULT_DELIVERY_SLICE = 2048;
 
 interface StreamEntry {
   readonly ids: Map<string, IdentifierEntry>;
-  readonly callbacks: Set<StreamCallback>;
+  readonly callbacks: Set<StreamCallback | StreamListener>;
   readonly handler: MessageHandler;
   ready: Promise<void>;
   /** Broadcasts received on this stream since its pub/sub subscription began (the dashboard's busiest streams). */
@@ -124,15 +129,15 @@ export class Hub {
     this.releaseIfEmpty(stream, entry);
   }
 
-  /** Attach a decoded-message callback to `stream`; resolves when live. */
-  addCallback(stream: string, callback: StreamCallback): Promise<void> {
+  /** Attach a decoded-message callback (or listener) to `stream`; resolves when live. */
+  addCallback(stream: string, callback: StreamCallback | StreamListener): Promise<void> {
     const entry = this.entryFor(stream);
     entry.callbacks.add(callback);
     return entry.ready;
   }
 
   /** Detach a callback added with addCallback. */
-  removeCallback(stream: string, callback: StreamCallback): void {
+  removeCallback(stream: string, callback: StreamCallback | StreamListener): void {
     const entry = this.streams.get(stream);
     if (!entry) return;
     entry.callbacks.delete(callback);
@@ -323,7 +328,8 @@ export class Hub {
     const message: unknown = JSON.parse(payload);
     for (const cb of entry.callbacks) {
       try {
-        cb(message);
+        if (typeof cb === 'function') cb(message);
+        else cb.receiveStreamMessage(message);
       } catch (err) {
         this.logger.error('stream callback failed', { stream, err });
       }

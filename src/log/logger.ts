@@ -38,19 +38,43 @@ export type LogSink = (line: string) => void;
 
 /** Create a JSON logger writing at or above `level`. */
 export function createLogger(level: LogLevel = 'info', sink: LogSink = (l) => process.stdout.write(l + '\n'), base: LogFields = {}): Logger {
-  const min = LEVELS[level];
-  const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
-    if (LEVELS[lvl] < min) return;
-    const entry = { time: new Date().toISOString(), level: lvl, msg: redact(msg), ...(redact({ ...base, ...fields }) as LogFields) };
-    sink(JSON.stringify(entry));
-  };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(level, sink, { ...base, ...fields }),
-  };
+  return new JsonLogger(LEVELS[level], sink, base);
+}
+
+/** Whether `logger` would write a line at `level` (true for loggers that cannot tell). */
+export function logsAt(logger: Logger, level: LogLevel): boolean {
+  return logger instanceof JsonLogger ? LEVELS[level] >= logger.min : logger instanceof LimitedLogger ? logsAt(logger.parentLogger, level) : true;
+}
+
+/** The JSON logger: prototype methods, so a child (one per connection that logs) is one small object. */
+class JsonLogger implements Logger {
+  constructor(readonly min: number, private readonly sink: LogSink, private readonly base: LogFields) {}
+
+  debug(msg: string, fields?: LogFields): void {
+    this.write('debug', msg, fields);
+  }
+
+  info(msg: string, fields?: LogFields): void {
+    this.write('info', msg, fields);
+  }
+
+  warn(msg: string, fields?: LogFields): void {
+    this.write('warn', msg, fields);
+  }
+
+  error(msg: string, fields?: LogFields): void {
+    this.write('error', msg, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.min, this.sink, { ...this.base, ...fields });
+  }
+
+  private write(lvl: LogLevel, msg: string, fields?: LogFields): void {
+    if (LEVELS[lvl] < this.min) return;
+    const entry = { time: new Date().toISOString(), level: lvl, msg: redact(msg), ...(redact({ ...this.base, ...fields }) as LogFields) };
+    this.sink(JSON.stringify(entry));
+  }
 }
 
 /** A logger that drops everything (for tests and benches). */
@@ -61,30 +85,86 @@ export const silentLogger: Logger = createLogger('silent');
  * cannot flood the log); a summary line per level reports what was suppressed.
  */
 export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000, onLine?: LineObserver): Logger {
-  const warn = budget(logger, 'warn', max, windowMs, onLine);
-  const error = budget(logger, 'error', max, windowMs, onLine);
-  return { ...logger, warn, error, debug: logger.debug, info: logger.info, child: (f) => limitWarnings(logger.child(f), max, windowMs, onLine) };
+  return new LimitedLogger(logger, undefined, max, windowMs, onLine);
+}
+
+/**
+ * `limitWarnings(parent.child(fields), …)`, with the child made on the first line: a connection's logger costs one
+ * small object until the connection logs something (most never do).
+ */
+export function limitedChild(parent: Logger, fields: LogFields, onLine?: LineObserver, max = 20, windowMs = 10_000): Logger {
+  return new LimitedLogger(parent, fields, max, windowMs, onLine);
 }
 
 /** Sees every warn and error call of a limited logger, written or suppressed (metrics count them all). */
 export type LineObserver = (level: 'warn' | 'error', fields: LogFields | undefined) => void;
 
-function budget(logger: Logger, level: 'warn' | 'error', max: number, windowMs: number, onLine?: LineObserver): (msg: string, fields?: LogFields) => void {
-  let windowStart = 0;
-  let count = 0;
-  let suppressed = 0;
-  return (msg, fields) => {
-    onLine?.(level, fields);
+/** A level's window: lines written in it, lines suppressed, when it began. */
+interface Budget {
+  windowStart: number;
+  count: number;
+  suppressed: number;
+}
+
+/** The limited logger: prototype methods and lazily made state, since one exists per connection. */
+class LimitedLogger implements Logger {
+  private inner: Logger | undefined;
+  private warnBudget: Budget | undefined;
+  private errorBudget: Budget | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    /** Fields of the child made on first use; undefined: log through `parent` itself. */
+    private readonly fields: LogFields | undefined,
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly onLine: LineObserver | undefined,
+  ) {
+    if (fields === undefined) this.inner = parent;
+  }
+
+  debug(msg: string, fields?: LogFields): void {
+    // A debug line the level drops must not make the child (every subscribe logs one).
+    if (this.inner || logsAt(this.parent, 'debug')) this.logger.debug(msg, fields);
+  }
+
+  info(msg: string, fields?: LogFields): void {
+    if (this.inner || logsAt(this.parent, 'info')) this.logger.info(msg, fields);
+  }
+
+  /** The logger this one limits (or makes its child of). */
+  get parentLogger(): Logger {
+    return this.parent;
+  }
+
+  warn(msg: string, fields?: LogFields): void {
+    this.limited('warn', (this.warnBudget ??= { windowStart: 0, count: 0, suppressed: 0 }), msg, fields);
+  }
+
+  error(msg: string, fields?: LogFields): void {
+    this.limited('error', (this.errorBudget ??= { windowStart: 0, count: 0, suppressed: 0 }), msg, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new LimitedLogger(this.logger.child(fields), undefined, this.max, this.windowMs, this.onLine);
+  }
+
+  private get logger(): Logger {
+    return (this.inner ??= this.parent.child(this.fields as LogFields));
+  }
+
+  private limited(level: 'warn' | 'error', b: Budget, msg: string, fields: LogFields | undefined): void {
+    this.onLine?.(level, fields);
     const now = Date.now();
-    if (now - windowStart >= windowMs) {
-      if (suppressed > 0) logger[level](`${level} lines suppressed`, { code: 'CABLE_LOG_SUPPRESSED', suppressed });
-      windowStart = now;
-      count = 0;
-      suppressed = 0;
+    if (now - b.windowStart >= this.windowMs) {
+      if (b.suppressed > 0) this.logger[level](`${level} lines suppressed`, { code: 'CABLE_LOG_SUPPRESSED', suppressed: b.suppressed });
+      b.windowStart = now;
+      b.count = 0;
+      b.suppressed = 0;
     }
-    if (count < max) {
-      count += 1;
-      logger[level](msg, fields);
-    } else suppressed += 1;
-  };
+    if (b.count < this.max) {
+      b.count += 1;
+      this.logger[level](msg, fields);
+    } else b.suppressed += 1;
+  }
 }

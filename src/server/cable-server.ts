@@ -7,7 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { EdgeLimits } from '../../config';
 import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
@@ -94,10 +94,31 @@ interface Refusal {
 interface Edge {
   readonly transport: EdgeTransport;
   readonly address: string;
-  readonly rate: CommandRate | undefined;
+  /** The command-rate bucket, while it is not as a new one would be (made at a frame, dropped by the sweep once full). */
+  rate: CommandRate | undefined;
   /** Frames received, to tell a stalled frame from a stream of completed ones. */
   frames: number;
   framesAtSeen: number;
+}
+
+/**
+ * A ws socket that knows its connection and edge, so its 'message', 'close' and 'error' listeners are functions shared
+ * by every socket of the server (ws calls them with the socket as `this`) rather than closures per socket.
+ */
+class CableSocket extends WebSocket {
+  conn: Connection<unknown> | undefined = undefined;
+  edge: Edge | undefined = undefined;
+}
+
+/** An upgraded TCP socket carries its client address (a key of its own, as ws does), read by the shared 'close' listener. */
+const ADDRESS = Symbol('cable client address');
+type AdmittedSocket = Duplex & { [ADDRESS]?: string };
+
+/** The listeners every socket of one server shares. */
+interface SocketListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  close(this: WebSocket): void;
+  error(this: WebSocket, err: Error): void;
 }
 
 /** The cable endpoint. */
@@ -115,6 +136,12 @@ export class CableServer<S = unknown> {
   private readonly proxies: TrustedProxies;
   private readonly pending: PendingHandshakes;
   private readonly identityCap: IdentitySockets;
+  /** What every WebSocket connection is built with, and every event stream (no session restore): one object each. */
+  private readonly socketDeps: ConnectionDeps<S, Connection<S>>;
+  private readonly streamDeps: ConnectionDeps<S, Connection<S>>;
+  private readonly listeners: SocketListeners;
+  /** Gives a TCP socket's address slot back when it closes, whether or not its WebSocket handshake succeeded. */
+  private readonly releaseAddress: (this: AdmittedSocket) => void;
   private nextId = 1;
   /** Set by shutdown(): new upgrades are refused with 503 (they would be cut at the end of the drain). */
   private draining = false;
@@ -132,6 +159,7 @@ export class CableServer<S = unknown> {
       // Refused from the header with 1009 (websocket-driver's max_length); lowered per socket until the welcome.
       maxPayload: opts.maxFrameBytes,
       handleProtocols: (offered) => selectProtocol(offered),
+      WebSocket: CableSocket,
     });
     this.addresses = new AddressLimits(this.limits);
     this.proxies = new TrustedProxies(this.limits.trustedProxies);
@@ -144,6 +172,16 @@ export class CableServer<S = unknown> {
     this.sweepTimer = setInterval(() => this.sweep(), sweepInterval(this.limits));
     this.sweepTimer.unref();
     this.liveSessions = new LiveSessions(deps.hub, deps.pubsub, deps.logger);
+    const connections = this.connections;
+    this.socketDeps = { ...deps, identityCap: this.identityCap, liveSessions: this.liveSessions, onClosed: (c) => connections.delete(c) };
+    // Event streams cannot restore a session: no snapshots and no sid registry.
+    this.streamDeps = { ...this.socketDeps, sessions: undefined, liveSessions: undefined };
+    this.listeners = this.socketListeners();
+    const addresses = this.addresses;
+    this.releaseAddress = function (this: AdmittedSocket) {
+      const address = this[ADDRESS];
+      if (address !== undefined) addresses.release(address);
+    };
     // Restore notices matter only when sessions can move between processes (the broker shares the session store).
     if (deps.sharedSessions) this.liveSessions.start();
   }
@@ -177,7 +215,8 @@ export class CableServer<S = unknown> {
     if ('status' in admitted) return refuse(socket, admitted.status, admitted.text, admitted.body, admitted.headers);
     const { address } = admitted;
     // Released when the TCP connection ends, whether or not the WebSocket handshake succeeds.
-    socket.once('close', () => this.addresses.release(address));
+    (socket as AdmittedSocket)[ADDRESS] = address;
+    socket.on('close', this.releaseAddress);
     const auth = this.authenticateRequest(req, address);
     const sid = restoreSid(req);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid, address));
@@ -211,8 +250,7 @@ export class CableServer<S = unknown> {
     const { address } = admitted;
     const ask = request as EventStreamRequest; // a string (an invalid request) was refused by the check
     const transport = new SseTransport(res, { raw: ask.raw, headers: cors, io: this.opts.io });
-    // Event streams cannot restore a session: no snapshots and no sid registry.
-    const { conn } = this.open(transport, address, undefined, { sessions: undefined, liveSessions: undefined });
+    const { conn } = this.open(transport, address, this.streamDeps);
     res.once('close', () => {
       transport.ended();
       this.addresses.release(address);
@@ -311,33 +349,54 @@ export class CableServer<S = unknown> {
   }
 
   /** A new connection on `transport`, counted in the census, the ping and the sweep until it has closed. */
-  private open(transport: WsTransport | SseTransport, address: string, rate?: CommandRate, overrides: Partial<ConnectionDeps<S, Connection<S>>> = {}): { conn: Connection<S>; edge: Edge } {
-    const deps = { ...this.deps, identityCap: this.identityCap, liveSessions: this.liveSessions, ...overrides, onClosed: (c: Connection<S>) => this.connections.delete(c) };
+  private open(transport: WsTransport | SseTransport, address: string, deps = this.socketDeps): { conn: Connection<S>; edge: Edge } {
     const conn = new Connection<S>(transport, deps, String(this.nextId++));
-    const edge: Edge = { transport, address, rate, frames: 0, framesAtSeen: 0 };
+    const edge: Edge = { transport, address, rate: undefined, frames: 0, framesAtSeen: 0 };
     this.connections.set(conn, edge);
     return { conn, edge };
+  }
+
+  /** The listeners of this server's WebSocket connections, made once (each finds its connection on the socket). */
+  private socketListeners(): SocketListeners {
+    const server = this as CableServer<unknown>;
+    return {
+      message(data, isBinary) {
+        const { conn, edge } = this as CableSocket;
+        if (!conn || !edge) return;
+        server.onFrame(conn, edge, data, isBinary);
+        (edge.transport as WsTransport).trimInput();
+      },
+      close() {
+        (this as CableSocket).conn?.closed();
+      },
+      error(err) {
+        const { conn, edge } = this as CableSocket;
+        const transport = edge?.transport as WsTransport;
+        if (conn) logSocketError(conn.logger, err, transport);
+        transport.discardInput();
+      },
+    };
   }
 
   private accept(ws: WebSocket, auth: Promise<Identity>, sid: string | undefined, address: string): void {
     const transport = new WsTransport(ws, this.opts.io);
     // Until the welcome only small frames: an unauthenticated stranger cannot make the server buffer megabytes.
     transport.setFrameLimit(this.limits.preauthFrameBytes);
-    const rate = (this.opts.commandRate ?? 0) > 0 ? new CommandRate(this.opts.commandRate ?? 0, this.opts.commandBurst ?? 1) : undefined;
-    const { conn, edge } = this.open(transport, address, rate);
-    ws.on('message', (data, isBinary) => this.onFrame(conn, edge, data as Buffer | ArrayBuffer | Buffer[], isBinary));
-    ws.on('close', () => conn.closed());
-    ws.on('error', (err) => {
-      logSocketError(conn.logger, err, transport);
-      transport.discardInput();
-    });
-    conn.start(auth, { restoreSid: sid });
+    const { conn, edge } = this.open(transport, address);
+    const socket = ws as CableSocket;
+    socket.conn = conn as unknown as Connection<unknown>;
+    socket.edge = edge;
+    socket.on('message', this.listeners.message);
+    socket.on('close', this.listeners.close);
+    socket.on('error', this.listeners.error);
+    conn.start(auth, sid === undefined ? undefined : { restoreSid: sid });
   }
 
   /** One inbound frame: rate first, then binary/depth checks on the bytes, and only then text for the connection. */
   private onFrame(conn: Connection<S>, edge: Edge, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     edge.frames += 1;
     if (this.opts.io) this.opts.io.bytesIn += byteLength(data);
+    if (edge.rate === undefined && (this.opts.commandRate ?? 0) > 0) edge.rate = new CommandRate(this.opts.commandRate ?? 0, this.opts.commandBurst ?? 1);
     const verdict = edge.rate?.take() ?? 'accept';
     if (verdict !== 'accept') return this.overRate(conn, edge, verdict);
     if (isBinary) return conn.receiveBinary(byteLength(data));
@@ -378,6 +437,8 @@ export class CableServer<S = unknown> {
   }
 
   private checkDeadlines(conn: Connection<S>, edge: Edge, now: number): void {
+    // A full bucket that never dropped a frame is what a new one would be: idle sockets keep none.
+    if (edge.rate?.isFresh(now)) edge.rate = undefined;
     const t = edge.transport;
     // A close ws started on its own (after a protocol error) gets the same grace as ours.
     if (t.abortedAt === 0 && t.isClosing) t.abortedAt = now;

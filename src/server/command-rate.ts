@@ -24,6 +24,11 @@ export class CommandRate {
     this.windowStart = now;
   }
 
+  /** Whether the bucket is as a new one would be (full, nothing ever dropped): the connection need not keep it. */
+  isFresh(now = Date.now()): boolean {
+    return this.droppedTotal === 0 && Math.min(this.burst, this.tokens + ((now - this.at) * this.rate) / 1000) >= this.burst;
+  }
+
   /** Account one frame received at `now`. */
   take(now = Date.now()): RateVerdict {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.rate) / 1000);

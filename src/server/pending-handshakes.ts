@@ -8,19 +8,26 @@ import type { Socket } from 'node:net';
 /** Sockets waiting for their first complete request, with their accept time. */
 export class PendingHandshakes {
   private readonly waiting = new Map<Socket, number>();
+  /** One 'close' listener shared by every waiting socket (called with the socket as `this`), removed once it is done. */
+  private readonly onClose: (this: Socket) => void;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(private readonly timeoutMs: number) {
+    const waiting = this.waiting;
+    this.onClose = function (this: Socket) {
+      waiting.delete(this);
+    };
+  }
 
   /** A connection was accepted. */
   track(socket: Socket, now = Date.now()): void {
     if (socket.destroyed) return;
-    socket.once('close', () => this.waiting.delete(socket));
+    socket.on('close', this.onClose);
     this.waiting.set(socket, now);
   }
 
-  /** The connection completed its request headers (a request or an upgrade). */
+  /** The connection completed its request headers (a request or an upgrade): it keeps nothing of this tracker. */
   done(socket: Socket): void {
-    this.waiting.delete(socket);
+    if (this.waiting.delete(socket)) socket.removeListener('close', this.onClose);
   }
 
   /** Destroy every connection past its deadline; returns how many. */
@@ -28,7 +35,7 @@ export class PendingHandshakes {
     let closed = 0;
     for (const [socket, since] of this.waiting) {
       if (now - since < this.timeoutMs) continue;
-      this.waiting.delete(socket);
+      this.done(socket);
       socket.destroy();
       closed += 1;
     }

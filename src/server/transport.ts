@@ -47,8 +47,6 @@ function framedLength(payload: number): number {
 
 /** A `ws` WebSocket as a Transport, with the edge state the server's sweep reads (frame progress, open time). */
 export class WsTransport implements Transport {
-  private readonly raw: RawSocket;
-  private readonly receiver: Receiver;
   private paused = false;
   /** When the socket was accepted (ms since epoch). */
   readonly openedAt = Date.now();
@@ -57,9 +55,16 @@ export class WsTransport implements Transport {
   /** When the server started closing the socket; the sweep destroys it if it is still open a moment later. */
   abortedAt = 0;
 
-  constructor(private readonly ws: WebSocket, private readonly io: IoCounters = { bytesIn: 0, bytesOut: 0 }) {
-    this.raw = (ws as unknown as { _socket: RawSocket })._socket;
-    this.receiver = (ws as unknown as { _receiver: Receiver })._receiver;
+  constructor(private readonly ws: WebSocket, private readonly io: IoCounters = { bytesIn: 0, bytesOut: 0 }) {}
+
+  /** The TCP socket under ws (read from it rather than kept: one field less per socket). */
+  private get raw(): RawSocket {
+    return (this.ws as unknown as { _socket: RawSocket })._socket;
+  }
+
+  /** ws's frame parser. */
+  private get receiver(): Receiver {
+    return (this.ws as unknown as { _receiver: Receiver })._receiver;
   }
 
   /** Largest frame accepted from now on; ws refuses a bigger one from its header and closes with 1009. */
@@ -91,6 +96,14 @@ export class WsTransport implements Transport {
   /** Whether a closing handshake is under way (started by either side, or by ws itself after a protocol error). */
   get isClosing(): boolean {
     return this.ws.readyState === WebSocket.CLOSING;
+  }
+
+  /**
+   * A message was read: when nothing of the next one has arrived, ws's read queue is swapped for an empty array (one
+   * without elements), since the array it pushed onto keeps room for 17 chunks for as long as the socket lives.
+   */
+  trimInput(): void {
+    if (this.receiver._buffers.length === 0) this.receiver._buffers = [];
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createLogger, limitWarnings, redact } from '../../src/log/logger';
+import { createLogger, limitedChild, limitWarnings, redact, type Logger } from '../../src/log/logger';
 
 describe('logger', () => {
   it('writes one JSON line per event and never writes tokens', () => {
@@ -29,5 +29,24 @@ describe('limitWarnings', () => {
     for (let i = 0; i < 10; i += 1) log.warn('bad frame');
     log.info('still logged');
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['bad frame', 'bad frame', 'bad frame', 'still logged']);
+  });
+});
+
+describe('limitedChild', () => {
+  it('makes the child on the first line it writes, not for lines below the level', () => {
+    const lines: string[] = [];
+    const base = createLogger('info', (l) => lines.push(l));
+    const children: Logger[] = [];
+    const parent: Logger = Object.assign(Object.create(base) as Logger, { child: (f: Record<string, unknown>) => (children.push(base.child(f)), children.at(-1) as Logger) });
+    const log = limitedChild(parent, { conn: '7' });
+    log.debug('not written');
+    expect(children).toHaveLength(0);
+    log.info('written');
+    log.warn('also written');
+    expect(children).toHaveLength(1);
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; conn: string })).toEqual([
+      expect.objectContaining({ msg: 'written', conn: '7' }),
+      expect.objectContaining({ msg: 'also written', conn: '7' }),
+    ]);
   });
 });
