@@ -4,8 +4,12 @@
 import type { OpenRequest } from './messages';
 import { RawWs } from './raw-ws';
 
-/** Source addresses beyond one address's ephemeral port range (~28k sockets per address). */
-const CLIENTS_PER_SOURCE_ADDRESS = 25_000;
+/**
+ * Clients per loopback source address: one source address reaches one server address:port through at most the
+ * ephemeral port range (32768–60999, ~28k), so client i uses 127.0.0.(1 + ⌊i / this⌋): 127.0.0.1 for the first 25k, 127.0.0.2 for the next,
+ * … (Linux routes all of 127.0.0.0/8 to lo; nothing to configure).
+ */
+export const CLIENTS_PER_SOURCE_ADDRESS = 25_000;
 
 /** Outcome of opening the pool. */
 export interface PoolResult {
@@ -55,7 +59,7 @@ export class ClientPool {
     const token = tokens.length > 0 ? tokens[index % tokens.length] : undefined;
     const base = this.req.urls[index % this.req.urls.length] as string;
     const url = token ? `${base}?token=${encodeURIComponent(token.token)}` : base;
-    const localAddress = index >= CLIENTS_PER_SOURCE_ADDRESS ? `127.0.0.${2 + Math.floor(index / CLIENTS_PER_SOURCE_ADDRESS)}` : undefined;
+    const localAddress = index >= CLIENTS_PER_SOURCE_ADDRESS ? `127.0.0.${1 + Math.floor(index / CLIENTS_PER_SOURCE_ADDRESS)}` : undefined;
     const ids = identifiers.map((id) => id.replace('%i', String(index)).replace('%a', token?.account ?? ''));
     let pending = ids.length;
     let settled = false;

@@ -4,8 +4,10 @@
 /** The bench scenarios. */
 export type Scenario = 'broadcast' | 'storm' | 'idle-memory' | 'many-streams' | 'abuse' | 'partial-frames';
 
-/** Which servers to measure. */
-export type TargetName = 'ours' | 'ceiling';
+/** Which servers to measure: ours, the bare-`ws` ceiling, or the Rails ActionCable peer (../shared/peers/actioncable-rails). */
+export type TargetName = 'ours' | 'ceiling' | 'rails';
+
+const TARGETS: readonly TargetName[] = ['ours', 'ceiling', 'rails'];
 
 /** Everything a bench run is configured by. */
 export interface BenchOptions {
@@ -43,7 +45,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
   const defaultClients = smoke ? '200' : scenario === 'broadcast' || scenario === 'partial-frames' ? '1000' : scenario === 'abuse' ? '1' : '10000';
   const targets = (flags.get('targets') ?? 'ours,ceiling').split(',') as TargetName[];
-  if (targets.some((t) => t !== 'ours' && t !== 'ceiling')) throw new Error('--targets takes ours,ceiling');
+  if (targets.some((t) => !TARGETS.includes(t))) throw new Error(`--targets takes a list of ${TARGETS.join(', ')}`);
   return {
     scenario,
     clients: list(flags.get('clients') ?? defaultClients),
@@ -68,7 +70,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 
 /** Usage text printed for --help. */
 export const USAGE = `npm run bench -- [--scenario broadcast|storm|idle-memory|many-streams|abuse|partial-frames] [--clients 1000,5000,10000]
-  [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling] [--ceiling-mode frame|send]
+  [--samples 100] [--concurrent 4] [--padding 200] [--workers 1] [--targets ours,ceiling[,rails]] [--ceiling-mode frame|send]
   [--connect-window 500] [--batch 100] [--wait-idle 0] [--repeat 1] [--nodes 1] [--server app|bench] [--profile] [--out file.json] [--smoke]`;
 
 function readFlags(argv: readonly string[]): Map<string, string> {

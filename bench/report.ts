@@ -29,11 +29,13 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-/** The fan-out table for one client count, with ours/ceiling ratios when both ran. */
+/** The fan-out table for one client count, with ours/ceiling ratios when both ran (and ours/rails when Rails ran). */
 export function broadcastTable(rows: BroadcastFigures[]): string {
   const ours = rows.find((r) => r.target === 'ours');
   const ceil = rows.find((r) => r.target === 'ceiling');
+  const rails = rows.find((r) => r.target === 'rails');
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${fmt(a / b, 2)}×` : '—');
+  const railsCells = (r: BroadcastFigures) => (rails ? (r.target === 'ours' ? [ratio(ours?.deliveriesPerSec, rails.deliveriesPerSec), ratio(ours?.rtt.p95, rails.rtt.p95)] : ['', '']) : []);
   const cells = rows.map((r) => [
     label(r),
     fmtInt(r.deliveriesPerSec),
@@ -46,8 +48,9 @@ export function broadcastTable(rows: BroadcastFigures[]): string {
     fmt(r.loopMaxMs),
     r.target === 'ours' ? ratio(ours?.deliveriesPerSec, ceil?.deliveriesPerSec) : '',
     r.target === 'ours' ? ratio(ours?.rtt.p95, ceil?.rtt.p95) : '',
+    ...railsCells(r),
   ]);
-  return table(BROADCAST_HEADER, cells);
+  return table(rails ? [...BROADCAST_HEADER, 'dps ours/rails', 'p95 ours/rails'] : BROADCAST_HEADER, cells);
 }
 
 /** The storm / idle-memory table. */
@@ -56,6 +59,15 @@ export function connectTable(rows: ConnectRun[]): string {
   return table(
     header,
     rows.map((r) => [label(r), fmtInt(r.confirmed), fmtInt(r.failed), fmtInt(r.connectMs), fmtInt(r.listenOverflows), fmt(r.serverCpuConnect, 0), fmt(r.othersCpuConnect, 0), fmt(r.loopMaxConnectMs), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb)]),
+  );
+}
+
+/** The scale curve of ours over several client counts (idle-memory or storm): time to connect and memory per connection. */
+export function scaleTable(rows: ConnectRun[]): string {
+  const header = ['clients', 'confirmed', 'all confirmed in ms', 'connections/s', 'RSS/conn KB', 'idle RSS/conn KB', 'heap/conn KB', 'server RSS MB', 'max loop ms'];
+  return table(
+    header,
+    rows.map((r) => [fmtInt(r.clients), fmtInt(r.confirmed), fmtInt(r.connectMs), fmtInt(r.confirmed / (r.connectMs / 1000)), fmt(r.rssPerConnKb), fmt(r.idleRssPerConnKb), fmt(r.heapPerConnKb), fmt(r.rssAfterMb), fmt(r.loopMaxConnectMs)]),
   );
 }
 

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { killAll, killChildrenOnExit, ROOT } from './children';
 import { verdicts } from './goals';
 import { parseOptions, USAGE, type BenchOptions, type TargetName } from './options';
-import { abuseTable, broadcastTable, connectTable, manyStreamsTable, machine, medianRun, partialFramesTable, saveResults, type Result } from './report';
+import { CLIENTS_PER_SOURCE_ADDRESS } from './client-pool';
+import { fdShortfall, openFilesLimit } from './fd-limit';
+import { railsUnavailable } from './rails-peer';
+import { abuseTable, broadcastTable, connectTable, manyStreamsTable, machine, medianRun, partialFramesTable, saveResults, scaleTable, type Result } from './report';
 import { runBroadcast, type BroadcastFigures } from './scenario-broadcast';
 import { runIdleMemory, runStorm, type ConnectRun } from './scenario-connect';
 import { runManyStreams, type ManyStreamsFigures } from './scenario-many-streams';
@@ -78,8 +81,17 @@ async function main(): Promise<number> {
   process.stdout.write(`bench ${opts.scenario} (our server: ${serverKind(opts)}): clients ${opts.clients.join(',')}, samples ${opts.samples}, concurrent ${opts.concurrent}, padding ${opts.padding} B, workers ${opts.workers}${opts.nodes > 1 ? `, ours on ${opts.nodes} nodes over Redis` : ''}; ${m.cpus}× ${m.cpuModel}, node ${m.node}\n`);
   const results: Result[] = [];
   const allRuns: Result[] = [];
-  const order = OURS_ONLY.includes(opts.scenario) ? (['ours'] as TargetName[]) : opts.targets;
+  const railsWhy = opts.targets.includes('rails') ? railsUnavailable() : undefined;
+  if (railsWhy) process.stdout.write(`note: skipping the rails target: ${railsWhy}\n`);
+  const order = OURS_ONLY.includes(opts.scenario) ? (['ours'] as TargetName[]) : opts.targets.filter((t) => t !== 'rails' || !railsWhy);
+  const limit = openFilesLimit();
+  process.stdout.write(`open files (ulimit -n): ${limit.soft} (hard ${limit.hard}); source addresses: 127.0.0.1, then 127.0.0.2+ beyond ${CLIENTS_PER_SOURCE_ADDRESS} clients\n`);
   for (const clients of opts.clients) {
+    const fdWhy = fdShortfall(clients, opts.workers, opts.nodes);
+    if (fdWhy) {
+      process.stdout.write(`\nnote: skipping ${clients} clients: ${fdWhy}\n`);
+      continue;
+    }
     const runs = new Map<TargetName, Result[]>(order.map((t) => [t, []]));
     for (let r = 0; r < opts.repeat; r += 1) {
       // Alternate the order so a noisy neighbour or a warm page cache does not always favour the same target.
@@ -97,6 +109,8 @@ async function main(): Promise<number> {
     const note = opts.repeat > 1 ? ` (median of ${opts.repeat} runs each)` : '';
     process.stdout.write(`\n${opts.scenario}, ${clients} clients${note}:\n${tableFor(opts, rows)}\n`);
   }
+  const curve = results.filter((r): r is ConnectRun => (r.scenario === 'idle-memory' || r.scenario === 'storm') && r.target === 'ours');
+  if (curve.length > 1) process.stdout.write(`\nscale (ours, ${opts.scenario}):\n${scaleTable(curve)}\n`);
   const checks = verdicts(results);
   if (checks.length > 0) process.stdout.write(`\ntargets:\n${checks.map((v) => `  ${v.met ? 'met    ' : 'NOT met'}  ${v.goal}: ${v.measured}`).join('\n')}\n`);
   process.stdout.write(`\nresults: ${path.relative(ROOT, saveResults({ ...opts, server: serverKind(opts) }, command, results, allRuns))}\n`);

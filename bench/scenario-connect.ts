@@ -6,6 +6,7 @@ import { BENCHMARK_IDENTIFIER } from './scenario-broadcast';
 import type { BenchOptions, TargetName } from './options';
 import type { ServerSetup } from './server-setup';
 import { openSession, sleep, type ConnectFigures } from './session';
+import { RAILS_CHAT_IDENTIFIER } from './rails-peer';
 
 /** Figures of a storm or idle-memory run. */
 export interface ConnectRun extends ConnectFigures {
@@ -26,7 +27,8 @@ export async function runStorm(name: TargetName, clients: number, opts: BenchOpt
 
 /** Hold `clients` idle connections with two subscriptions each and report memory per connection. */
 export async function runIdleMemory(name: TargetName, clients: number, opts: BenchOptions, profileDir?: string): Promise<ConnectRun> {
-  const ids = (setup: ServerSetup) => [BENCHMARK_IDENTIFIER, setup.accountIdentifier];
+  // The Rails peer has no NotificationChannel: its second subscription is a ChatChannel room.
+  const ids = (setup: ServerSetup) => [BENCHMARK_IDENTIFIER, name === 'rails' ? RAILS_CHAT_IDENTIFIER : setup.accountIdentifier];
   const session = await openSession(name, clients, ids, { ...opts, connectWindow: Math.min(opts.connectWindow, 500) }, profileDir);
   try {
     const baseline = session.connect.rssBeforeMb * 2 ** 20;

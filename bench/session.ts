@@ -8,6 +8,7 @@ import type { OpenRequest, Opened } from './messages';
 import type { BenchOptions, TargetName } from './options';
 import { CpuMeter, listenOverflows, waitForIdle } from './proc-stats';
 import { startTarget, type Target } from './target';
+import { RAILS_TOKENS, startRails } from './rails-peer';
 import { hasDatabaseLayer, serverSetup, type ServerSetup } from './server-setup';
 
 /** What opening the clients cost the server. */
@@ -52,14 +53,14 @@ export function serverKind(opts: BenchOptions): 'app' | 'bench' {
 export async function openSession(name: TargetName, clients: number, identifiers: Identifiers, opts: BenchOptions, profileDir?: string): Promise<Session> {
   const setup = await serverSetup(serverKind(opts));
   if (opts.waitIdle > 0) await waitForIdle(opts.waitIdle * 1000);
-  const target = await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server'), setup, nodes: opts.nodes });
+  const target = name === 'rails' ? await startRails() : await startTarget(name, { ceilingMode: opts.ceilingMode, profileDir: profileDir && path.join(profileDir, 'server'), setup, nodes: opts.nodes });
   const load = new LoadGroup(clients, Math.min(opts.workers, clients), profileDir && path.join(profileDir, 'clients'));
   const end = async () => {
     await load.close();
     await target.stop();
   };
   try {
-    const tokens = name === 'ours' ? setup.tokens : [];
+    const tokens = name === 'ours' ? setup.tokens : name === 'rails' ? RAILS_TOKENS : [];
     const ids = typeof identifiers === 'function' ? identifiers(setup) : identifiers;
     for (const url of target.urls) await warmUp({ urls: [url], tokens, identifiers: ids });
     const before = await target.report();
