@@ -4,6 +4,7 @@
 
 import { isMainThread } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { LOOP_REPORT_PREFIX } from './messages';
 
 /** One report: event-loop delay (ms) since the previous report, and memory after GC. */
@@ -17,6 +18,8 @@ export interface LoopReport {
   heapTotal?: number;
   external?: number;
   arrayBuffers?: number;
+  /** Committed bytes of each V8 heap space (new, old, code, large objects …), to tell where RSS beyond the used heap is. */
+  spaces?: Record<string, number>;
 }
 
 const SETTLE_MS = 100;
@@ -31,7 +34,7 @@ function install(): void {
     setTimeout(() => {
       histogram.reset();
       const mem = process.memoryUsage();
-      const report: LoopReport = { ...snapshot, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers };
+      const report: LoopReport = { ...snapshot, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers, spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size])) };
       process.stdout.write(`${LOOP_REPORT_PREFIX}${JSON.stringify(report)}\n`);
     }, SETTLE_MS);
   });

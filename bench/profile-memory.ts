@@ -87,6 +87,8 @@ async function profile(args: Args): Promise<void> {
     );
     await load.close();
     await target.stop();
+    const spaces = Object.keys(after.spaces ?? {}).map((name) => `${name} ${kb((after.spaces?.[name] ?? 0) - (before.spaces?.[name] ?? 0))}`);
+    process.stdout.write(`resident per connection by V8 heap space (KB): ${spaces.join(', ')}\n`);
     if (!a || !b) return;
     analyze(a, b, n, args.top);
     if (!args.keep) for (const f of [a, b]) fs.rmSync(f, { force: true });

@@ -94,6 +94,7 @@ function mergeReports(reports: Array<LoopReport & { procRss: number }>): LoopRep
     heapTotal: sum((r) => r.heapTotal ?? 0),
     external: sum((r) => r.external ?? 0),
     arrayBuffers: sum((r) => r.arrayBuffers ?? 0),
+    spaces: reports.length === 1 ? reports[0]?.spaces : undefined,
     procRss: sum((r) => r.procRss),
   };
 }

@@ -31,6 +31,13 @@ export interface PresenceEntry {
   info: unknown;
 }
 
+/** The whisper and presence streams a subscription has named (see Channel.streamFrom). */
+interface TransientStreams {
+  whisper?: string;
+  presence?: string;
+  joined?: string;
+}
+
 /** Largest whisper or presence info, as JSON text (bytes): transient data is for small signals, not payloads. */
 export const MAX_TRANSIENT_BYTES = 4096;
 
@@ -104,12 +111,8 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
   private timers: TimerSet | undefined;
   private rejected = false;
   private live = true;
-  /** The stream this subscription's client may whisper on. */
-  private whisperOn: string | undefined;
-  /** The stream whose presence set this subscription's client may use. */
-  private presenceOn: string | undefined;
-  /** The presence stream this subscription has joined. */
-  private joinedOn: string | undefined;
+  /** Whisper and presence streams (most subscriptions have none: made when one is first named). */
+  private transientOn: TransientStreams | undefined;
 
   constructor(ctx: ChannelContext<I, S>) {
     this.host = ctx.host;
@@ -117,6 +120,28 @@ export abstract class Channel<P = Record<string, unknown>, I = unknown, S = unkn
     this.rawParams = ctx.rawParams;
     this.quoted = ctx.quoted ?? quoteIdentifier(ctx.identifier);
     this.streamSet = new StreamSet(ctx.host as ChannelHost, this.quoted);
+  }
+
+  /** The stream this subscription's client may whisper on. */
+  private get whisperOn(): string | undefined {
+    return this.transientOn?.whisper;
+  }
+  private set whisperOn(stream: string | undefined) {
+    if (stream !== undefined || this.transientOn) (this.transientOn ??= {}).whisper = stream;
+  }
+  /** The stream whose presence set this subscription's client may use. */
+  private get presenceOn(): string | undefined {
+    return this.transientOn?.presence;
+  }
+  private set presenceOn(stream: string | undefined) {
+    if (stream !== undefined || this.transientOn) (this.transientOn ??= {}).presence = stream;
+  }
+  /** The presence stream this subscription has joined. */
+  private get joinedOn(): string | undefined {
+    return this.transientOn?.joined;
+  }
+  private set joinedOn(stream: string | undefined) {
+    if (stream !== undefined || this.transientOn) (this.transientOn ??= {}).joined = stream;
   }
 
   /** Runs before `subscribed` (Rails before_subscribe); a reject() here skips `subscribed` (Rails 8.2). */

@@ -10,12 +10,12 @@ import { streamNames } from './shared-strings';
 const SMALL = 8;
 
 /**
- * The streams of one subscription. One exists per subscription, so its collections are made when first needed: the
- * names in an exact-size array while there are a few (a Set beyond; insertion order kept for `names()`), callbacks in
- * a map only for subscriptions that use them, and the pending promises only until they are settled.
+ * The streams of one subscription. One exists per subscription, so its collections are made when first needed: one
+ * name as it is, a few in an exact-size array, more in a Set (insertion order kept for `names()`), callbacks in a map
+ * only for subscriptions that use them, and the pending promises only until they are settled.
  */
 export class StreamSet {
-  private streams: string[] | Set<string> | undefined;
+  private streams: string | string[] | Set<string> | undefined;
   private callbacks: Map<string, StreamCallback> | undefined;
   private pending: Promise<void>[] | undefined;
 
@@ -75,19 +75,23 @@ export class StreamSet {
 
   /** Names of the streams held (for tests and docs). */
   names(): string[] {
-    return [...(this.streams ?? []), ...(this.callbacks?.keys() ?? [])];
+    const streams = this.streams;
+    const held = streams === undefined ? [] : typeof streams === 'string' ? [streams] : [...streams];
+    return this.callbacks ? [...held, ...this.callbacks.keys()] : held;
   }
 
   private holds(stream: string): boolean {
     const streams = this.streams;
+    if (typeof streams === 'string') return streams === stream;
     return streams instanceof Set ? streams.has(stream) : streams !== undefined && streams.includes(stream);
   }
 
   private hold(stream: string): void {
     const streams = this.streams;
-    if (streams instanceof Set) streams.add(stream);
+    if (streams === undefined) this.streams = stream;
+    else if (typeof streams === 'string') this.streams = [streams, stream];
+    else if (streams instanceof Set) streams.add(stream);
     // Copies of exact size (concat): pushing, or spreading into a literal, reserves room for 17 names.
-    else if (streams === undefined) this.streams = [stream];
     else if (streams.length < SMALL) this.streams = streams.concat([stream]);
     else this.streams = new Set([...streams, stream]);
   }
@@ -95,15 +99,17 @@ export class StreamSet {
   /** Forget `stream`; whether it was held. */
   private release(stream: string): boolean {
     const streams = this.streams;
+    if (typeof streams === 'string') {
+      if (streams !== stream) return false;
+      this.streams = undefined;
+      return true;
+    }
     if (streams instanceof Set) return streams.delete(stream);
     const at = streams === undefined ? -1 : streams.indexOf(stream);
     if (at < 0) return false;
-    if (streams?.length === 1) this.streams = undefined;
-    else {
-      const rest = (streams as string[]).slice();
-      rest.splice(at, 1);
-      this.streams = rest;
-    }
+    const rest = (streams as string[]).slice();
+    rest.splice(at, 1);
+    this.streams = rest.length === 1 ? rest[0] : rest;
     return true;
   }
 }

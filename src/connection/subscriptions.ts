@@ -98,7 +98,8 @@ export class Subscriptions {
 
   constructor(
     private readonly registry: ChannelRegistry,
-    private readonly host: ChannelHost,
+    /** The connection (its ChannelHost). */
+    readonly host: ChannelHost,
     private readonly limits: SubscriptionLimits = UNLIMITED,
     private readonly observer?: SubscriptionObserver,
   ) {}
@@ -114,7 +115,7 @@ export class Subscriptions {
     // Within the limits, the identifier and its quoted form are the process's shared copies.
     const shared = this.withinLimits(identifier) ? sharedIdentifier(identifier) : undefined;
     const quoted = shared?.quoted ?? quoteIdentifier(identifier);
-    const host = new SubscriptionHost(this, this.host);
+    const host = new SubscriptionHost(this);
     const channel = shared && this.instantiate(shared, host);
     if (!channel || !shared) {
       this.observer?.subscriptionRejected('unknown', seconds(), whoOf(this.host));
@@ -300,7 +301,12 @@ export class SubscriptionHost implements ChannelHost, StreamHandle {
     return (this.channel as Channel).identifier;
   }
 
-  constructor(private readonly subs: Subscriptions, private readonly connection: ChannelHost) {}
+  constructor(private readonly subs: Subscriptions) {}
+
+  /** The connection, through the Subscriptions (not a field of each host). */
+  private get connection(): ChannelHost {
+    return this.subs.host;
+  }
 
   get streams(): StreamHandle {
     return this;

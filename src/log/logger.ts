@@ -85,19 +85,37 @@ export const silentLogger: Logger = createLogger('silent');
  * cannot flood the log); a summary line per level reports what was suppressed.
  */
 export function limitWarnings(logger: Logger, max = 20, windowMs = 10_000, onLine?: LineObserver): Logger {
-  return new LimitedLogger(logger, undefined, max, windowMs, onLine);
+  return new LimitedLogger(logger, undefined, { max, windowMs, onLine });
 }
 
 /**
  * `limitWarnings(parent.child(fields), …)`, with the child made on the first line: a connection's logger costs one
  * small object until the connection logs something (most never do).
  */
-export function limitedChild(parent: Logger, fields: LogFields, onLine?: LineObserver, max = 20, windowMs = 10_000): Logger {
-  return new LimitedLogger(parent, fields, max, windowMs, onLine);
+export function limitedChild(parent: Logger, fields: LogFields, onLine?: LineObserver): Logger {
+  return new LimitedLogger(parent, fields, limitsFor(onLine));
 }
 
 /** Sees every warn and error call of a limited logger, written or suppressed (metrics count them all). */
 export type LineObserver = (level: 'warn' | 'error', fields: LogFields | undefined) => void;
+
+/** How many warn and error lines a limited logger writes per window, and who sees every one. */
+interface LogLimits {
+  readonly max: number;
+  readonly windowMs: number;
+  readonly onLine: LineObserver | undefined;
+}
+
+/** The default limits (20 lines each per 10 s), one object per observer: shared by every connection's logger. */
+const DEFAULT_LIMITS: LogLimits = { max: 20, windowMs: 10_000, onLine: undefined };
+const observedLimits = new WeakMap<LineObserver, LogLimits>();
+
+function limitsFor(onLine: LineObserver | undefined): LogLimits {
+  if (!onLine) return DEFAULT_LIMITS;
+  let limits = observedLimits.get(onLine);
+  if (!limits) observedLimits.set(onLine, (limits = { ...DEFAULT_LIMITS, onLine }));
+  return limits;
+}
 
 /** A level's window: lines written in it, lines suppressed, when it began. */
 interface Budget {
@@ -116,9 +134,7 @@ class LimitedLogger implements Logger {
     private readonly parent: Logger,
     /** Fields of the child made on first use; undefined: log through `parent` itself. */
     private readonly fields: LogFields | undefined,
-    private readonly max: number,
-    private readonly windowMs: number,
-    private readonly onLine: LineObserver | undefined,
+    private readonly limits: LogLimits,
   ) {
     if (fields === undefined) this.inner = parent;
   }
@@ -146,7 +162,7 @@ class LimitedLogger implements Logger {
   }
 
   child(fields: LogFields): Logger {
-    return new LimitedLogger(this.logger.child(fields), undefined, this.max, this.windowMs, this.onLine);
+    return new LimitedLogger(this.logger.child(fields), undefined, this.limits);
   }
 
   private get logger(): Logger {
@@ -154,15 +170,16 @@ class LimitedLogger implements Logger {
   }
 
   private limited(level: 'warn' | 'error', b: Budget, msg: string, fields: LogFields | undefined): void {
-    this.onLine?.(level, fields);
+    const { max, windowMs, onLine } = this.limits;
+    onLine?.(level, fields);
     const now = Date.now();
-    if (now - b.windowStart >= this.windowMs) {
+    if (now - b.windowStart >= windowMs) {
       if (b.suppressed > 0) this.logger[level](`${level} lines suppressed`, { code: 'CABLE_LOG_SUPPRESSED', suppressed: b.suppressed });
       b.windowStart = now;
       b.count = 0;
       b.suppressed = 0;
     }
-    if (b.count < this.max) {
+    if (b.count < max) {
       b.count += 1;
       this.logger[level](msg, fields);
     } else b.suppressed += 1;
