@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth/identity';
 import type { ChannelHost, StreamHandle, TransientHandle } from '../channel/host';
 import { streamNames } from '../channel/shared-strings';
-import type { HubSession, PreparedFrame } from '../hub/hub';
+import type { FrameRun, HubSession, PreparedFrame } from '../hub/hub';
 import { limitedChild, type LineObserver, type Logger } from '../log/logger';
 import { encodeDisconnect, encodeMessage, encodeWelcome } from '../protocol/codec';
 import { closeCodeFor, EXT_PROTOCOL, type DisconnectReason } from '../protocol/messages';
@@ -18,6 +18,7 @@ import { CatchUp } from './catch-up';
 import { CommandQueue } from './command-queue';
 import { runFrame, type CommandContext } from './commands';
 import { InternalChannel } from './internal-channel';
+import { loopSlices } from './loop-slices';
 import { identityKey } from './live-sessions';
 import { SessionRecovery } from './session-recovery';
 import { Subscriptions } from './subscriptions';
@@ -114,7 +115,10 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     this.queue.run(async () => {
       const abandoned = new Promise<never>((_, reject) => (this.abandonAuth = reject));
       this.ident = await awaitIdentity(this, authentication, abandoned).finally(() => (this.abandonAuth = undefined));
-      if (!this.ident || !this.acquireIdentitySlot()) return;
+      // One look-up answers every socket of a storm that waited for it: they go on a slice of the loop at a time.
+      const turn = loopSlices.turn();
+      if (turn) await turn;
+      if (!this.ident || this.state !== 'connecting' || !this.acquireIdentitySlot()) return;
       // Rails subscribes each identified connection to `action_cable/<identifier>` for remote disconnects.
       this.internal = new InternalChannel(this.deps.hub, streamNames.get(`action_cable/${this.identity.connectionIdentifier}`), this);
       await this.internal.attach();
@@ -144,7 +148,14 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
 
   /** Handle one inbound frame (text), in order with every other command of this connection. */
   receive(raw: string): void {
-    this.queue.command(() => (this.state === 'open' ? runFrame(this, raw) : undefined));
+    this.queue.command(() => {
+      const turn = loopSlices.turn();
+      return turn ? turn.then(() => this.runOpen(raw)) : this.runOpen(raw);
+    });
+  }
+
+  private runOpen(raw: string): Promise<void> | undefined {
+    return this.state === 'open' ? runFrame(this, raw) : undefined;
   }
 
   /** Stream history for the extended protocol (CommandContext). */
@@ -220,6 +231,16 @@ export class Connection<S = unknown> implements ChannelHost<Identity, S>, HubSes
     const catchUp = this.catchUpState;
     if (catchUp?.active && this.state !== 'closed' && catchUp.offer(frame)) return;
     this.writeShared(frame);
+  }
+
+  /** Write a run of shared frames (HubSession): in one write, unless a catch-up has to see each frame. */
+  sendRun(run: FrameRun): void {
+    if (this.catchUpState?.active || !this.transport.sendRun) {
+      for (const frame of run.frames) this.sendFrame(frame);
+      return;
+    }
+    if (this.state !== 'open' || this.tooSlow()) return;
+    this.transport.sendRun(run);
   }
 
   /** A restore of this session on a new socket took over: close this stale one now; returns what it was subscribed to. */

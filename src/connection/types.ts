@@ -5,7 +5,7 @@ import type { ChannelRegistry } from '../channel/registry';
 import type { HistoryReader } from '../broker/broker';
 import type { SessionStore } from '../broker/sessions';
 import type { PresenceStore } from '../broker/presence';
-import type { Hub, PreparedFrame } from '../hub/hub';
+import type { FrameRun, Hub, PreparedFrame } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import type { PubSubAdapter } from '../pubsub/adapter';
 import type { SupersedableSession } from './live-sessions';
@@ -18,6 +18,8 @@ export interface Transport {
   readonly bufferedAmount: number;
   send(text: string): void;
   sendFrame(frame: PreparedFrame): void;
+  /** Write every frame of `run` in one write (optional: without it the frames are sent one by one). */
+  sendRun?(run: FrameRun): void;
   close(code: number): void;
   /** Stop reading client frames (backpressure) / read again. */
   pause(): void;

@@ -17,7 +17,22 @@ export interface HubSession {
   /** Whether the session speaks the ext protocol (frames carry stream_id, epoch, offset). */
   readonly ext: boolean;
   sendFrame(frame: PreparedFrame): void;
+  /** Write the frames of `run` in order, in one write when the transport can; without it each is sent on its own. */
+  sendRun?(run: FrameRun): void;
 }
+
+/**
+ * Consecutive broadcasts queued for the same sessions, written to each of them together: a socket under load gets
+ * one write for several frames instead of one per frame (the writes are most of a fan-out's cost). `wire` is the
+ * transport's encoding of the whole run, made once and shared like a frame's.
+ */
+export class FrameRun {
+  wire: unknown = undefined;
+  constructor(readonly frames: readonly PreparedFrame[]) {}
+}
+
+/** Broadcasts one run may join. */
+const MAX_RUN = 16;
 
 /** A custom stream callback receiving the decoded message (Rails `stream_from name, callback`). */
 export type StreamCallback = (message: unknown) => void;
@@ -42,7 +57,7 @@ export interface SessionGroup {
 
 /** One frame for the members of one identifier (of one protocol flavour). */
 interface Batch {
-  readonly frame: PreparedFrame;
+  readonly frame: PreparedFrame | FrameRun;
   readonly members: SessionGroup;
   /** The members not yet written, snapshotted when a slice ends inside this batch. */
   rest?: HubSession[];
@@ -59,6 +74,8 @@ interface Job {
   readonly counted: boolean;
   /** When the broadcast reached the hub (performance.now()), for the fan-out time. */
   readonly at?: number;
+  /** Broadcasts joined into this one (FrameRun): each counts its deliveries, fan-out time and callbacks. */
+  joined?: Job[];
 }
 
 /** Hub tuning and observers. */
@@ -267,7 +284,7 @@ export class Hub {
       while (this.queue.length > 0 && this.spent < this.slice) {
         let done = true;
         try {
-          done = this.advance(this.queue[0] as Job);
+          done = this.advance(this.joinRun());
         } catch (err) {
           // A session must not throw; if one does, drop that broadcast rather than write it twice to the others.
           this.logger.error('broadcast delivery failed', { err });
@@ -286,6 +303,29 @@ export class Hub {
     this.pump();
   };
 
+  /**
+   * The job at the head of the queue; when it has not started and the broadcasts queued right behind it go to the
+   * same sessions (one identifier set, no ext positions), they become one job writing a FrameRun.
+   */
+  private joinRun(): Job {
+    const head = this.queue[0] as Job;
+    const frame = runnable(head);
+    if (!frame) return head;
+    const members = (head.batches[0] as Batch).members;
+    let n = 1;
+    while (n < MAX_RUN && n < this.queue.length) {
+      const next = this.queue[n] as Job;
+      if (!runnable(next) || (next.batches[0] as Batch).members !== members) break;
+      n += 1;
+    }
+    if (n === 1) return head;
+    const joined = this.queue.slice(0, n);
+    const run = new FrameRun(joined.map((j) => (j.batches[0] as Batch).frame as PreparedFrame));
+    const job: Job = { batches: [{ frame: run, members, at: 0 }], next: 0, counted: true, joined };
+    this.queue.splice(0, n, job);
+    return job;
+  }
+
   /** Write as much of `job` as the slice allows; true when it is complete (callbacks run last). */
   private advance(job: Job): boolean {
     while (job.next < job.batches.length) {
@@ -293,19 +333,22 @@ export class Hub {
       if (!this.writeBatch(batch, job.counted)) return false;
       job.next += 1;
     }
-    job.after?.();
-    if (job.at !== undefined) this.options.onFanout?.((performance.now() - job.at) / 1000);
+    for (const done of job.joined ?? [job]) {
+      done.after?.();
+      if (done.at !== undefined) this.options.onFanout?.((performance.now() - done.at) / 1000);
+    }
     return true;
   }
 
   /** Write `batch` to its members within the slice; false when the slice ended first. */
   private writeBatch(batch: Batch, counted: boolean): boolean {
     const { frame, members } = batch;
+    const frames = frame instanceof FrameRun ? frame.frames.length : 1;
     if (batch.rest === undefined) {
       if (this.spent + members.size <= this.slice) {
-        for (const session of members) session.sendFrame(frame);
+        for (const session of members) write(session, frame);
         this.spent += members.size;
-        if (counted) this.deliveries += members.size;
+        if (counted) this.deliveries += members.size * frames;
         return true;
       }
       // Too big for what is left of this slice: fix the recipients now. Later slices skip members that have left
@@ -318,8 +361,8 @@ export class Hub {
       const session = rest[batch.at++] as HubSession;
       this.spent += 1;
       if (!members.has(session)) continue;
-      session.sendFrame(frame);
-      if (counted) this.deliveries += 1;
+      write(session, frame);
+      if (counted) this.deliveries += frames;
     }
     return true;
   }
@@ -335,6 +378,21 @@ export class Hub {
       }
     }
   }
+}
+
+/** The frame of a broadcast that may join a run: not started, one batch, no ext position, counted. */
+function runnable(job: Job): PreparedFrame | undefined {
+  if (job.next !== 0 || job.joined || !job.counted || job.batches.length !== 1) return undefined;
+  const batch = job.batches[0] as Batch;
+  if (batch.rest !== undefined || !(batch.frame instanceof PreparedFrame) || batch.frame.position !== undefined) return undefined;
+  return batch.frame;
+}
+
+/** Write a frame, or a run of frames (in one write where the session can). */
+function write(session: HubSession, frame: PreparedFrame | FrameRun): void {
+  if (!(frame instanceof FrameRun)) return session.sendFrame(frame);
+  if (session.sendRun) return session.sendRun(frame);
+  for (const f of frame.frames) session.sendFrame(f);
 }
 
 /** `members` without `excluded`, as a live view (a session that leaves later is skipped like any other). */

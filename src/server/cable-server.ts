@@ -13,6 +13,7 @@ import type { Identity } from '../auth/identity';
 import type { ConnectRequest } from '../auth/authenticator';
 import { Connection, type ConnectionDeps } from '../connection/connection';
 import { LiveSessions } from '../connection/live-sessions';
+import { loopSlices } from '../connection/loop-slices';
 import type { SessionGroup } from '../hub/hub';
 import type { Logger } from '../log/logger';
 import type { IoCounters } from '../metrics/metrics';
@@ -27,6 +28,7 @@ import { PendingHandshakes } from './pending-handshakes';
 import { answer, corsHeaders, preflightHeaders, readEventStreamRequest, subscribeCommand, type EventStreamRequest } from './sse';
 import { SseTransport } from './sse-transport';
 import { WsTransport } from './transport';
+import { writeCoalescing } from './write-coalescing';
 
 /** Settings of the cable endpoint; absent limits mean unlimited (harnesses), main.ts always passes the config. */
 export interface CableServerOptions {
@@ -193,14 +195,18 @@ export class CableServer<S = unknown> {
     server.on('request', (req: IncomingMessage) => this.pending.done(req.socket as Socket));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.pending.done(socket as Socket);
-      try {
-        if (this.handles(req)) this.handleUpgrade(req, socket, head);
-        else refuse(socket, 404, 'Not Found');
-      } catch (err) {
-        // Nothing a client sends may take the process down.
-        this.deps.logger.warn('upgrade failed', { code: 'CABLE_SOCKET_ERROR', err });
-        socket.destroy();
-      }
+      // In a connect storm upgrades wait their turn (loop-slices.ts); one whose client left meanwhile is skipped.
+      loopSlices.run(() => {
+        if (socket.destroyed) return;
+        try {
+          if (this.handles(req)) this.handleUpgrade(req, socket, head);
+          else refuse(socket, 404, 'Not Found');
+        } catch (err) {
+          // Nothing a client sends may take the process down.
+          this.deps.logger.warn('upgrade failed', { code: 'CABLE_SOCKET_ERROR', err });
+          socket.destroy();
+        }
+      });
     });
   }
 
@@ -219,6 +225,8 @@ export class CableServer<S = unknown> {
     socket.on('close', this.releaseAddress);
     const auth = this.authenticateRequest(req, address);
     const sid = restoreSid(req);
+    // The `101` waits for the end of this loop iteration, so a welcome ready by then leaves in the same write.
+    if ('cork' in socket) writeCoalescing.hold(socket as Socket);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth, sid, address));
   }
 

@@ -6,10 +6,22 @@ import { SUBPROTOCOLS } from '../protocol/messages';
 
 const UNPARSABLE = 'http://cable.invalid/%00unparsable';
 
+/** Each request's URL, parsed once (the path, the token and the sid are all read from it). */
+const parsed = new WeakMap<IncomingMessage, URL>();
+
 /** The request URL parsed against a dummy base (only path and query matter); never throws (an unparsable target matches no path). */
 export function requestUrl(req: IncomingMessage): URL {
+  let url = parsed.get(req);
+  if (url === undefined) {
+    url = parseTarget(req.url ?? '/');
+    parsed.set(req, url);
+  }
+  return url;
+}
+
+function parseTarget(target: string): URL {
   try {
-    return new URL(req.url ?? '/', 'http://cable.invalid');
+    return new URL(target, 'http://cable.invalid');
   } catch {
     return new URL(UNPARSABLE);
   }

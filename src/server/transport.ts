@@ -4,8 +4,9 @@
 
 import { WebSocket } from 'ws';
 import type { Transport } from '../connection/connection';
-import type { PreparedFrame } from '../hub/hub';
+import type { FrameRun, PreparedFrame } from '../hub/hub';
 import type { IoCounters } from '../metrics/metrics';
+import { writeCoalescing } from './write-coalescing';
 
 interface FrameOptions {
   fin: boolean;
@@ -25,6 +26,8 @@ export function frameText(text: string): Buffer {
 
 interface RawSocket {
   write(buf: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
   writableLength: number;
   destroyed: boolean;
 }
@@ -134,12 +137,22 @@ export class WsTransport implements Transport {
   send(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.io.bytesOut += framedLength(Buffer.byteLength(text));
+    // Frames of this connection written in this loop iteration leave together (write-coalescing.ts).
+    writeCoalescing.hold(this.raw);
     this.ws.send(text);
   }
 
   sendFrame(frame: PreparedFrame): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.raw.destroyed) return;
     const wire = (frame.wire ??= frameText(frame.text)) as Buffer;
+    this.io.bytesOut += wire.length;
+    this.raw.write(wire);
+  }
+
+  /** The frames of a run in one write; the run's wire bytes are built once and shared by every socket. */
+  sendRun(run: FrameRun): void {
+    if (this.ws.readyState !== WebSocket.OPEN || this.raw.destroyed) return;
+    const wire = (run.wire ??= Buffer.concat(run.frames.map((f) => (f.wire ??= frameText(f.text)) as Buffer))) as Buffer;
     this.io.bytesOut += wire.length;
     this.raw.write(wire);
   }

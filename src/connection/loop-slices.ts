@@ -1,0 +1,94 @@
+// Connection set-up work in slices of the event loop. A connect storm hands the process thousands of upgrades,
+// identities and first commands at once: libuv reads up to 1,024 ready sockets per poll (and polls again while
+// the batch is full), and one resolved identity look-up resumes every connection waiting for it in one microtask
+// run. Done as it comes, that is a loop iteration of seconds: no timer fires, no ping goes out, and the kernel's
+// accept queue overflows (clients retry their SYN a second or three later). Set-up work goes through one
+// process-wide LoopSlices instead: it runs at once while the current stretch of the loop is within its budget, and
+// otherwise waits, in arrival order, for a later iteration (each of which runs a budget's worth of it). Timers,
+// accepts and reads get a turn between slices; nothing is dropped, only spread. docs/architecture.md, "Connect storms".
+
+/** Milliseconds of set-up work one stretch of the event loop takes before the rest waits for the next iteration. */
+export const SLICE_BUDGET_MS = 10;
+
+type Work = () => void;
+
+/** Runs work at once while the loop has budget left in this stretch, else in arrival order in later iterations. */
+export class LoopSlices {
+  private queue: Array<Work | undefined> = [];
+  private head = 0;
+  /** When the current stretch's budget started (−1: no work in this iteration yet). */
+  private stretchStart = -1;
+  private draining = false;
+  private readonly endStretch = (): void => {
+    this.stretchStart = -1;
+  };
+  private readonly drainLater = (): void => void this.drain();
+
+  constructor(private readonly budgetMs = SLICE_BUDGET_MS, private readonly now: () => number = () => performance.now()) {}
+
+  /** Work waiting for a later iteration. */
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Run `work` now when nothing waits and the stretch has budget, otherwise after everything queued before it. */
+  run(work: Work): void {
+    if (this.waiting === 0 && this.withinBudget()) return work();
+    this.queue.push(work);
+    if (!this.draining) {
+      this.draining = true;
+      setImmediate(this.drainLater);
+    }
+  }
+
+  /**
+   * For async set-up steps: undefined when the caller may go on now, else a promise resolved when its turn comes
+   * (`const t = slices.turn(); if (t) await t;` costs nothing when there is no storm).
+   */
+  turn(): Promise<void> | undefined {
+    if (this.waiting === 0 && this.withinBudget()) return undefined;
+    return new Promise<void>((resolve) => this.run(resolve));
+  }
+
+  /** Whether the current stretch may take more work; the first work of an iteration opens a stretch that ends with it. */
+  private withinBudget(): boolean {
+    const now = this.now();
+    if (this.stretchStart < 0) {
+      this.stretchStart = now;
+      setImmediate(this.endStretch);
+      return true;
+    }
+    return now - this.stretchStart < this.budgetMs;
+  }
+
+  /**
+   * A budget's worth of waiting work (in the check phase of an iteration). After each item the resumed caller of a
+   * turn() takes its next step before the clock is read again; what is left goes to the next iteration.
+   */
+  private async drain(): Promise<void> {
+    const start = this.now();
+    this.stretchStart = start;
+    while (this.head < this.queue.length) {
+      if (this.now() - start >= this.budgetMs) {
+        setImmediate(this.drainLater);
+        return;
+      }
+      const work = this.queue[this.head] as Work;
+      this.queue[this.head] = undefined;
+      this.head += 1;
+      try {
+        work();
+      } catch {
+        // Work guards itself (it is the caller's own code); a throw must not stop the queue behind it.
+      }
+      await null;
+      await null;
+    }
+    this.queue = [];
+    this.head = 0;
+    this.draining = false;
+  }
+}
+
+/** The process's one event loop, so one budget: the WebSocket server and every connection share it. */
+export const loopSlices = new LoopSlices();
