@@ -92,7 +92,7 @@ export async function assembleServer<S>(o: AssembleOptions<S>): Promise<RunningS
     pubsubHealthy: () => pubsub.status().healthy,
     pendingBroadcasts: () => hub.pendingBroadcasts,
   });
-  const hub = new Hub(pubsub, log, { onBroadcast: () => metrics.broadcast('pubsub'), onFanout: (s) => metrics.fanout(s) });
+  const hub = new Hub(pubsub, log, { gather: true, onBroadcast: () => metrics.broadcast('pubsub'), onFanout: (s) => metrics.fanout(s) });
   // Whispers and presence events reach the other nodes through the plain pub/sub; expired presence is announced too.
   await hub.transient.share(broker.plain);
   broker.presence.onExpire((stream, event) => void hub.transient.publish(stream, 'presence', encodePresenceEvent(event)));

@@ -82,6 +82,11 @@ interface Job {
 export interface HubOptions {
   /** Socket writes per macrotask before the hub yields to I/O (default 2048). */
   slice?: number;
+  /**
+   * Write broadcasts at the end of the loop iteration they arrive in (the check phase), so that those of one
+   * iteration join runs; off, each is written as it arrives (the test kit's synchronous delivery). The server sets it.
+   */
+  gather?: boolean;
   /** Called once per broadcast received from pub/sub (metrics). */
   onBroadcast?: () => void;
   /** Called with the seconds from a broadcast's arrival to its last socket write (metrics). */
@@ -249,7 +254,11 @@ export class Hub {
     entry.broadcasts += 1;
     this.options.onBroadcast?.();
     this.queue.push({ batches, next: 0, after, counted: true, at: this.options.onFanout ? performance.now() : undefined });
-    if (!this.pumping) this.pump();
+    if (this.pumping) return;
+    // With `gather`, written at the end of this loop iteration rather than now: the broadcasts that arrive in the same
+    // iteration for the same sessions then leave as one run (one write per socket for all of them).
+    if (this.options.gather) this.tick ??= setImmediate(this.nextSlice);
+    else this.pump();
   }
 
   /**
