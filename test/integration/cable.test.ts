@@ -201,6 +201,17 @@ describe('subscriptions', () => {
     c.close();
   });
 
+  it('delivers a burst of broadcasts (written as runs, several frames per socket write) to every subscriber, each frame once and in order', async () => {
+    const [c1, c2] = [await connected(), await connected()];
+    await subscribed(c1, chat('burst'));
+    await subscribed(c2, chat('burst'));
+    await Promise.all(Array.from({ length: 50 }, (_, n) => cable.cable.broadcast('chat_burst', { n })));
+    for (const c of [c1, c2]) {
+      for (let n = 0; n < 50; n += 1) expect(await c.next()).toEqual({ identifier: chat('burst'), message: { n } });
+      c.close();
+    }
+  });
+
   it('sends one frame per identifier when one connection holds two subscriptions of a stream', async () => {
     const c = await connected();
     const a = '{"channel":"ChatChannel","room":"two"}';
