@@ -9,6 +9,11 @@
 
 /** Milliseconds of set-up work one stretch of the event loop takes before the rest waits for the next iteration. */
 export const SLICE_BUDGET_MS = 10;
+/** The budget while new TCP connections pour in: accepting them first keeps the kernel's accept queue from overflowing. */
+export const BURST_BUDGET_MS = 2;
+/** New connections within BURST_WINDOW_MS that make a burst (a burst lasts until a window passes without one). */
+export const BURST_ARRIVALS = 32;
+export const BURST_WINDOW_MS = 20;
 
 type Work = () => void;
 
@@ -19,12 +24,36 @@ export class LoopSlices {
   /** When the current stretch's budget started (−1: no work in this iteration yet). */
   private stretchStart = -1;
   private draining = false;
+  /** TCP connections accepted in the current window (arrived()), and until when the burst budget applies. */
+  private windowStart = -Infinity;
+  private windowArrivals = 0;
+  private burstUntil = -Infinity;
   private readonly endStretch = (): void => {
     this.stretchStart = -1;
   };
   private readonly drainLater = (): void => void this.drain();
 
   constructor(private readonly budgetMs = SLICE_BUDGET_MS, private readonly now: () => number = () => performance.now()) {}
+
+  /**
+   * A TCP connection was accepted. Dropped SYNs are retried by clients only after 1 s, then 3 s: while connections
+   * arrive in a burst, set-up work takes a small budget per iteration, so the loop is back at accepting sooner and
+   * the connections wait here (queued work) rather than in an overflowing kernel queue.
+   */
+  arrived(): void {
+    const now = this.now();
+    if (now - this.windowStart > BURST_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowArrivals = 0;
+    }
+    this.windowArrivals += 1;
+    if (this.windowArrivals >= BURST_ARRIVALS) this.burstUntil = now + BURST_WINDOW_MS;
+  }
+
+  /** The budget of the stretch now: small during a burst of arrivals. */
+  private get budget(): number {
+    return this.now() < this.burstUntil ? Math.min(this.budgetMs, BURST_BUDGET_MS) : this.budgetMs;
+  }
 
   /** Work waiting for a later iteration. */
   get waiting(): number {
@@ -58,7 +87,7 @@ export class LoopSlices {
       setImmediate(this.endStretch);
       return true;
     }
-    return now - this.stretchStart < this.budgetMs;
+    return now - this.stretchStart < this.budget;
   }
 
   /**
@@ -68,8 +97,9 @@ export class LoopSlices {
   private async drain(): Promise<void> {
     const start = this.now();
     this.stretchStart = start;
+    const budget = this.budget;
     while (this.head < this.queue.length) {
-      if (this.now() - start >= this.budgetMs) {
+      if (this.now() - start >= budget) {
         setImmediate(this.drainLater);
         return;
       }
@@ -87,6 +117,7 @@ export class LoopSlices {
     this.queue = [];
     this.head = 0;
     this.draining = false;
+    this.stretchStart = -1; // the next work opens a stretch of its own
   }
 }
 

@@ -191,7 +191,10 @@ export class CableServer<S = unknown> {
   /** Serve `server`'s upgrades (404 off the cable path) and bound how long its connections may take to send a request. */
   attach(server: Server): void {
     server.headersTimeout = this.limits.handshakeTimeoutMs;
-    server.on('connection', (socket: Socket) => this.pending.track(socket));
+    server.on('connection', (socket: Socket) => {
+      loopSlices.arrived();
+      this.pending.track(socket);
+    });
     server.on('request', (req: IncomingMessage) => this.pending.done(req.socket as Socket));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.pending.done(socket as Socket);

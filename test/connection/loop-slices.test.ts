@@ -1,7 +1,7 @@
 // LoopSlices: set-up work runs at once while the loop's current stretch is within its budget; past it, work waits
 // in arrival order for later iterations, each taking a budget's worth, so timers (and I/O) run in between.
 
-import { LoopSlices } from '../../src/connection/loop-slices';
+import { BURST_ARRIVALS, BURST_WINDOW_MS, LoopSlices } from '../../src/connection/loop-slices';
 
 /** Busy-wait `ms` milliseconds of real time (the work a slice measures). */
 function spin(ms: number): void {
@@ -76,6 +76,26 @@ describe('LoopSlices', () => {
     await done;
     expect(steps.indexOf('a1')).toBeLessThan(steps.indexOf('b1'));
     expect(steps.indexOf('a1')).toBeLessThan(steps.indexOf('a2'));
+  });
+
+  it('shrinks the budget while TCP connections arrive in a burst, and restores it once the burst is over', async () => {
+    let now = 0;
+    const slices = new LoopSlices(10, () => now);
+    const ran: string[] = [];
+    slices.run(() => ran.push('a'));
+    now = 3;
+    slices.run(() => ran.push('b')); // 3 ms into a 10 ms budget: at once
+    for (let i = 0; i < BURST_ARRIVALS; i += 1) slices.arrived();
+    slices.run(() => ran.push('c')); // the same 3 ms, but the burst budget is 2 ms: waits
+    expect(ran).toEqual(['a', 'b']);
+    expect(slices.waiting).toBe(1);
+    while (slices.waiting > 0) await nextMacrotask();
+    await nextMacrotask(); // the stretch of the drain has ended
+    now = 3 + BURST_WINDOW_MS + 1; // no arrivals for a window: the full budget again
+    slices.run(() => ran.push('d'));
+    now += 5;
+    slices.run(() => ran.push('e'));
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('a throwing queued work does not stop the work behind it', async () => {
